@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs everything the tests need on a fresh Debian 12 machine (root). Idempotent.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+packages=(
+  # gRPC interop peer (python3-grpcio) and stub generation
+  python3-grpcio protobuf-compiler protobuf-compiler-grpc
+  # real datastores
+  etcd-server etcd-client postgresql sqlite3
+  # real package managers in isolated roots
+  rpm createrepo-c dnf apt-utils dpkg-dev
+  # real systemd and D-Bus
+  dbus dbus-daemon systemd systemd-container debootstrap iproute2
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
