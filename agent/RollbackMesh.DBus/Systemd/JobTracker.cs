@@ -1,0 +1,70 @@
+namespace RollbackMesh.DBus.Systemd;
+
+/// <summary>
+/// Pairs <c>JobRemoved</c> signals with the calls that queued the jobs. A watch exists before the method call is
+/// sent; until the reply names its job path it remembers every JobRemoved it sees, because the signal can be
+/// dispatched before the caller gets to look at the reply.
+/// </summary>
+internal sealed class JobTracker
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<JobWatch> _unresolved = [];
+    private readonly Dictionary<string, JobWatch> _byJobPath = new(StringComparer.Ordinal);
+
+    /// <summary>Starts watching; call before sending the job's method call.</summary>
+    public JobWatch BeginWatch()
+    {
+        var watch = new JobWatch(this);
+        lock (_lock)
+        {
+            _unresolved.Add(watch);
+        }
+
+        return watch;
+    }
+
+    /// <summary>Handles one JobRemoved signal.</summary>
+    public void OnJobRemoved(string jobPath, string result)
+    {
+        lock (_lock)
+        {
+            if (_byJobPath.Remove(jobPath, out var waiting))
+            {
+                waiting.Complete(result);
+            }
+
+            foreach (var watch in _unresolved)
+            {
+                watch.Remember(jobPath, result);
+            }
+        }
+    }
+
+    internal void Resolve(JobWatch watch, string jobPath)
+    {
+        lock (_lock)
+        {
+            _unresolved.Remove(watch);
+            if (watch.TryTakeRemembered(jobPath, out var result))
+            {
+                watch.Complete(result);
+            }
+            else
+            {
+                _byJobPath[jobPath] = watch;
+            }
+        }
+    }
+
+    internal void Forget(JobWatch watch)
+    {
+        lock (_lock)
+        {
+            _unresolved.Remove(watch);
+            if (watch.JobPath is { } path && _byJobPath.TryGetValue(path, out var registered) && registered == watch)
+            {
+                _byJobPath.Remove(path);
+            }
+        }
+    }
+}
