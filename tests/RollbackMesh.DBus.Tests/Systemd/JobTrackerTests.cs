@@ -1,0 +1,55 @@
+using RollbackMesh.DBus.Systemd;
+
+namespace RollbackMesh.DBus.Tests.Systemd;
+
+public sealed class JobTrackerTests
+{
+    [Fact]
+    public async Task WaitAsync_SignalArrivedBeforeReply_StillResolves()
+    {
+        var tracker = new JobTracker();
+        using var watch = tracker.BeginWatch();
+
+        tracker.OnJobRemoved("/job/7", "done");
+
+        Assert.Equal("done", await watch.WaitAsync("/job/7", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_SignalAfterReply_ResolvesOnlyForMatchingPath()
+    {
+        var tracker = new JobTracker();
+        using var watch = tracker.BeginWatch();
+        var wait = watch.WaitAsync("/job/8", CancellationToken.None);
+
+        tracker.OnJobRemoved("/job/9", "failed");
+        Assert.False(wait.IsCompleted);
+        tracker.OnJobRemoved("/job/8", "canceled");
+
+        Assert.Equal("canceled", await wait.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task WaitAsync_SignalBeforeWatchBegan_IsNotClaimed()
+    {
+        var tracker = new JobTracker();
+        tracker.OnJobRemoved("/job/1", "done");
+        using var watch = tracker.BeginWatch();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.WaitAsync("/job/1", cts.Token));
+    }
+
+    [Theory]
+    [InlineData("done", JobResult.Done)]
+    [InlineData("failed", JobResult.Failed)]
+    [InlineData("timeout", JobResult.Timeout)]
+    [InlineData("canceled", JobResult.Canceled)]
+    [InlineData("dependency", JobResult.Dependency)]
+    [InlineData("skipped", JobResult.Skipped)]
+    [InlineData("invalid", JobResult.Unknown)]
+    public void Parse_ResultString_MapsToEnum(string text, JobResult expected)
+    {
+        Assert.Equal(expected, JobResults.Parse(text));
+    }
+}
