@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+/// <summary>Receives what agents report about steps (the executor implements it).</summary>
+internal interface IAgentEventSink
+{
+    /// <summary>A step update from <paramref name="node"/>; the sink checks the step belongs to that node.</summary>
+    void OnStepUpdate(string node, AgentStepUpdate update);
+
+    /// <summary>A node's answer to a JournalQuery.</summary>
+    void OnJournal(string node, ImmutableArray<JournalRecord> entries);
+}

@@ -1,0 +1,164 @@
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+internal sealed partial class RunDriver
+{
+    private async Task RunAsync()
+    {
+        var ct = _stop.Token;
+        try
+        {
+            if (_resumed)
+            {
+                await ReconcileAsync(ct).ConfigureAwait(false);
+            }
+
+            if (!CurrentRun.PreflightPassed)
+            {
+                var problems = await PreflightAsync(ct).ConfigureAwait(false);
+                if (problems.Count > 0)
+                {
+                    await FinishAsync(RunState.Failed, "preflight failed; nothing was changed:\n" + string.Join("\n", problems.Select(p => " - " + p))).ConfigureAwait(false);
+                    return;
+                }
+
+                await UpdateRunAsync(r => r with { PreflightPassed = true }, "preflight passed", _context.Options.CoordinatorIdentity, "run.preflight_passed").ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < _plan.Phases.Length; i++)
+            {
+                var phase = _plan.Phases[i];
+                var gateAlreadyPassed = _plan.Phases.Skip(i + 1).SelectMany(PhaseSteps).Any(s => GetStep(s.StepId).State != StepState.Pending);
+                await UpdateRunAsync(r => r with { CurrentPhase = phase.Name }, $"phase {phase.Name}", _context.Options.CoordinatorIdentity, "run.phase").ConfigureAwait(false);
+                var failed = await RunPhaseAsync(phase, ct).ConfigureAwait(false);
+                if (failed.Count > phase.FailureBudget)
+                {
+                    await FinishAsync(RunState.Failed, $"phase {phase.Name}: {failed.Count} node(s) failed ({string.Join(", ", failed)}), over its failure budget of {phase.FailureBudget}; the phase was stopped").ConfigureAwait(false);
+                    return;
+                }
+
+                if (phase.Gate is { } gate && !gateAlreadyPassed)
+                {
+                    var problems = await EvaluateGateAsync(phase, gate, failed, ct).ConfigureAwait(false);
+                    if (problems.Count > 0)
+                    {
+                        await FinishAsync(RunState.Failed, $"gate after phase {phase.Name} did not hold within {gate.Timeout}:\n" + string.Join("\n", problems.Select(p => " - " + p))).ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+
+            var failedWithinBudget = StepsSnapshot().Where(s => s.State.IsTerminal() && !s.State.IsSuccess()).Select(s => s.Node).Distinct().ToList();
+            await FinishAsync(RunState.Succeeded, failedWithinBudget.Count == 0
+                ? "completed"
+                : $"completed; failed within budget: {string.Join(", ", failedWithinBudget)}").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Aborted (already recorded) or the executor is shutting down (the store holds where to resume).
+        }
+        catch (Exception ex)
+        {
+            Log.RunCrashed(_context.Logger, ex, RunId);
+            try
+            {
+                await FinishAsync(RunState.Failed, $"internal error: {ex.Message}").ConfigureAwait(false);
+            }
+            catch (Exception inner)
+            {
+                Log.RunCrashed(_context.Logger, inner, RunId);
+            }
+        }
+    }
+
+    private static IEnumerable<PlanStep> PhaseSteps(PlanPhase phase) =>
+        phase.Waves.SelectMany(w => w.Nodes).SelectMany(n => n.Steps);
+
+    /// <summary>
+    /// Runs a phase wave by wave (a wave's nodes in parallel up to the phase's concurrency, each node's steps in
+    /// order) and returns the nodes that failed. Once failures exceed the budget no new step is started.
+    /// </summary>
+    private async Task<List<string>> RunPhaseAsync(PlanPhase phase, CancellationToken ct)
+    {
+        var failed = PhaseSteps(phase).Select(s => GetStep(s.StepId)).Where(s => s.State.IsTerminal() && !s.State.IsSuccess())
+            .Select(s => s.Node).Distinct().ToList();
+        var concurrency = phase.Mode == PhaseMode.Serial ? 1 : Math.Max(1, phase.MaxConcurrency);
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        foreach (var wave in phase.Waves)
+        {
+            if (OverBudget())
+            {
+                break;
+            }
+
+            await Task.WhenAll(wave.Nodes.Select(RunNodeAsync)).ConfigureAwait(false);
+        }
+
+        lock (failed)
+        {
+            return [.. failed];
+        }
+
+        bool OverBudget()
+        {
+            lock (failed)
+            {
+                return failed.Count > phase.FailureBudget;
+            }
+        }
+
+        async Task RunNodeAsync(PlanNodeSteps node)
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                foreach (var step in node.Steps)
+                {
+                    if (OverBudget() && GetStep(step.StepId).State == StepState.Pending)
+                    {
+                        return;
+                    }
+
+                    if (!await ExecuteStepAsync(step, ct).ConfigureAwait(false))
+                    {
+                        lock (failed)
+                        {
+                            if (!failed.Contains(node.Node))
+                            {
+                                failed.Add(node.Node);
+                            }
+                        }
+
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private Task FinishAsync(RunState state, string message)
+    {
+        var account = state == RunState.Succeeded ? message : $"{message}\n{RunSummary.Describe(StepsSnapshot())}";
+        return UpdateRunAsync(
+            r => r with { State = state, FinishedAt = _context.Time.GetUtcNow(), Message = account, AwaitingApproval = "" },
+            message, _context.Options.CoordinatorIdentity, $"run.{state.ToString().ToLowerInvariant()}");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Ignored an update from {Node} for step {StepId} of run {RunId}: not a step of that node")]
+        public static partial void ForeignUpdate(ILogger logger, string node, string runId, string stepId);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Run {RunId} stopped on an unexpected error")]
+        public static partial void RunCrashed(ILogger logger, Exception exception, string runId);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Run {RunId}: node {Node} journal settled {Count} in-flight step(s)")]
+        public static partial void Reconciled(ILogger logger, string runId, string node, int count);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+internal sealed partial class RunDriver
+{
+    /// <summary>
+    /// Polls the registry until every check of <paramref name="gate"/> holds on every node of the phase that did not
+    /// fail (within budget), or the gate's timeout passes. Returns the problems still open at the timeout.
+    /// </summary>
+    private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
+    {
+        var nodes = phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct().ToList();
+        var phaseFinished = _context.Time.GetUtcNow();
+        var giveUp = phaseFinished + gate.Timeout;
+        while (true)
+        {
+            var problems = nodes.SelectMany(n => CheckNode(n, gate, phaseFinished)).ToList();
+            if (problems.Count == 0)
+            {
+                return problems;
+            }
+
+            if (_context.Time.GetUtcNow() >= giveUp)
+            {
+                return problems;
+            }
+
+            await Task.Delay(_context.Options.GatePollInterval, _context.Time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset phaseFinished)
+    {
+        var view = _context.Registry.Get(node);
+        if (view is not { Connected: true, Stale: false, Health: { } health })
+        {
+            yield return $"{node}: not connected or not reporting";
+            yield break;
+        }
+
+        if (_context.Options.GatesRequireFreshHealth && health.ReceivedAt < phaseFinished)
+        {
+            yield return $"{node}: no health report since the phase finished";
+            yield break;
+        }
+
+        foreach (var check in gate.Checks)
+        {
+            if (Failing(check, health) is { } problem)
+            {
+                yield return $"{node}: {problem}";
+            }
+        }
+    }
+
+    private static string? Failing(GateCheck check, NodeHealth health) => check.Kind switch
+    {
+        GateCheckKind.NodesHealthy => health.Healthy ? null : $"unhealthy: {string.Join("; ", health.Problems)}",
+        GateCheckKind.UnitActive => health.Units.FirstOrDefault(u => u.Unit == check.Target) switch
+        {
+            null => $"unit {check.Target} not reported",
+            { ActiveState: "active" } => null,
+            var unit => $"unit {check.Target} is {unit.ActiveState}/{unit.SubState}",
+        },
+        GateCheckKind.VersionMatches => health.Versions.TryGetValue(check.Target, out var version)
+            ? Regex.IsMatch(version, check.Argument, RegexOptions.None, TimeSpan.FromSeconds(1)) ? null : $"{check.Target} is {version}, expected /{check.Argument}/"
+            : $"{check.Target} version not reported",
+        _ => $"unknown gate check {check.Kind}",
+    };
+}

@@ -1,0 +1,134 @@
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+internal sealed partial class RunDriver
+{
+    /// <summary>
+    /// Runs one step to a terminal state and says whether it succeeded. A step already successful is never sent
+    /// again; a step recorded in flight (a resumed run whose journal did not settle it) is resent with the same id,
+    /// which the agent's journal answers without running it twice.
+    /// </summary>
+    private async Task<bool> ExecuteStepAsync(PlanStep step, CancellationToken ct)
+    {
+        var current = GetStep(step.StepId);
+        if (current.State.IsTerminal())
+        {
+            return current.State.IsSuccess();
+        }
+
+        if (current.State == StepState.Pending)
+        {
+            await WaitUntilRunnableAsync(ct).ConfigureAwait(false);
+            if (step.RequiresApproval && !GetStep(step.StepId).Approved)
+            {
+                await WaitForApprovalAsync(step, ct).ConfigureAwait(false);
+                await WaitUntilRunnableAsync(ct).ConfigureAwait(false);
+            }
+        }
+
+        var terminal = _terminal[step.StepId].Task;
+        if (!await WaitForNodeAsync(step.Node, ct).ConfigureAwait(false))
+        {
+            var reason = current.State == StepState.Pending
+                ? $"node {step.Node} is not connected; the step was not sent"
+                : $"node {step.Node} did not reconnect; the step's outcome is unknown";
+            return await FailAsync(step, StepState.Failed, reason).ConfigureAwait(false);
+        }
+
+        var deadline = _context.Time.GetUtcNow() + step.Timeout;
+        var dispatched = TryTransition(
+            step.StepId,
+            s => s with { State = StepState.Dispatched, DispatchCount = s.DispatchCount + 1, Error = "" },
+            _context.Options.CoordinatorIdentity);
+        if (dispatched is null)
+        {
+            return (await terminal.ConfigureAwait(false)).State.IsSuccess();
+        }
+
+        await dispatched.ConfigureAwait(false);
+        try
+        {
+            var command = AgentWireMapper.StepCommand(_run.RunId, step.StepId, step.Action, deadline);
+            await _context.Link.SendAsync(step.Node, command, ct).ConfigureAwait(false);
+        }
+        catch (AgentUnavailableException)
+        {
+            return await FailAsync(step, StepState.Failed, $"node {step.Node} disconnected before the step could be sent").ConfigureAwait(false);
+        }
+
+        try
+        {
+            var record = await terminal.WaitAsync(step.Timeout + _context.Options.TimeoutGrace, _context.Time, ct).ConfigureAwait(false);
+            return record.State.IsSuccess();
+        }
+        catch (TimeoutException)
+        {
+            var ok = await FailAsync(step, StepState.TimedOut, $"no result within {step.Timeout}").ConfigureAwait(false);
+            if (GetStep(step.StepId).State == StepState.TimedOut)
+            {
+                await TrySendAsync(step.Node, AgentWireMapper.Cancel(_run.RunId, step.StepId)).ConfigureAwait(false);
+            }
+
+            return ok;
+        }
+    }
+
+    /// <summary>Records a coordinator-side failure unless the step already ended; returns whether the step succeeded.</summary>
+    private async Task<bool> FailAsync(PlanStep step, StepState state, string error)
+    {
+        _ = TryTransition(step.StepId, s => s with { State = state, Error = error }, _context.Options.CoordinatorIdentity);
+        return (await _terminal[step.StepId].Task.ConfigureAwait(false)).State.IsSuccess();
+    }
+
+    private async Task<bool> WaitForNodeAsync(string node, CancellationToken ct)
+    {
+        var giveUp = _context.Time.GetUtcNow() + _context.Options.ReconnectTimeout;
+        while (!_context.Link.IsConnected(node))
+        {
+            if (_context.Time.GetUtcNow() >= giveUp)
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _context.Time, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task TrySendAsync(string node, V1.CoordinatorMessage message)
+    {
+        try
+        {
+            await _context.Link.SendAsync(node, message, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (AgentUnavailableException)
+        {
+            // Best effort: the agent enforces the step's deadline itself.
+        }
+    }
+
+    /// <summary>An agent reported on a step of this run. Only the node the step belongs to may report on it.</summary>
+    public void OnStepUpdate(string node, AgentStepUpdate update)
+    {
+        if (!_planSteps.TryGetValue(update.StepId, out var step) || step.Node != node)
+        {
+            Log.ForeignUpdate(_context.Logger, node, update.RunId, update.StepId);
+            return;
+        }
+
+        if (update.State == StepState.Running)
+        {
+            _ = TryTransition(step.StepId, s => s.State == StepState.Dispatched ? s with { State = StepState.Running } : null, node);
+        }
+        else if (update.State.IsTerminal())
+        {
+            var outcome = update.Outcome ?? new StepOutcome(update.State, "", "", false, false);
+            _ = TryTransition(
+                step.StepId,
+                s => s.State.IsInFlight() ? s with { State = update.State, Summary = outcome.Summary, Error = outcome.Error } : null,
+                node);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Storage;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+/// <summary>
+/// Starts, controls and resumes runs. One <see cref="RunDriver"/> per run drives it; all progress is in the store,
+/// so after a crash a new executor over the same file continues every unfinished run
+/// (<see cref="ResumeUnfinishedAsync"/>). Disposing stops the drivers without recording anything, exactly as a
+/// crash would leave things.
+/// </summary>
+internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
+{
+    private readonly ExecutorContext _context;
+    private readonly ConcurrentDictionary<string, RunDriver> _drivers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _shutdown = new();
+
+    public RunExecutor(CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger)
+    {
+        _context = new ExecutorContext(store, registry, link, options, time, logger);
+    }
+
+    /// <summary>Records a new run of <paramref name="plan"/> (all steps pending) and starts it.</summary>
+    public async Task<RunSnapshot> StartAsync(Plan plan, string who)
+    {
+        var now = _context.Time.GetUtcNow();
+        var runId = $"run-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        var steps = plan.Preflight.Concat(plan.AllSteps)
+            .Select((s, i) => new StepRecord(runId, s.StepId, i, s.Node, s.Phase, s.Name, StepState.Pending, "", "", now, false, 0))
+            .ToList();
+        var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false);
+        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, plan {plan.Hash}, {steps.Count} step(s)");
+        await _context.Store.InsertRunAsync(run, plan, steps, audit).ConfigureAwait(false);
+        var driver = new RunDriver(_context, plan, run, steps, resumed: false, _shutdown.Token);
+        _drivers[runId] = driver;
+        driver.Start();
+        return driver.Snapshot();
+    }
+
+    /// <summary>Picks up every run the store holds as unfinished (after a coordinator restart). Returns their ids.</summary>
+    public ImmutableArray<string> ResumeUnfinished()
+    {
+        var resumed = ImmutableArray.CreateBuilder<string>();
+        foreach (var header in _context.Store.ListRuns().Where(r => !r.IsFinished && !_drivers.ContainsKey(r.RunId)))
+        {
+            var (run, plan) = _context.Store.LoadRun(header.RunId)!.Value;
+            var driver = new RunDriver(_context, plan, run, _context.Store.LoadSteps(run.RunId), resumed: true, _shutdown.Token);
+            if (_drivers.TryAdd(run.RunId, driver))
+            {
+                driver.Start();
+                resumed.Add(run.RunId);
+            }
+        }
+
+        return resumed.ToImmutable();
+    }
+
+    /// <summary>The run now (from memory when this process drives it, else from the store).</summary>
+    public RunSnapshot Get(string runId)
+    {
+        if (_drivers.TryGetValue(runId, out var driver))
+        {
+            return driver.Snapshot();
+        }
+
+        var stored = _context.Store.LoadRun(runId) ?? throw new RunNotFoundException(runId);
+        return new RunSnapshot(stored.Run, [.. _context.Store.LoadSteps(runId)]);
+    }
+
+    /// <summary>The run's changes, starting with its current state, until it finishes or <paramref name="ct"/> fires.</summary>
+    public async IAsyncEnumerable<RunEventRecord> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!_drivers.TryGetValue(runId, out var driver))
+        {
+            var snapshot = Get(runId);
+            yield return new RunEventRecord(_context.Time.GetUtcNow(), snapshot.Run.Message, snapshot);
+            yield break;
+        }
+
+        await foreach (var change in driver.Watch().ReadAllAsync(ct).ConfigureAwait(false))
+        {
+            yield return change;
+        }
+    }
+
+    public Task<RunRecord> PauseAsync(string runId, string who, string reason) => Driver(runId).PauseAsync(who, reason);
+
+    public Task<RunRecord> ResumeAsync(string runId, string who, string reason) => Driver(runId).ResumeAsync(who, reason);
+
+    public Task<RunRecord> AbortAsync(string runId, string who, string reason) => Driver(runId).AbortAsync(who, reason);
+
+    public Task<RunRecord> ApproveAsync(string runId, string stepId, string who) => Driver(runId).ApproveAsync(stepId, who);
+
+    /// <summary>Completes when the run's driver stops (finished, aborted, or shut down).</summary>
+    public Task WaitAsync(string runId) => Driver(runId).Completion;
+
+    public void OnStepUpdate(string node, AgentStepUpdate update)
+    {
+        if (_drivers.TryGetValue(update.RunId, out var driver))
+        {
+            driver.OnStepUpdate(node, update);
+        }
+    }
+
+    public void OnJournal(string node, ImmutableArray<JournalRecord> entries)
+    {
+        foreach (var driver in _drivers.Values)
+        {
+            driver.OnJournal(node, entries);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        foreach (var driver in _drivers.Values)
+        {
+            await driver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _shutdown.Dispose();
+    }
+
+    private RunDriver Driver(string runId)
+    {
+        if (_drivers.TryGetValue(runId, out var driver))
+        {
+            return driver;
+        }
+
+        var stored = _context.Store.LoadRun(runId) ?? throw new RunNotFoundException(runId);
+        throw new RunStateException($"Run {runId} is {stored.Run.State} and not driven by this coordinator.");
+    }
+}

@@ -1,0 +1,22 @@
+namespace RollbackMesh.Coordinator.Execution;
+
+/// <summary>
+/// The recorded header of a run. <see cref="AwaitingApproval"/> is the step id waiting for an operator, empty when
+/// none; <see cref="PreflightPassed"/> is set once preflight passed, so a resumed run does not repeat it.
+/// </summary>
+internal sealed record RunRecord(
+    string RunId,
+    string Runbook,
+    string PlanHash,
+    RunState State,
+    string CurrentPhase,
+    string Message,
+    string StartedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string AwaitingApproval,
+    bool PreflightPassed)
+{
+    /// <summary>The run reached an end state and will not change again.</summary>
+    public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Aborted;
+}

@@ -1,0 +1,18 @@
+namespace RollbackMesh.Coordinator.Fleet;
+
+/// <summary>Options of the fleet registry.</summary>
+internal sealed class FleetOptions
+{
+    /// <summary>How often agents report health (sent to them in HelloAck). Default 10 s.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A node is stale after this many missed reports. Default 3.</summary>
+    public int MissedReportsBeforeStale { get; set; } = 3;
+
+    /// <summary>Health reports kept per node, newest last. Default 100.</summary>
+    public int HealthHistoryLength { get; set; } = 100;
+
+    /// <summary>Reported to agents in HelloAck. Default the assembly version.</summary>
+    public string CoordinatorVersion { get; set; } =
+        typeof(FleetOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

@@ -1,0 +1,160 @@
+using Microsoft.Data.Sqlite;
+using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Storage;
+
+internal sealed partial class CoordinatorStore
+{
+    /// <summary>Records a new run, its plan and every step (Pending) in one transaction.</summary>
+    public Task InsertRunAsync(RunRecord run, Plan plan, IReadOnlyList<StepRecord> steps, AuditEntry audit)
+    {
+        var planJson = PlanCodec.Serialize(plan);
+        return WriteAsync(c =>
+        {
+            using (var command = c.CreateCommand())
+            {
+                command.CommandText = """
+                    INSERT INTO runs (run_id, runbook, plan_hash, plan, state, current_phase, message, started_by,
+                        started_at, finished_at, awaiting_approval, preflight_passed)
+                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight)
+                    """;
+                BindRun(command, run);
+                command.Parameters.AddWithValue("$runbook", run.Runbook);
+                command.Parameters.AddWithValue("$hash", run.PlanHash);
+                command.Parameters.AddWithValue("$plan", planJson);
+                command.Parameters.AddWithValue("$by", run.StartedBy);
+                command.Parameters.AddWithValue("$started", run.StartedAt.ToUnixTimeMilliseconds());
+                command.ExecuteNonQuery();
+            }
+
+            foreach (var step in steps)
+            {
+                UpsertStep(c, step);
+            }
+
+            InsertAudit(c, audit);
+        });
+    }
+
+    /// <summary>Records a run's new header, with an optional audit entry in the same transaction.</summary>
+    public Task SaveRunAsync(RunRecord run, AuditEntry? audit = null) => WriteAsync(c =>
+    {
+        using (var command = c.CreateCommand())
+        {
+            command.CommandText = """
+                UPDATE runs SET state = $state, current_phase = $phase, message = $message, finished_at = $finished,
+                    awaiting_approval = $awaiting, preflight_passed = $preflight
+                WHERE run_id = $id
+                """;
+            BindRun(command, run);
+            command.ExecuteNonQuery();
+        }
+
+        if (audit is not null)
+        {
+            InsertAudit(c, audit);
+        }
+    });
+
+    /// <summary>Records a step's new state, with an optional audit entry in the same transaction.</summary>
+    public Task SaveStepAsync(StepRecord step, AuditEntry? audit = null) => WriteAsync(c =>
+    {
+        UpsertStep(c, step);
+        if (audit is not null)
+        {
+            InsertAudit(c, audit);
+        }
+    });
+
+    /// <summary>The run's header and plan, or null when no such run exists.</summary>
+    public (RunRecord Run, Plan Plan)? LoadRun(string runId) => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = $"SELECT {RunColumns}, plan FROM runs WHERE run_id = $id";
+        command.Parameters.AddWithValue("$id", runId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(11))) : ((RunRecord, Plan)?)null;
+    });
+
+    /// <summary>Every run's header, newest first.</summary>
+    public IReadOnlyList<RunRecord> ListRuns() => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = $"SELECT {RunColumns} FROM runs ORDER BY started_at DESC, run_id";
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    });
+
+    /// <summary>The run's steps in plan order.</summary>
+    public IReadOnlyList<StepRecord> LoadSteps(string runId) => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            SELECT run_id, step_id, ordinal, node, phase, name, state, summary, error, updated_at, approved, dispatch_count
+            FROM steps WHERE run_id = $id ORDER BY ordinal
+            """;
+        command.Parameters.AddWithValue("$id", runId);
+        using var reader = command.ExecuteReader();
+        var steps = new List<StepRecord>();
+        while (reader.Read())
+        {
+            steps.Add(new StepRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), (StepState)reader.GetInt32(6), reader.GetString(7), reader.GetString(8),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)), reader.GetInt64(10) != 0, reader.GetInt32(11)));
+        }
+
+        return steps;
+    });
+
+    private const string RunColumns =
+        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed";
+
+    private static RunRecord ReadRun(SqliteDataReader reader) => new(
+        reader.GetString(0), reader.GetString(1), reader.GetString(2), (RunState)reader.GetInt32(3), reader.GetString(4),
+        reader.GetString(5), reader.GetString(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
+        reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+        reader.GetString(9), reader.GetInt64(10) != 0);
+
+    private static void BindRun(SqliteCommand command, RunRecord run)
+    {
+        command.Parameters.AddWithValue("$id", run.RunId);
+        command.Parameters.AddWithValue("$state", (int)run.State);
+        command.Parameters.AddWithValue("$phase", run.CurrentPhase);
+        command.Parameters.AddWithValue("$message", run.Message);
+        command.Parameters.AddWithValue("$finished", run.FinishedAt is { } f ? f.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue("$awaiting", run.AwaitingApproval);
+        command.Parameters.AddWithValue("$preflight", run.PreflightPassed ? 1 : 0);
+    }
+
+    private static void UpsertStep(SqliteConnection c, StepRecord step)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            INSERT OR REPLACE INTO steps (run_id, step_id, ordinal, node, phase, name, state, summary, error, updated_at,
+                approved, dispatch_count)
+            VALUES ($run, $step, $ordinal, $node, $phase, $name, $state, $summary, $error, $updated, $approved, $count)
+            """;
+        command.Parameters.AddWithValue("$run", step.RunId);
+        command.Parameters.AddWithValue("$step", step.StepId);
+        command.Parameters.AddWithValue("$ordinal", step.Ordinal);
+        command.Parameters.AddWithValue("$node", step.Node);
+        command.Parameters.AddWithValue("$phase", step.Phase);
+        command.Parameters.AddWithValue("$name", step.Name);
+        command.Parameters.AddWithValue("$state", (int)step.State);
+        command.Parameters.AddWithValue("$summary", step.Summary);
+        command.Parameters.AddWithValue("$error", step.Error);
+        command.Parameters.AddWithValue("$updated", step.UpdatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$approved", step.Approved ? 1 : 0);
+        command.Parameters.AddWithValue("$count", step.DispatchCount);
+        command.ExecuteNonQuery();
+    }
+}
