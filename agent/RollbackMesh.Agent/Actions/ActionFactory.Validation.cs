@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using RollbackMesh.Agent.Actions.Packages;
+using RollbackMesh.Agent.Confinement;
+
+namespace RollbackMesh.Agent.Actions;
+
+/// <summary>Argument checks for <see cref="ActionFactory"/>: each returns the value and records a problem.</summary>
+internal sealed partial class ActionFactory
+{
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")]
+    private static partial Regex NameRegex();
+
+    [GeneratedRegex(@"^[a-z]+(\.[a-z0-9]+)*/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")]
+    private static partial Regex ResourceRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9./_-]+(==?|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(==?|!=)[A-Za-z0-9._-]*)*$")]
+    private static partial Regex SelectorRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9@_.:-]+(\.service|\.socket|\.target|\.timer|\.mount)$")]
+    private static partial Regex UnitRegex();
+
+    [GeneratedRegex(@"^v?[0-9][A-Za-z0-9.+_-]{0,63}$")]
+    private static partial Regex VersionRegex();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9 =_.,:/-]{0,255}$")]
+    private static partial Regex ExecRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9:_.-]{1,512}$")]
+    private static partial Regex TokenRegex();
+
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}$")]
+    private static partial Regex Sha256Regex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]+$")]
+    private static partial Regex KeyRegex();
+
+    private sealed class Validation(PathConfinement confinement)
+    {
+        private readonly List<string> _problems = [];
+        private readonly List<PathConfinementException> _paths = [];
+
+        public void Problem(string problem) => _problems.Add(problem);
+
+        public T Fail<T>(string problem)
+        {
+            _problems.Add(problem);
+            return default!;
+        }
+
+        public void ThrowIfInvalid()
+        {
+            if (_paths.Count == 1 && _problems.Count == 0)
+            {
+                throw _paths[0];
+            }
+
+            if (_paths.Count + _problems.Count > 0)
+            {
+                throw new ActionValidationException(string.Join("; ", _paths.Select(p => p.Message).Concat(_problems)));
+            }
+        }
+
+        public string Path(string path, string field)
+        {
+            try
+            {
+                return confinement.Confine(path);
+            }
+            catch (PathConfinementException ex)
+            {
+                _paths.Add(new PathConfinementException(path, $"{field}: {ex.Message[(ex.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..]}"));
+                return path;
+            }
+        }
+
+        public string NonEmpty(string value, string field) => value.Length > 0 ? value : Fail<string>($"{field} is empty") ?? string.Empty;
+
+        public string Line(string value, string field) =>
+            value.Contains('\n', StringComparison.Ordinal) ? Fail<string>($"{field} must be one line") ?? string.Empty : value;
+
+        public string Name(string value, string field) => Matching(value, NameRegex(), field);
+
+        public string Unit(string value) => Matching(value, UnitRegex(), "unit");
+
+        public string Matching(string value, Regex regex, string field) =>
+            regex.IsMatch(value) ? value : Fail<string>($"{field} '{value}' is not allowed") ?? value;
+
+        public string Optional(string value, Regex regex, string field) => value.Length == 0 ? value : Matching(value, regex, field);
+
+        public string Connection(string value)
+        {
+            if (value.Length == 0 || value.Contains("password", StringComparison.OrdinalIgnoreCase) || value.StartsWith('-'))
+            {
+                Problem("connection must be a libpq connection string without a password (use .pgpass or peer auth)");
+            }
+
+            return value;
+        }
+
+        public IReadOnlyList<string> Keys(IEnumerable<string> keys, string field) =>
+            keys.Select(k => Matching(k, KeyRegex(), field)).ToArray();
+
+        public IReadOnlyDictionary<string, string> KeyValues(IDictionary<string, string> pairs)
+        {
+            foreach (var (key, value) in pairs)
+            {
+                Matching(key, KeyRegex(), "set_keys key");
+                Line(value, $"set_keys['{key}']");
+            }
+
+            return new Dictionary<string, string>(pairs, StringComparer.OrdinalIgnoreCase);
+        }
+
+        public IReadOnlyList<string> Packages(IEnumerable<string> names)
+        {
+            var list = names.ToArray();
+            if (list.Length == 0)
+            {
+                Problem("packages is empty");
+            }
+
+            foreach (var name in list.Where(n => !PackageNames.IsValidName(n)))
+            {
+                Problem($"package name '{name}' is not allowed");
+            }
+
+            return list;
+        }
+    }
+}

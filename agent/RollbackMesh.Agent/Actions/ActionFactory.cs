@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+using RollbackMesh.Agent.Actions.ConfigFiles;
+using RollbackMesh.Agent.Actions.Datastores;
+using RollbackMesh.Agent.Actions.Filesystem;
+using RollbackMesh.Agent.Actions.Helm;
+using RollbackMesh.Agent.Actions.K3s;
+using RollbackMesh.Agent.Actions.Kubernetes;
+using RollbackMesh.Agent.Actions.Packages;
+using RollbackMesh.Agent.Actions.Repositories;
+using RollbackMesh.Agent.Actions.Services;
+using RollbackMesh.Agent.Actions.Verification;
+using RollbackMesh.Agent.Confinement;
+using V1 = RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Actions;
+
+/// <summary>
+/// Turns the wire <see cref="V1.Action"/> into an <see cref="IAgentAction"/>, validating every argument and
+/// confining every path first. Problems are collected and reported together; the step is then REFUSED.
+/// </summary>
+internal sealed partial class ActionFactory
+{
+    private readonly AgentActionOptions _options;
+    private readonly PathConfinement _confinement;
+
+    /// <summary>Creates the factory over the agent's options.</summary>
+    public ActionFactory(AgentActionOptions options)
+    {
+        _options = options;
+        _confinement = new PathConfinement(options.AllowedRoots);
+    }
+
+    /// <summary>Builds the action.</summary>
+    /// <exception cref="ActionValidationException">An argument is invalid (all problems in the message).</exception>
+    /// <exception cref="PathConfinementException">A path lies outside the allowed roots.</exception>
+    public IAgentAction Create(V1.Action action)
+    {
+        var v = new Validation(_confinement);
+        var built = Build(action, v);
+        v.ThrowIfInvalid();
+        return built ?? throw new ActionValidationException("action has no kind set");
+    }
+
+    /// <summary>Every action kind this agent can run (the Action oneof's field names), for the Hello capabilities.</summary>
+    public static IReadOnlyList<string> SupportedKinds { get; } =
+        V1.Action.Descriptor.Oneofs[0].Fields.Select(f => f.Name).ToArray();
+
+    /// <summary>The wire name of the action's kind (for journaling even a refused step).</summary>
+    public static string KindOf(V1.Action? action) =>
+        action is null || action.KindCase == V1.Action.KindOneofCase.None
+            ? "none"
+            : V1.Action.Descriptor.Oneofs[0].Fields.First(f => f.FieldNumber == (int)action.KindCase).Name;
+
+    private IAgentAction? Build(V1.Action action, Validation v) => action.KindCase switch
+    {
+        V1.Action.KindOneofCase.FelixConfig => new FelixConfigEditAction(
+            v.Path(Or(action.FelixConfig.Path, "/etc/calico/felix.cfg"), "path"),
+            v.Keys(action.FelixConfig.RemoveKeys, "remove_keys"), action.FelixConfig.RemoveOnlyIfValue,
+            v.KeyValues(action.FelixConfig.SetKeys)),
+        V1.Action.KindOneofCase.YumRepoSubstitute => new YumRepoSubstituteAction(
+            v.Path(action.YumRepoSubstitute.Path, "path"), v.NonEmpty(action.YumRepoSubstitute.From, "from"),
+            v.Line(action.YumRepoSubstitute.To, "to")),
+        V1.Action.KindOneofCase.AptSource => new AptSourceChangeAction(
+            v.Path(action.AptSource.Path, "path"), action.AptSource.Remove, action.AptSource.Content),
+        V1.Action.KindOneofCase.PackageClean => new PackageCleanCacheAction(Backend(action.PackageClean.Manager, v)),
+        V1.Action.KindOneofCase.PackageDowngrade => Downgrade(action.PackageDowngrade, v),
+        V1.Action.KindOneofCase.Service => new ServiceControlAction(v.Unit(action.Service.Unit), action.Service.Operation switch
+        {
+            V1.ServiceOperation.Start => ServiceOperation.Start,
+            V1.ServiceOperation.Stop => ServiceOperation.Stop,
+            V1.ServiceOperation.Restart => ServiceOperation.Restart,
+            V1.ServiceOperation.Reload => ServiceOperation.Reload,
+            _ => v.Fail<ServiceOperation>("service.operation is unspecified"),
+        }),
+        V1.Action.KindOneofCase.K3SKillall => new K3sKillAllAction(v.Path(Or(action.K3SKillall.ScriptPath, _options.Tools.K3sKillAll), "script_path")),
+        V1.Action.KindOneofCase.K3SInstallBinary => new K3sInstallBinaryAction(
+            v.Path(action.K3SInstallBinary.ArtifactDir, "artifact_dir"), v.Optional(action.K3SInstallBinary.Version, VersionRegex(), "version"),
+            action.K3SInstallBinary.SkipStart, v.Optional(action.K3SInstallBinary.Exec, ExecRegex(), "exec"),
+            v.Path(Or(action.K3SInstallBinary.InstallPath, _options.Tools.K3s), "install_path")),
+        V1.Action.KindOneofCase.K3SClusterReset => new K3sClusterResetAction(
+            v.Path(action.K3SClusterReset.SnapshotPath, "snapshot_path"), v.Optional(action.K3SClusterReset.Token, TokenRegex(), "token")),
+        V1.Action.KindOneofCase.EtcdSnapshotVerify => new EtcdSnapshotVerifyAction(v.Path(action.EtcdSnapshotVerify.SnapshotPath, "snapshot_path")),
+        V1.Action.KindOneofCase.MoveAside => new MoveAsideAction(v.Path(action.MoveAside.Path, "path")),
+        V1.Action.KindOneofCase.SqliteSwap => new SqliteSwapAction(
+            v.Path(action.SqliteSwap.DatabasePath, "database_path"), v.Path(action.SqliteSwap.BackupPath, "backup_path")),
+        V1.Action.KindOneofCase.PostgresRestore => new PostgresRestoreAction(
+            v.Path(action.PostgresRestore.DumpPath, "dump_path"), v.Connection(action.PostgresRestore.Connection)),
+        V1.Action.KindOneofCase.KubectlNode => new KubectlNodeAction(v.Name(action.KubectlNode.Node, "node"), action.KubectlNode.Operation switch
+        {
+            V1.KubectlNodeOperation.Drain => KubectlNodeOperation.Drain,
+            V1.KubectlNodeOperation.Cordon => KubectlNodeOperation.Cordon,
+            V1.KubectlNodeOperation.Uncordon => KubectlNodeOperation.Uncordon,
+            _ => v.Fail<KubectlNodeOperation>("kubectl_node.operation is unspecified"),
+        }, Kubeconfig(action.KubectlNode.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlRollout => new KubectlRolloutAction(
+            v.Matching(action.KubectlRollout.Resource, ResourceRegex(), "resource"), v.Name(Or(action.KubectlRollout.Namespace, "kube-system"), "namespace"),
+            action.KubectlRollout.Operation switch
+            {
+                V1.RolloutOperation.Undo => true,
+                V1.RolloutOperation.Status => false,
+                _ => v.Fail<bool>("kubectl_rollout.operation is unspecified"),
+            }, Kubeconfig(action.KubectlRollout.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlDeletePod => new KubectlDeletePodAction(
+            v.Name(Or(action.KubectlDeletePod.Namespace, "kube-system"), "namespace"),
+            v.Matching(action.KubectlDeletePod.LabelSelector, SelectorRegex(), "label_selector"), v.Name(action.KubectlDeletePod.Node, "node"),
+            action.KubectlDeletePod.WaitForReplacement,
+            TimeSpan.FromSeconds(action.KubectlDeletePod.ReplacementTimeoutSeconds == 0 ? 90 : action.KubectlDeletePod.ReplacementTimeoutSeconds),
+            Kubeconfig(action.KubectlDeletePod.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlApply => new KubectlApplyAction(
+            v.Path(action.KubectlApply.ManifestPath, "manifest_path"), Kubeconfig(action.KubectlApply.Kubeconfig, v)),
+        V1.Action.KindOneofCase.CalicoUpgradeAbort => new CalicoUpgradeAbortAction(
+            v.Path(action.CalicoUpgradeAbort.ApiconfigV1, "apiconfig_v1"), v.Path(action.CalicoUpgradeAbort.ApiconfigV3, "apiconfig_v3")),
+        V1.Action.KindOneofCase.InstallToolBinary => new InstallToolBinaryAction(
+            v.Path(action.InstallToolBinary.SourcePath, "source_path"), v.Matching(action.InstallToolBinary.Sha256, Sha256Regex(), "sha256"),
+            v.Path(action.InstallToolBinary.InstallPath, "install_path")),
+        V1.Action.KindOneofCase.HelmHistory => new HelmHistoryAction(
+            v.Name(action.HelmHistory.Release, "release"), v.Name(Or(action.HelmHistory.Namespace, "cattle-system"), "namespace"),
+            Kubeconfig(action.HelmHistory.Kubeconfig, v)),
+        V1.Action.KindOneofCase.HelmRollback => new HelmRollbackAction(
+            v.Name(action.HelmRollback.Release, "release"), v.Name(Or(action.HelmRollback.Namespace, "cattle-system"), "namespace"),
+            action.HelmRollback.Revision, Kubeconfig(action.HelmRollback.Kubeconfig, v)),
+        V1.Action.KindOneofCase.RancherCleanup => new RancherCleanupAction(
+            v.Path(action.RancherCleanup.ScriptsDir, "scripts_dir"), Kubeconfig(action.RancherCleanup.Kubeconfig, v)),
+        V1.Action.KindOneofCase.VersionCheck => VersionCheck(action.VersionCheck, v),
+        V1.Action.KindOneofCase.WaitNodeReady => new WaitNodeReadyAction(
+            v.Name(action.WaitNodeReady.Node, "node"),
+            TimeSpan.FromSeconds(action.WaitNodeReady.TimeoutSeconds == 0 ? 300 : action.WaitNodeReady.TimeoutSeconds),
+            Kubeconfig(action.WaitNodeReady.Kubeconfig, v)),
+        V1.Action.KindOneofCase.NoOp => new NoOpAction(TimeSpan.FromMilliseconds(action.NoOp.SleepMilliseconds)),
+        _ => null,
+    };
+
+    private PackageDowngradeAction Downgrade(V1.PackageDowngrade step, Validation v)
+    {
+        var backend = Backend(step.Manager, v);
+        var packages = v.Packages(step.Packages);
+        var exact = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, version) in step.ExactVersions)
+        {
+            if (!packages.Contains(name, StringComparer.Ordinal))
+            {
+                v.Problem($"exact_versions names '{name}', which is not in the step's package list");
+            }
+            else if (!PackageNames.IsValidVersion(version))
+            {
+                v.Problem($"exact_versions['{name}'] = '{version}' is not a valid version");
+            }
+            else
+            {
+                exact[name] = version;
+            }
+        }
+
+        if (packages.Any(p => !exact.ContainsKey(p)) && !PackageNames.IsValidSeries(step.VersionSeries))
+        {
+            v.Problem($"version_series '{step.VersionSeries}' is not a series like 2.6 (needed for packages without an exact version)");
+        }
+
+        return new PackageDowngradeAction(backend, packages, step.VersionSeries, exact);
+    }
+
+    private IPackageBackend Backend(V1.PackageManager manager, Validation v) => manager switch
+    {
+        V1.PackageManager.Apt => new AptBackend(_options.Packages),
+        V1.PackageManager.Yum => new DnfBackend(_options.Packages),
+        _ => v.Fail<IPackageBackend>("package manager is unspecified"),
+    };
+
+    private VersionCheckAction VersionCheck(V1.VersionCheck step, Validation v)
+    {
+        if (!_options.Tools.VersionTools.TryGetValue(step.Tool, out var toolPath))
+        {
+            v.Problem($"tool '{step.Tool}' is not in the version-check allow-list ({string.Join(", ", _options.Tools.VersionTools.Keys)})");
+            toolPath = string.Empty;
+        }
+
+        Regex pattern;
+        try
+        {
+            pattern = new Regex(v.NonEmpty(step.ExpectedPattern, "expected_pattern"), RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException ex)
+        {
+            v.Problem($"expected_pattern is not a valid regular expression: {ex.Message}");
+            pattern = new Regex("$^");
+        }
+
+        return new VersionCheckAction(step.Tool, toolPath, pattern);
+    }
+
+    private string Kubeconfig(string kubeconfig, Validation v) =>
+        kubeconfig.Length == 0 ? _options.DefaultKubeconfig : v.Path(kubeconfig, "kubeconfig");
+
+    private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
+}

@@ -1,0 +1,60 @@
+using RollbackMesh.Agent.Processes;
+
+namespace RollbackMesh.Agent.Actions.Packages;
+
+/// <summary>apt: versions from `apt-cache madison`, one `apt-get install --reinstall --allow-downgrades` transaction, dpkg-query to verify.</summary>
+internal sealed class AptBackend : IPackageBackend
+{
+    private readonly PackageManagerOptions _options;
+
+    /// <summary>Creates the backend.</summary>
+    public AptBackend(PackageManagerOptions options) => _options = options;
+
+    /// <inheritdoc />
+    public ToolInvocation CleanCache() => Apt(_options.AptGet, ["update"]);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> AvailableVersionsAsync(ActionContext context, string package, CancellationToken cancellationToken)
+    {
+        var result = await context.QueryAsync(Apt(_options.AptCache, ["madison", package]), cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new ActionFailedException($"apt-cache madison {package} exited {result.ExitCode}: {result.CombinedOutput}");
+        }
+
+        // " calico-felix | 2.6.5~trusty | file:/repo ./ Packages": madison lists the highest version first.
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cols => cols.Length >= 3 && cols[0] == package)
+            .Select(cols => cols[1])
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <inheritdoc />
+    public ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets) =>
+        Apt(_options.AptGet, ["install", "--reinstall", "--allow-downgrades", "-y", .. targets.Select(t => $"{t.Key}={t.Value}")]);
+
+    /// <inheritdoc />
+    public async Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken)
+    {
+        List<string> args = ["-W", "-f=${Status}|${Version}", package];
+        if (_options.DpkgAdminDirectory is { } admin)
+        {
+            args.Insert(0, $"--admindir={admin}");
+        }
+
+        var result = await context.QueryAsync(new ToolInvocation { FileName = _options.DpkgQuery, Arguments = args }, cancellationToken).ConfigureAwait(false);
+        var parts = result.StandardOutput.Trim().Split('|');
+        return result.Succeeded && parts.Length == 2 && parts[0].EndsWith(" installed", StringComparison.Ordinal) ? parts[1] : null;
+    }
+
+    private ToolInvocation Apt(string tool, IReadOnlyList<string> args) => new()
+    {
+        FileName = tool,
+        Arguments = args,
+        Environment = _options.AptConfigFile is { } config
+            ? new Dictionary<string, string> { ["APT_CONFIG"] = config, ["DEBIAN_FRONTEND"] = "noninteractive" }
+            : new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+    };
+}

@@ -1,0 +1,19 @@
+using RollbackMesh.Agent.Processes;
+
+namespace RollbackMesh.Agent.Actions.Packages;
+
+/// <summary>One package manager (apt or yum/dnf): how to refresh, resolve versions, transact and query.</summary>
+internal interface IPackageBackend
+{
+    /// <summary>The cache refresh: `dnf clean all` or `apt-get update`.</summary>
+    ToolInvocation CleanCache();
+
+    /// <summary>The available versions of <paramref name="package"/>, most preferred (highest) first.</summary>
+    Task<IReadOnlyList<string>> AvailableVersionsAsync(ActionContext context, string package, CancellationToken cancellationToken);
+
+    /// <summary>The single transaction installing exactly these versions (downgrades allowed).</summary>
+    ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets);
+
+    /// <summary>The installed version of <paramref name="package"/>, or null when not installed.</summary>
+    Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken);
+}
