@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Builds RollbackMesh's node packages and the air-gapped bundle:
+#   1. dotnet publish of rollbackmesh-agent, rollbackmesh-coordinator and rollbackmesh (CLI): self-contained
+#      linux-x64 single files, so nodes need no .NET;
+#   2. .deb packages (dpkg-deb) and .rpm packages (rpmbuild): rollbackmesh-agent, and rollbackmesh-coordinator
+#      which also carries the CLI;
+#   3. rollbackmesh-<version>-linux-x64.tar.gz: the packages, the built-in runbooks, install.sh and SHA256SUMS.
+# Everything goes to ./out (gitignored). Usage:
+#   packaging/build.sh [--version V] [--only agent|coordinator] [--deb-only] [--skip-publish] [--out DIR]
+#   --version       package version (default: <Version> of Directory.Build.props); also stamped into the binaries
+#   --only          build one package (no bundle); the nspawn tests use --only agent --deb-only
+#   --skip-publish  repackage the binaries already in OUT/publish (e.g. the same build under a higher version)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+pkg=$repo/packaging
+out=$repo/out
+version=""
+only=""
+deb_only=false
+skip_publish=false
+while (($#)); do
+  case "$1" in
+    --version) version=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --deb-only) deb_only=true; shift ;;
+    --skip-publish) skip_publish=true; shift ;;
+    --out) out=$(realpath -m "$2"); shift 2 ;;
+    *) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$version" ]; then
+  version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props" | head -n 1)
+fi
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "build.sh: version must be N.N.N, got '$version'" >&2; exit 2; }
+case "$only" in
+  "") components=(agent coordinator) ;;
+  agent|coordinator) components=("$only") ;;
+  *) echo "build.sh: --only agent|coordinator" >&2; exit 2 ;;
+esac
+for tool in dpkg-deb sha256sum tar; do
+  command -v "$tool" >/dev/null || { echo "build.sh: $tool is missing (apt-get install dpkg-dev coreutils tar)" >&2; exit 1; }
+done
+if ! $deb_only && ! command -v rpmbuild >/dev/null; then
+  echo "build.sh: rpmbuild is missing (apt-get install rpm), or pass --deb-only" >&2
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+mkdir -p "$out"
+
+# app name -> project; the coordinator package carries the CLI too.
+declare -A project=(
+  [agent]=agent/RollbackMesh.Agent
+  [coordinator]=coordinator/RollbackMesh.Coordinator
+  [cli]=coordinator/RollbackMesh.Cli
+)
+declare -A executable=([agent]=rollbackmesh-agent [coordinator]=rollbackmesh-coordinator [cli]=rollbackmesh)
+apps=()
+for c in "${components[@]}"; do
+  if [ "$c" = agent ]; then apps+=(agent); else apps+=(coordinator cli); fi
+done
+
+publish() {
+  local app=$1 dest=$out/publish/$1
+  rm -rf "$dest"
+  # --artifacts-path keeps this Release/linux-x64 build's obj and bin apart from the developers' own builds.
+  # Native libraries (SQLite) stay beside the executable instead of being extracted to $HOME at run time.
+  dotnet publish "$repo/${project[$app]}" -c Release -r linux-x64 --self-contained true \
+    -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false -p:DebugType=none \
+    -p:GenerateDocumentationFile=false -p:Version="$version" \
+    --artifacts-path "$out/artifacts" -o "$dest" -nologo -v quiet
+  [ -x "$dest/${executable[$app]}" ] || { echo "build.sh: publish produced no $dest/${executable[$app]}" >&2; exit 1; }
+  rm -f "$dest"/*.pdb "$dest"/*.dbg
+}
+if $skip_publish; then
+  for app in "${apps[@]}"; do
+    [ -x "$out/publish/$app/${executable[$app]}" ] || { echo "build.sh: --skip-publish but $out/publish/$app is empty" >&2; exit 1; }
+  done
+else
+  for app in "${apps[@]}"; do
+    echo "publishing ${executable[$app]} $version (self-contained linux-x64)"
+    publish "$app"
+  done
+fi
+
+# stage ROOT APP: /usr/lib/rollbackmesh/APP/* and the /usr/bin symlink (the .NET host resolves the real path, so
+# libraries beside the executable are found through the link).
+stage_app() {
+  local root=$1 app=$2
+  install -d -m 0755 "$root/usr/lib/rollbackmesh/$app" "$root/usr/bin"
+  cp -a "$out/publish/$app/." "$root/usr/lib/rollbackmesh/$app/"
+  find "$root/usr/lib/rollbackmesh/$app" -type f -exec chmod 0644 {} +
+  chmod 0755 "$root/usr/lib/rollbackmesh/$app/${executable[$app]}"
+  ln -sfn "../lib/rollbackmesh/$app/${executable[$app]}" "$root/usr/bin/${executable[$app]}"
+}
+# stage_component ROOT COMPONENT UNITDIR: the whole file tree of one package.
+stage_component() {
+  local root=$1 c=$2 unitdir=$3
+  rm -rf "$root"
+  install -d -m 0755 "$root/etc/rollbackmesh" "$root/$unitdir" "$root/usr/share/doc/rollbackmesh-$c"
+  install -m 0644 "$pkg/config/$c.yaml" "$root/etc/rollbackmesh/$c.yaml"
+  install -m 0644 "$pkg/systemd/rollbackmesh-$c.service" "$root/$unitdir/rollbackmesh-$c.service"
+  printf 'RollbackMesh %s %s\nBuilt from %s\n' "$c" "$version" \
+    "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo 'an unknown commit')" \
+    >"$root/usr/share/doc/rollbackmesh-$c/README"
+  if [ "$c" = agent ]; then
+    stage_app "$root" agent
+  else
+    stage_app "$root" coordinator
+    stage_app "$root" cli
+    install -d -m 0755 "$root/usr/share/rollbackmesh/runbooks"
+    for f in "$repo"/coordinator/RollbackMesh.Coordinator/Runbooks/BuiltIn/*.yaml; do
+      [ -e "$f" ] && install -m 0644 "$f" "$root/usr/share/rollbackmesh/runbooks/"
+    done
+  fi
+}
+
+build_deb() {
+  local c=$1 name=rollbackmesh-$1
+  local root=$out/stage/deb-$c
+  stage_component "$root" "$c" lib/systemd/system
+  install -d -m 0755 "$root/DEBIAN"
+  local installed_kb depends
+  installed_kb=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
+  depends="libc6 (>= 2.27), libgcc-s1, libstdc++6, zlib1g, libssl3 | libssl1.1"
+  [ "$c" = coordinator ] && depends="$depends, passwd"
+  local description
+  if [ "$c" = agent ]; then
+    description="RollbackMesh node agent
+ Dials out to the RollbackMesh coordinator and runs typed, journalled rollback steps
+ (config files, packages, services, K3s, databases) on this node. Self-contained: no .NET needed."
+  else
+    description="RollbackMesh coordinator and operator CLI
+ Sequences rollback runbooks across the fleet over gRPC and keeps its state in SQLite;
+ includes the rollbackmesh command-line client. Self-contained: no .NET needed."
+  fi
+  cat >"$root/DEBIAN/control" <<CONTROL
+Package: $name
+Version: $version
+Architecture: amd64
+Maintainer: RollbackMesh <rollbackmesh@localhost>
+Section: admin
+Priority: optional
+Installed-Size: $installed_kb
+Depends: $depends
+Description: $description
+CONTROL
+  # Conffiles: dpkg keeps an edited file on upgrade (and asks, or keeps it under --force-confold) and removes it
+  # only on purge.
+  echo "/etc/rollbackmesh/$c.yaml" >"$root/DEBIAN/conffiles"
+  for script in postinst prerm postrm; do
+    install -m 0755 "$pkg/deb/$c/$script" "$root/DEBIAN/$script"
+  done
+  dpkg-deb --root-owner-group -Zxz --build "$root" "$out/${name}_${version}_amd64.deb" >/dev/null
+  echo "built $out/${name}_${version}_amd64.deb"
+}
+
+build_rpm() {
+  local c=$1 name=rollbackmesh-$1
+  local root=$out/stage/rpm-$c top=$out/rpmbuild
+  stage_component "$root" "$c" usr/lib/systemd/system
+  mkdir -p "$top"
+  rpmbuild -bb --quiet \
+    --define "_topdir $top" --define "_rpmdir $out" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+    --define "rbm_version $version" --define "rbm_stage $root" \
+    --define "_binary_payload w6.xzdio" \
+    "$pkg/rpm/$name.spec" >"$out/rpmbuild-$c.log" 2>&1 || { cat "$out/rpmbuild-$c.log" >&2; exit 1; }
+  echo "built $out/$name-$version-1.x86_64.rpm"
+}
+
+for c in "${components[@]}"; do
+  build_deb "$c"
+  $deb_only || build_rpm "$c"
+done
+
+if [ -z "$only" ] && ! $deb_only; then
+  bundle_name=rollbackmesh-$version-linux-x64
+  b=$out/bundle/$bundle_name
+  rm -rf "$b"
+  install -d "$b/packages" "$b/runbooks"
+  cp "$out"/rollbackmesh-{agent,coordinator}_"$version"_amd64.deb "$out"/rollbackmesh-{agent,coordinator}-"$version"-1.x86_64.rpm "$b/packages/"
+  for f in "$repo"/coordinator/RollbackMesh.Coordinator/Runbooks/BuiltIn/*.yaml; do
+    [ -e "$f" ] && cp "$f" "$b/runbooks/"
+  done
+  install -m 0755 "$pkg/bundle/install.sh" "$b/install.sh"
+  (cd "$b" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs sha256sum >SHA256SUMS)
+  tar -C "$out/bundle" --owner=0 --group=0 -czf "$out/$bundle_name.tar.gz" "$bundle_name"
+  echo "built $out/$bundle_name.tar.gz"
+fi
+
+echo
+echo "sizes:"
+(cd "$out" && ls -l --block-size=K -- *.deb *.rpm *.tar.gz 2>/dev/null | awk '{printf "  %8s  %s\n", $5, $9}')
+for app in "${apps[@]}"; do
+  printf '  %8s  publish/%s/%s (uncompressed)\n' "$(du -k "$out/publish/$app/${executable[$app]}" | cut -f1)K" "$app" "${executable[$app]}"
+done
