@@ -1,0 +1,25 @@
+using System.Collections.Frozen;
+
+namespace RollbackMesh.Coordinator.Runbooks;
+
+/// <summary>The YAML spelling of <see cref="NodeSelector"/> values and the tier order the planner enforces.</summary>
+internal static class NodeSelectors
+{
+    private static readonly FrozenDictionary<string, NodeSelector> ByName = new Dictionary<string, NodeSelector>
+    {
+        ["first-server"] = NodeSelector.FirstServer,
+        ["other-servers"] = NodeSelector.OtherServers,
+        ["servers"] = NodeSelector.Servers,
+        ["agents"] = NodeSelector.Agents,
+        ["control"] = NodeSelector.Control,
+        ["compute"] = NodeSelector.Compute,
+        ["all"] = NodeSelector.All,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The accepted spellings, for error messages.</summary>
+    public static string Accepted => string.Join(", ", ByName.Keys.Order(StringComparer.Ordinal));
+
+    public static bool TryParse(string text, out NodeSelector selector) => ByName.TryGetValue(text, out selector);
+
+    public static string Format(NodeSelector selector) => ByName.First(p => p.Value == selector).Key;
+}

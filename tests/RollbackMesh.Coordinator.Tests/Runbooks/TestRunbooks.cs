@@ -1,0 +1,17 @@
+namespace RollbackMesh.Coordinator.Tests.Runbooks;
+
+/// <summary>Small runbook texts for tests.</summary>
+internal static class TestRunbooks
+{
+    public static string Minimal(string name) => $"""
+        name: {name}
+        version: "1"
+        procedure: test.txt
+        phases:
+          - name: only
+            nodes: all
+            steps:
+              - name: nothing
+                action: no_op
+        """;
+}
