@@ -18,27 +18,7 @@ internal sealed partial class RunDriver
         foreach (var node in targets)
         {
             var view = _context.Registry.Get(node);
-            string? problem = view switch
-            {
-                null => $"{node}: unknown node (its agent never connected)",
-                { Connected: false } => $"{node}: not connected",
-                { Stale: true } => $"{node}: stale (no health report since {view.LastSeen:O})",
-                { Health: null } => $"{node}: no health report yet",
-                { Health.Healthy: false } => $"{node}: unhealthy: {string.Join("; ", view.Health.Problems)}",
-                _ => null,
-            };
-            if (problem is null && view!.Health!.DiskFor(options.QuarantinePath) is var disk)
-            {
-                if (disk is null)
-                {
-                    problem = $"{node}: reports no disk holding the quarantine {options.QuarantinePath}";
-                }
-                else if (disk.FreeBytes < options.MinQuarantineFreeBytes)
-                {
-                    problem = $"{node}: {disk.FreeBytes} bytes free on {disk.Path} for the quarantine, below the minimum {options.MinQuarantineFreeBytes}";
-                }
-            }
-
+            var problem = PreflightChecks.CheckNode(node, view, options);
             if (problem is not null)
             {
                 problems.Add(problem);

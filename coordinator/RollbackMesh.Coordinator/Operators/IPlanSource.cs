@@ -1,0 +1,17 @@
+using System.Collections.Immutable;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Operators;
+
+/// <summary>
+/// The runbook catalog and planner as the operator API needs them. Implementations report an unknown runbook as
+/// <see cref="OperatorException"/> NotFound and bad parameters or an unplannable fleet as InvalidArgument /
+/// FailedPrecondition, listing every problem in the message.
+/// </summary>
+internal interface IPlanSource
+{
+    Task<ImmutableArray<RunbookSummary>> ListRunbooksAsync(CancellationToken ct);
+
+    /// <summary>Compiles <paramref name="runbook"/> with <paramref name="parameters"/> against the current fleet.</summary>
+    Task<Plan> CreatePlanAsync(string runbook, IReadOnlyDictionary<string, string> parameters, CancellationToken ct);
+}

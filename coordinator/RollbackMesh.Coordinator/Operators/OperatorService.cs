@@ -1,0 +1,147 @@
+using System.Runtime.CompilerServices;
+using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Fleet;
+
+namespace RollbackMesh.Coordinator.Operators;
+
+/// <summary>
+/// The Operator service's logic, one method per rpc, protobuf in and out, transport-free: the endpoint passes the
+/// authenticated caller's name and maps <see cref="OperatorException"/> codes to gRPC status codes. Commands
+/// (Plan, StartRun, Pause, Resume, Abort, Approve) are audited with the caller's name; queries are not.
+/// </summary>
+internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options)
+{
+    public V1.ListNodesResponse ListNodes(V1.ListNodesRequest request, string caller)
+    {
+        var response = new V1.ListNodesResponse();
+        response.Nodes.Add(registry.List().Select(FleetWireMapper.ToWire));
+        return response;
+    }
+
+    public async Task<V1.ListRunbooksResponse> ListRunbooksAsync(V1.ListRunbooksRequest request, string caller, CancellationToken ct)
+    {
+        var response = new V1.ListRunbooksResponse();
+        foreach (var runbook in await plans.ListRunbooksAsync(ct).ConfigureAwait(false))
+        {
+            var info = new V1.RunbookInfo
+            {
+                Name = runbook.Name, Version = runbook.Version, Procedure = runbook.Procedure, Description = runbook.Description,
+            };
+            info.Phases.Add(runbook.Phases);
+            info.Parameters.Add(runbook.Parameters.Select(p => new V1.RunbookParameterInfo
+            {
+                Name = p.Name, Type = p.Type, Required = p.Required, DefaultValue = p.DefaultValue, Description = p.Description,
+            }));
+            response.Runbooks.Add(info);
+        }
+
+        return response;
+    }
+
+    /// <summary>Compiles the plan and checks every targeted node as preflight would (the agent-side checks run at StartRun).</summary>
+    public async Task<V1.PlanResponse> PlanAsync(V1.PlanRequest request, string caller, CancellationToken ct)
+    {
+        Require(request.Runbook, "runbook");
+        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
+        var response = OperatorWireMapper.ToWire(plan);
+        var nodes = plan.Preflight.Concat(plan.AllSteps).Select(s => s.Node).Distinct(StringComparer.Ordinal);
+        var problems = nodes.Select(n => PreflightChecks.CheckNode(n, registry.Get(n), options)).OfType<string>().ToList();
+        response.Preflight.Add(problems.Count == 0 ? ["every targeted node is connected, healthy and has quarantine space"] : problems);
+        response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
+        response.PreflightOk = problems.Count == 0;
+        await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>Recomputes the plan and starts it only if its hash is the one the operator reviewed.</summary>
+    public async Task<V1.RunStatus> StartRunAsync(V1.StartRunRequest request, string caller, CancellationToken ct)
+    {
+        Require(request.Runbook, "runbook");
+        Require(request.PlanHash, "plan_hash");
+        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
+        if (!string.Equals(plan.Hash, request.PlanHash, StringComparison.OrdinalIgnoreCase))
+        {
+            await audit.RecordAsync(caller, "run.start_refused", "", $"runbook {plan.Runbook}: reviewed plan {request.PlanHash}, current plan {plan.Hash}").ConfigureAwait(false);
+            throw new OperatorException(OperatorErrorCode.FailedPrecondition,
+                $"The plan changed since it was reviewed: reviewed hash {request.PlanHash}, current hash {plan.Hash}. Run plan again.");
+        }
+
+        return OperatorWireMapper.ToWire(await executor.StartAsync(plan, caller).ConfigureAwait(false));
+    }
+
+    public V1.RunStatus GetRun(V1.GetRunRequest request, string caller) =>
+        OperatorWireMapper.ToWire(Call(request.RunId, () => executor.Get(request.RunId)));
+
+    public async IAsyncEnumerable<V1.RunEvent> WatchRunAsync(V1.GetRunRequest request, string caller, [EnumeratorCancellation] CancellationToken ct)
+    {
+        _ = Call(request.RunId, () => executor.Get(request.RunId));
+        await foreach (var change in executor.WatchAsync(request.RunId, ct).ConfigureAwait(false))
+        {
+            yield return OperatorWireMapper.ToWire(change);
+        }
+    }
+
+    public Task<V1.RunStatus> PauseAsync(V1.RunControlRequest request, string caller) =>
+        ControlAsync(request.RunId, () => executor.PauseAsync(request.RunId, caller, request.Reason));
+
+    public Task<V1.RunStatus> ResumeAsync(V1.RunControlRequest request, string caller) =>
+        ControlAsync(request.RunId, () => executor.ResumeAsync(request.RunId, caller, request.Reason));
+
+    public Task<V1.RunStatus> AbortAsync(V1.RunControlRequest request, string caller) =>
+        ControlAsync(request.RunId, () => executor.AbortAsync(request.RunId, caller, request.Reason));
+
+    public Task<V1.RunStatus> ApproveAsync(V1.ApproveRequest request, string caller) =>
+        ControlAsync(request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
+
+    public V1.HistoryResponse History(V1.HistoryRequest request, string caller)
+    {
+        var response = new V1.HistoryResponse();
+        response.Entries.Add(audit.Query(request.RunId, (int)Math.Min(request.Limit, int.MaxValue)).Select(OperatorWireMapper.ToWire));
+        return response;
+    }
+
+    private async Task<V1.RunStatus> ControlAsync(string runId, Func<Task<RunRecord>> command)
+    {
+        Require(runId, "run_id");
+        await Call(runId, command).ConfigureAwait(false);
+        return OperatorWireMapper.ToWire(executor.Get(runId));
+    }
+
+    private static async Task<T> Call<T>(string runId, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RunNotFoundException ex)
+        {
+            throw new OperatorException(OperatorErrorCode.NotFound, ex.Message);
+        }
+        catch (RunStateException ex)
+        {
+            throw new OperatorException(OperatorErrorCode.FailedPrecondition, ex.Message);
+        }
+    }
+
+    private static T Call<T>(string runId, Func<T> call)
+    {
+        Require(runId, "run_id");
+        try
+        {
+            return call();
+        }
+        catch (RunNotFoundException ex)
+        {
+            throw new OperatorException(OperatorErrorCode.NotFound, ex.Message);
+        }
+    }
+
+    private static void Require(string value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new OperatorException(OperatorErrorCode.InvalidArgument, $"{field} is required.");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Operators;
+
+/// <summary>Maps runs, plans and audit entries to the Operator service's messages.</summary>
+internal static class OperatorWireMapper
+{
+    public static V1.RunStatus ToWire(RunSnapshot snapshot)
+    {
+        var run = snapshot.Run;
+        var status = new V1.RunStatus
+        {
+            RunId = run.RunId,
+            Runbook = run.Runbook,
+            PlanHash = run.PlanHash,
+            State = (V1.RunState)(int)run.State,
+            CurrentPhase = run.CurrentPhase,
+            Message = run.Message,
+            StartedAt = Timestamp.FromDateTimeOffset(run.StartedAt),
+            FinishedAt = run.FinishedAt is { } f ? Timestamp.FromDateTimeOffset(f) : null,
+            AwaitingApproval = run.AwaitingApproval,
+        };
+        status.Steps.Add(snapshot.Steps.Select(s => new V1.StepStatus
+        {
+            StepId = s.StepId,
+            Node = s.Node,
+            Phase = s.Phase,
+            Name = s.Name,
+            State = AgentWireMapper.ToWire(s.State),
+            Summary = s.Summary,
+            Error = s.Error,
+            UpdatedAt = Timestamp.FromDateTimeOffset(s.UpdatedAt),
+        }));
+        return status;
+    }
+
+    public static V1.RunEvent ToWire(RunEventRecord change) =>
+        new() { At = Timestamp.FromDateTimeOffset(change.At), Message = change.Message, Status = ToWire(change.Snapshot) };
+
+    public static V1.AuditEntry ToWire(AuditEntry entry) => new()
+    {
+        At = Timestamp.FromDateTimeOffset(entry.At),
+        Who = entry.Who,
+        What = entry.What,
+        RunId = entry.RunId,
+        Detail = entry.Detail,
+    };
+
+    public static V1.PlanResponse ToWire(Plan plan)
+    {
+        var response = new V1.PlanResponse { Runbook = plan.Runbook, Hash = plan.Hash };
+        response.Parameters.Add(plan.Parameters);
+        response.Phases.Add(plan.Phases.Select(phase =>
+        {
+            var planned = new V1.PlannedPhase
+            {
+                Name = phase.Name,
+                Selector = phase.Selector,
+                MaxConcurrency = (uint)phase.MaxConcurrency,
+                FailureBudget = (uint)phase.FailureBudget,
+                Gate = phase.Gate is { } gate ? Describe(gate) : "",
+            };
+            planned.Waves.Add(phase.Waves.Select(wave =>
+            {
+                var w = new V1.PlannedWave { Index = (uint)wave.Index };
+                w.Nodes.Add(wave.Nodes.Select(node =>
+                {
+                    var n = new V1.PlannedNode { Node = node.Node };
+                    n.Steps.Add(node.Steps.Select(ToWire));
+                    return n;
+                }));
+                return w;
+            }));
+            return planned;
+        }));
+        return response;
+    }
+
+    private static V1.PlannedStep ToWire(PlanStep step) => new()
+    {
+        StepId = step.StepId,
+        Name = step.Name,
+        ActionKind = step.Action.KindCase.ToString(),
+        Arguments = JsonFormatter.Default.Format(step.Action),
+        Irreversible = step.Irreversible,
+        Source = step.Source,
+    };
+
+    private static string Describe(PlanGate gate) =>
+        string.Join("; ", gate.Checks.Select(c => c.Kind switch
+        {
+            GateCheckKind.NodesHealthy => "nodes healthy",
+            GateCheckKind.UnitActive => $"unit {c.Target} active",
+            GateCheckKind.VersionMatches => $"{c.Target} version matches /{c.Argument}/",
+            _ => c.Kind.ToString(),
+        })) + $" (timeout {gate.Timeout})";
+}
