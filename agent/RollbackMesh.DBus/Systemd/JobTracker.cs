@@ -9,7 +9,8 @@ internal sealed class JobTracker
 {
     private readonly Lock _lock = new();
     private readonly HashSet<JobWatch> _unresolved = [];
-    private readonly Dictionary<string, JobWatch> _byJobPath = new(StringComparer.Ordinal);
+    // A list because systemd merges a job into an equal one already queued and hands both callers the same path.
+    private readonly Dictionary<string, List<JobWatch>> _byJobPath = new(StringComparer.Ordinal);
 
     /// <summary>Starts watching; call before sending the job's method call.</summary>
     public JobWatch BeginWatch()
@@ -30,7 +31,10 @@ internal sealed class JobTracker
         {
             if (_byJobPath.Remove(jobPath, out var waiting))
             {
-                waiting.Complete(result);
+                foreach (var watch in waiting)
+                {
+                    watch.Complete(result);
+                }
             }
 
             foreach (var watch in _unresolved)
@@ -49,9 +53,13 @@ internal sealed class JobTracker
             {
                 watch.Complete(result);
             }
+            else if (_byJobPath.TryGetValue(jobPath, out var waiting))
+            {
+                waiting.Add(watch);
+            }
             else
             {
-                _byJobPath[jobPath] = watch;
+                _byJobPath[jobPath] = [watch];
             }
         }
     }
@@ -61,7 +69,7 @@ internal sealed class JobTracker
         lock (_lock)
         {
             _unresolved.Remove(watch);
-            if (watch.JobPath is { } path && _byJobPath.TryGetValue(path, out var registered) && registered == watch)
+            if (watch.JobPath is { } path && _byJobPath.TryGetValue(path, out var waiting) && waiting.Remove(watch) && waiting.Count == 0)
             {
                 _byJobPath.Remove(path);
             }

@@ -30,6 +30,20 @@ public sealed class JobTrackerTests
     }
 
     [Fact]
+    public async Task WaitAsync_TwoWatchesGivenSameMergedJob_BothResolve()
+    {
+        var tracker = new JobTracker();
+        using var first = tracker.BeginWatch();
+        using var second = tracker.BeginWatch();
+        var firstWait = first.WaitAsync("/job/3", CancellationToken.None);
+        var secondWait = second.WaitAsync("/job/3", CancellationToken.None);
+
+        tracker.OnJobRemoved("/job/3", "done");
+
+        Assert.Equal(["done", "done"], await Task.WhenAll(firstWait, secondWait).WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task WaitAsync_SignalBeforeWatchBegan_IsNotClaimed()
     {
         var tracker = new JobTracker();

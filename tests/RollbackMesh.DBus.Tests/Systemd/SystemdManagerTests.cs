@@ -133,6 +133,19 @@ public sealed class SystemdManagerTests(SystemdUserFixture systemd) : IClassFixt
         Assert.Equal(3, results.Select(r => r.JobPath).Distinct().Count());
     }
 
+    [Fact]
+    public async Task RestartUnitAsync_SameUnitTwiceAtOnce_BothCallsComplete()
+    {
+        await using var manager = await systemd.ConnectAsync();
+        await manager.StartUnitAsync("rbm-restart.service", JobTimeout, Cancel());
+
+        var results = await Task.WhenAll(
+            manager.RestartUnitAsync("rbm-restart.service", JobTimeout, Cancel()),
+            manager.RestartUnitAsync("rbm-restart.service", JobTimeout, Cancel()));
+
+        Assert.All(results, r => Assert.Equal(JobResult.Done, r.Result));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("nginx")]
