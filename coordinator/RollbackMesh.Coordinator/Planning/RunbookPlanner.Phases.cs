@@ -54,19 +54,32 @@ internal sealed partial class RunbookPlanner
         }
     }
 
+    /// <summary>
+    /// A run of consecutive steps with the same <c>for_each</c> repeats as a group, target by target: cordon,
+    /// delete pod, uncordon for the first target, then the same three for the next (one node at a time).
+    /// </summary>
     private static IEnumerable<PlanStep> PlanNodeSteps(RunbookPhase phase, PlanningNode node, PlanningContext context)
     {
-        foreach (var step in phase.Steps.Where(s => IsEnabled(s.When, context.Values)))
+        var steps = phase.Steps
+            .Where(s => IsEnabled(s.When, context.Values))
+            .Where(s => s.Only is not { } only || context.Fleet.Select(only, context.Problems).Contains(node))
+            .ToList();
+        for (var i = 0; i < steps.Count;)
         {
-            if (step.ForEach is not { } forEach)
+            if (steps[i].ForEach is not { } forEach)
             {
-                yield return CreateStep(step, phase.Name, node, target: null, context);
+                yield return CreateStep(steps[i++], phase.Name, node, target: null, context);
                 continue;
             }
 
+            var group = steps.Skip(i).TakeWhile(s => s.ForEach == forEach).ToList();
+            i += group.Count;
             foreach (var target in context.Fleet.Select(forEach, context.Problems))
             {
-                yield return CreateStep(step, phase.Name, node, target, context);
+                foreach (var step in group)
+                {
+                    yield return CreateStep(step, phase.Name, node, target, context);
+                }
             }
         }
     }
@@ -92,6 +105,13 @@ internal sealed partial class RunbookPlanner
         ActionBuilder.Resolve(text, reference => Lookup(reference, node: null, target: null, context), $"the gate of phase '{phase.Name}'", context.Problems);
 
     private static string? Lookup(string reference, PlanningNode? node, PlanningNode? target, PlanningContext context)
+    {
+        var (name, escape) = ParameterReferences.StripFilter(reference);
+        var value = LookupRaw(name, node, target, context);
+        return escape && value is not null ? System.Text.RegularExpressions.Regex.Escape(value) : value;
+    }
+
+    private static string? LookupRaw(string reference, PlanningNode? node, PlanningNode? target, PlanningContext context)
     {
         if (context.Values.TryGetValue(reference, out var value))
         {

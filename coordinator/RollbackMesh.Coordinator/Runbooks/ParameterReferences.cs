@@ -5,7 +5,8 @@ namespace RollbackMesh.Coordinator.Runbooks;
 /// <summary>
 /// <c>${...}</c> references inside runbook text: a parameter name, or a node fact (<c>node.name</c>,
 /// <c>node.labels.KEY</c>; in <c>for_each</c> steps also <c>target.name</c>, <c>target.labels.KEY</c>;
-/// anywhere <c>first_server.name</c>).
+/// anywhere <c>first_server.name</c>). A <c>:regex</c> suffix (<c>${k3s_version:regex}</c>) escapes the value for
+/// use inside a regular expression, e.g. a version check's expected pattern.
 /// </summary>
 internal static partial class ParameterReferences
 {
@@ -27,6 +28,12 @@ internal static partial class ParameterReferences
             index = end + 1;
         }
     }
+
+    /// <summary>Splits <c>name:regex</c> into the name and whether the value must be regex-escaped.</summary>
+    public static (string Name, bool Escape) StripFilter(string reference) =>
+        reference.EndsWith(RegexFilter, StringComparison.Ordinal) ? (reference[..^RegexFilter.Length], true) : (reference, false);
+
+    private const string RegexFilter = ":regex";
 
     /// <summary>Replaces every reference using <paramref name="resolve"/> (which returns null for unknown names).</summary>
     public static string Substitute(string text, Func<string, string?> resolve, ICollection<string> unresolved) =>
@@ -50,7 +57,7 @@ internal static partial class ParameterReferences
         return match.Success && match.Index == 0 && match.Length == text.Length;
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_./-]+)*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_./-]+)*(:regex)?$")]
     private static partial Regex NamePattern();
 
     [GeneratedRegex(@"\$\{([^}]*)\}")]

@@ -17,7 +17,7 @@ internal sealed class ReferenceScope(Runbook runbook)
                 {
                     errors.Add(position, $"malformed reference '{name}' in {context}");
                 }
-                else if (!IsKnown(name, allowNode, allowTarget))
+                else if (!IsKnown(ParameterReferences.StripFilter(name).Name, allowNode, allowTarget))
                 {
                     errors.Add(position, $"unknown reference '${{{name}}}' in {context}{Hint(name, allowNode, allowTarget)}");
                 }

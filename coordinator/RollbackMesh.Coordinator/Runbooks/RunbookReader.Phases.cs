@@ -10,7 +10,7 @@ internal static partial class RunbookReader
         ["name", "nodes", "mode", "max_concurrency", "failure_budget", "allow_empty", "when", "description", "steps", "gate"];
 
     private static readonly string[] StepKeys =
-        ["name", "action", "args", "timeout", "irreversible", "approval", "for_each", "when", "source"];
+        ["name", "action", "args", "timeout", "irreversible", "approval", "for_each", "only", "when", "source"];
 
     private static readonly string[] PreflightKeys = ["name", "action", "args", "timeout", "on", "when", "source"];
 
@@ -82,6 +82,7 @@ internal static partial class RunbookReader
             map.Bool("irreversible", false),
             approval == "required",
             preflight ? null : map.Selector("for_each", required: false),
+            preflight ? null : map.Selector("only", required: false),
             preflight ? map.Selector("on", required: true) : null,
             map.String("when"),
             map.String("source") ?? "",

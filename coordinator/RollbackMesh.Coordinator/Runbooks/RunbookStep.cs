@@ -8,6 +8,8 @@ namespace RollbackMesh.Coordinator.Runbooks;
 /// </summary>
 /// <param name="ForEach">When set, the step is repeated once per node of that selector (the target, referenced
 /// as <c>${target.name}</c>) on the node that runs the phase: kubectl and helm steps run through one server.</param>
+/// <param name="Only">When set, the step runs only on those of the phase's nodes that this selector also picks
+/// (e.g. <c>servers</c> and <c>agents</c> variants of one step in an <c>all</c> phase).</param>
 /// <param name="On">Preflight steps only: the nodes the check runs on.</param>
 /// <param name="When">A condition <c>${param}</c> or <c>!${param}</c>; the step is planned only when it holds.</param>
 /// <param name="Source">The documented step this implements (quoted from the procedure).</param>
@@ -19,6 +21,7 @@ internal sealed record RunbookStep(
     bool Irreversible,
     bool RequiresApproval,
     NodeSelector? ForEach,
+    NodeSelector? Only,
     NodeSelector? On,
     string? When,
     string Source,
