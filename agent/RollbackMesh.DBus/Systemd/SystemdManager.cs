@@ -93,8 +93,14 @@ public sealed partial class SystemdManager : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
+    /// <summary>NoAutoStart: systemd is never bus-activated, so a bus without it answers ServiceUnknown at once.</summary>
     private static MethodCall ManagerCall(string member, string signature = "", params object[] arguments) =>
-        new(ServiceName, ManagerPath, ManagerInterface, member) { Signature = signature, Arguments = arguments };
+        new(ServiceName, ManagerPath, ManagerInterface, member)
+        {
+            Signature = signature,
+            Arguments = arguments,
+            Flags = MessageFlags.NoAutoStart,
+        };
 
     private async Task<DBusMessage> CallManagerAsync(string member, string unit, CancellationToken ct, string signature, params object[] arguments)
     {
