@@ -12,7 +12,7 @@ internal sealed partial class StepRunner
 {
     private async Task<V1.StepResult> ExecuteAsync(StepKey key, V1.StepCommand command, UpdateSink sink, InFlight flight, CancellationToken shutdown)
     {
-        var startedAt = _time.GetUtcNow();
+        var startedAt = Now();
         var kind = ActionFactory.KindOf(command.Action);
         IAgentAction action;
         try
@@ -77,7 +77,7 @@ internal sealed partial class StepRunner
 
     private async Task<V1.StepResult> DryRunAsync(V1.StepCommand command, CancellationToken cancellationToken)
     {
-        var startedAt = _time.GetUtcNow();
+        var startedAt = Now();
         try
         {
             var action = _factory.Create(command.Action ?? new V1.Action());

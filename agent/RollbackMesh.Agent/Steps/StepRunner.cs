@@ -56,7 +56,7 @@ internal sealed partial class StepRunner
         var sink = new UpdateSink(key, onUpdate);
         if (command.RunId.Length == 0 || command.StepId.Length == 0)
         {
-            return sink.Terminal(StepResults.ToWire(Outcome(StepStatus.Refused, _time.GetUtcNow(), error: "run_id and step_id are required")));
+            return sink.Terminal(StepResults.ToWire(Outcome(StepStatus.Refused, Now(), error: "run_id and step_id are required")));
         }
 
         if (command.DryRun)
@@ -163,8 +163,11 @@ internal sealed partial class StepRunner
         Summary = summary,
         Error = error,
         StartedAt = startedAt,
-        FinishedAt = _time.GetUtcNow(),
+        FinishedAt = Now(),
     };
+
+    // The journal keeps milliseconds; so do results, so a recorded outcome equals the one first returned.
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private sealed class InFlight(CancellationTokenSource cancellation)
     {

@@ -101,13 +101,14 @@ internal static class UnifiedDiff
                 ops.Add((' ', a[i++]));
                 j++;
             }
-            else if (j < b.Length && (i == a.Length || lcs[i, j + 1] >= lcs[i + 1, j]))
+            else if (i < a.Length && (j == b.Length || lcs[i + 1, j] >= lcs[i, j + 1]))
             {
-                ops.Add(('+', b[j++]));
+                // Deletions before insertions, as diff(1) prints them.
+                ops.Add(('-', a[i++]));
             }
             else
             {
-                ops.Add(('-', a[i++]));
+                ops.Add(('+', b[j++]));
             }
         }
 

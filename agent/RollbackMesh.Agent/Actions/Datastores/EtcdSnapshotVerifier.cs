@@ -21,7 +21,8 @@ internal static class EtcdSnapshotVerifier
         }
 
         Directory.CreateDirectory(context.Options.ScratchDirectory);
-        var scratch = Directory.CreateTempSubdirectory(Path.Combine(context.Options.ScratchDirectory, "etcd-trial-")).FullName;
+        var scratch = Path.Combine(context.Options.ScratchDirectory, $"etcd-trial-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
         try
         {
             // The data dir must not exist yet: etcdctl refuses to restore into an existing one.

@@ -1,0 +1,48 @@
+namespace RollbackMesh.Agent.Tests.Testbeds;
+
+/// <summary>
+/// Stand-ins for tools that cannot run here (k3s, kubectl, helm). Each prints what the real tool documents
+/// and appends its argument vector to a log, so tests can prove what was (not) invoked.
+/// </summary>
+internal static class StandIns
+{
+    /// <summary>k3s: `--version` in k3s's format; `server --cluster-reset` prints the documented reset message.</summary>
+    public static string K3s(string path, string log, string version = "v1.24.4+k3s1") => Write(path, log, $$"""
+        case "$1" in
+          --version) echo "k3s version {{version}} (c3f830e9)"; echo "go version go1.18.1";;
+          server) echo "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes";;
+          *) echo "unknown command $1" >&2; exit 1;;
+        esac
+        """);
+
+    /// <summary>kubectl: node scheduling state in a file; rollout messages; pods replaced after deletion.</summary>
+    public static string Kubectl(string path, string log, string stateDir) => Write(path, log, $$"""
+        state='{{stateDir}}'
+        shift # --kubeconfig=...
+        case "$1 $2" in
+          "drain "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned"; echo "evicting pod default/web-1"; echo "node/$2 drained";;
+          "cordon "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned";;
+          "uncordon "*) echo false > "$state/unschedulable"; echo "node/$2 uncordoned";;
+          "get node") case "$4" in
+              *unschedulable*) cat "$state/unschedulable" 2>/dev/null;;
+              *Ready*) cat "$state/ready" 2>/dev/null || echo False;;
+            esac;;
+          "rollout undo") echo "daemonset.apps/${3#*/} rolled back";;
+          "rollout status") echo "daemon set \"${3#*/}\" successfully rolled out";;
+          "get pods") cat "$state/pods" 2>/dev/null
+            if [ -f "$state/deleted" ]; then n=$(cat "$state/polls" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$state/polls"
+              if [ $n -ge 2 ]; then printf 'calico-node-new Running\n' > "$state/pods"; rm "$state/deleted"; fi; fi;;
+          "delete pod") echo "pod \"$(cut -d' ' -f1 "$state/pods")\" deleted"; printf 'calico-node-new Pending\n' > "$state/pods"; touch "$state/deleted";;
+          "apply -f") echo "restore.resources.cattle.io/restore-migration created";;
+          *) echo "error: unknown command \"$1\"" >&2; exit 1;;
+        esac
+        """);
+
+    private static string Write(string path, string log, string body)
+    {
+        Sh.WriteScript(path, $"echo \"$*\" >> '{log}'\n{body}\n");
+        return path;
+    }
+
+    public static string[] Calls(string log) => File.Exists(log) ? File.ReadAllLines(log) : [];
+}
