@@ -1,0 +1,39 @@
+using RollbackMesh.Transport;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Connection;
+
+/// <summary>An <see cref="IHubStream"/> over a transport duplex call; owns the call and its channel.</summary>
+internal sealed class GrpcHubStream : IHubStream
+{
+    private readonly GrpcChannel _channel;
+    private readonly AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> _call;
+
+    /// <summary>Wraps <paramref name="call"/>, which runs on <paramref name="channel"/>.</summary>
+    public GrpcHubStream(GrpcChannel channel, AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call)
+    {
+        _channel = channel;
+        _call = call;
+    }
+
+    /// <inheritdoc />
+    public Task WaitConnectedAsync(CancellationToken cancellationToken) => _call.ResponseHeadersAsync.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task WriteAsync(AgentMessage message, CancellationToken cancellationToken) =>
+        _call.RequestStream.WriteAsync(message, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CompleteAsync() => _call.RequestStream.CompleteAsync();
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<CoordinatorMessage> ReadAllAsync(CancellationToken cancellationToken) =>
+        _call.ResponseStream.ReadAllAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _call.Dispose();
+        _channel.Dispose();
+    }
+}

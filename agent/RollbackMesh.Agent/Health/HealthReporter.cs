@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Logging;
+
+namespace RollbackMesh.Agent.Health;
+
+/// <summary>
+/// Produces health reports while a stream is open: one at once, then one every interval, and an early one when a
+/// watched unit's state changes (polled every <see cref="UnitPollInterval"/>) or the last step's state changes.
+/// </summary>
+internal sealed class HealthReporter
+{
+    /// <summary>How often the watched units are polled between full reports.</summary>
+    public static readonly TimeSpan UnitPollInterval = TimeSpan.FromSeconds(2);
+
+    private readonly HealthCollector _collector;
+    private readonly LastStepTracker _lastStep;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<HealthReporter> _logger;
+
+    /// <summary>Creates the reporter.</summary>
+    public HealthReporter(HealthCollector collector, LastStepTracker lastStep, TimeProvider timeProvider, ILogger<HealthReporter> logger)
+    {
+        _collector = collector;
+        _lastStep = lastStep;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Sends reports through <paramref name="send"/> until cancelled.</summary>
+    public async Task RunAsync(TimeSpan interval, Func<HealthSnapshot, CancellationToken, ValueTask> send, CancellationToken cancellationToken)
+    {
+        var stepChanged = 0;
+        void OnStepChanged() => Interlocked.Exchange(ref stepChanged, 1);
+        _lastStep.Changed += OnStepChanged;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                Interlocked.Exchange(ref stepChanged, 0);
+                var snapshot = await _collector.CollectAsync(cancellationToken).ConfigureAwait(false);
+                await send(snapshot, cancellationToken).ConfigureAwait(false);
+                HealthLog.ReportSent(_logger, snapshot.Healthy, snapshot.Problems.Count);
+
+                var due = _timeProvider.GetUtcNow() + interval;
+                while (_timeProvider.GetUtcNow() < due)
+                {
+                    var wait = Min(due - _timeProvider.GetUtcNow(), UnitPollInterval);
+                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    if (Volatile.Read(ref stepChanged) == 1 || (_collector.HasUnits && await UnitsChangedAsync(snapshot, cancellationToken).ConfigureAwait(false)))
+                    {
+                        HealthLog.EarlyReport(_logger);
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _lastStep.Changed -= OnStepChanged;
+        }
+    }
+
+    private async Task<bool> UnitsChangedAsync(HealthSnapshot last, CancellationToken cancellationToken)
+    {
+        var now = await _collector.ProbeUnitsAsync(cancellationToken).ConfigureAwait(false);
+        return !now.SequenceEqual(last.Units);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

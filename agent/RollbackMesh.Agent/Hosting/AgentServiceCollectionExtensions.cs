@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RollbackMesh.Agent.Configuration;
+using RollbackMesh.Agent.Connection;
+using RollbackMesh.Agent.Health;
+using RollbackMesh.Agent.Processes;
+using RollbackMesh.Agent.Systemd;
+
+namespace RollbackMesh.Agent.Hosting;
+
+/// <summary>Registers the agent's services. Uses TryAdd so tests (and later wiring) can replace any piece first.</summary>
+internal static class AgentServiceCollectionExtensions
+{
+    /// <summary>Adds the connection loop, health reporting and the systemd integration.</summary>
+    public static IServiceCollection AddAgentServices(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AgentFailure>();
+        services.TryAddSingleton<ISystemdNotifier>(_ => SystemdNotifier.FromEnvironment());
+        services.TryAddSingleton(_ => new WatchdogInterval(WatchdogSettings.FromEnvironment()));
+        services.TryAddSingleton<ConnectionMonitor>();
+        services.TryAddSingleton<LastStepTracker>();
+        services.TryAddSingleton<AgentOutbox>();
+        services.TryAddSingleton<ToolRunner>();
+        services.TryAddSingleton(_ => new ReconnectBackoff());
+        services.TryAddSingleton<IUnitStateReader>(sp => new DBusUnitStateReader(Options(sp).SystemBusAddress));
+        services.TryAddSingleton<IStepExecutor, UnavailableStepExecutor>();
+        services.TryAddSingleton<IJournalReader, EmptyJournalReader>();
+        services.TryAddSingleton<IHubConnector, GrpcHubConnector>();
+        services.TryAddSingleton(sp => HealthCollector.Create(Options(sp), sp.GetRequiredService<IUnitStateReader>(),
+            sp.GetRequiredService<ToolRunner>(), sp.GetRequiredService<LastStepTracker>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<HealthReporter>();
+        services.TryAddSingleton(sp => new HelloFactory(Options(sp), sp.GetRequiredService<IStepExecutor>()));
+        services.TryAddSingleton<StepDispatcher>();
+        services.TryAddSingleton<HubSession>();
+        services.AddHostedService<SystemdNotifyService>();
+        services.AddHostedService<AgentConnectionService>();
+        return services;
+    }
+
+    private static AgentOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<AgentOptions>>().Value;
+}
