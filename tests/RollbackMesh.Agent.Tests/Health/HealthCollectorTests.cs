@@ -1,0 +1,138 @@
+using RollbackMesh.Agent.Configuration;
+using RollbackMesh.Agent.Health;
+using RollbackMesh.Agent.Processes;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Tests.Health;
+
+public sealed class HealthCollectorTests
+{
+    [Fact]
+    public async Task CollectAsync_StandInK3sAndRealDpkg_ReportsVersionsDisksAndDatastore()
+    {
+        using var sandbox = new Sandbox();
+        var options = Options(sandbox);
+        options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", "echo 'k3s version v1.28.5+k3s1 (5b2d1271)'; echo 'go version go1.20.12'");
+        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/absent-felix");
+        options.ToolPaths["dpkg-query"] = RequireTool("/usr/bin/dpkg-query");
+        options.Packages.AddRange(["bash", "rollbackmesh-no-such-package"]);
+        sandbox.File("k3s/server/db/state.db", "x");
+
+        var snapshot = await Collect(options, new HealthyUnits());
+
+        Assert.Empty(snapshot.Problems);
+        Assert.True(snapshot.Healthy);
+        Assert.Equal("v1.28.5+k3s1", snapshot.Versions["k3s"]);
+        Assert.Equal(VersionProbe.NotInstalled, snapshot.Versions["calico-felix"]);
+        Assert.Matches(@"^\d", snapshot.Versions["bash"]);
+        Assert.Equal(VersionProbe.NotInstalled, snapshot.Versions["rollbackmesh-no-such-package"]);
+        Assert.Equal(DatastoreKind.Sqlite, snapshot.Datastore);
+        var disk = Assert.Single(snapshot.Disks);
+        Assert.True(disk.TotalBytes > 0 && disk.FreeBytes > 0 && disk.FreeBytes <= disk.TotalBytes);
+        Assert.Equal([new UnitStatus("k3s.service", "active", "running")], snapshot.Units);
+    }
+
+    [Fact]
+    public async Task CollectAsync_RpmFamily_UsesRpmQuery()
+    {
+        using var sandbox = new Sandbox();
+        var options = Options(sandbox);
+        options.ToolPaths["dpkg-query"] = sandbox.PathOf("bin/no-dpkg");
+        options.ToolPaths["rpm"] = RequireTool("/usr/bin/rpm");
+        options.Packages.Add("calico-felix");
+
+        var snapshot = await Collect(options, new HealthyUnits());
+
+        Assert.Equal(VersionProbe.NotInstalled, snapshot.Versions["calico-felix"]);
+    }
+
+    [Fact]
+    public async Task CollectAsync_EveryProbeFailing_ReportsProblemsInsteadOfThrowing()
+    {
+        using var sandbox = new Sandbox();
+        var options = Options(sandbox);
+        options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", "echo 'fatal: cannot read config' >&2; exit 2");
+        options.ToolPaths["calico-felix"] = sandbox.Script("bin/calico-felix", "echo 'no version here'");
+        options.ToolPaths["dpkg-query"] = sandbox.PathOf("bin/none");
+        options.ToolPaths["rpm"] = sandbox.PathOf("bin/none");
+        options.Packages.Add("calico-felix");
+        options.DataDirectories.Add(sandbox.PathOf("missing"));
+
+        var snapshot = await Collect(options, new BrokenBus());
+
+        Assert.False(snapshot.Healthy);
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("unit k3s.service: cannot read its state (bus is down)", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("version k3s: ", StringComparison.Ordinal) && p.Contains("exited 2", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("version calico-felix: ", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("version packages: neither dpkg-query nor rpm", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("disk " + sandbox.PathOf("missing"), StringComparison.Ordinal));
+        Assert.Equal("bus is down", Assert.Single(snapshot.Units).Error);
+    }
+
+    [Fact]
+    public async Task CollectAsync_InactiveUnit_IsUnhealthyWithoutProblems()
+    {
+        using var sandbox = new Sandbox();
+        var snapshot = await Collect(Options(sandbox), new InactiveUnits());
+
+        Assert.Empty(snapshot.Problems);
+        Assert.False(snapshot.Healthy);
+    }
+
+    [Fact]
+    public async Task CollectAsync_AfterAStepUpdate_CarriesTheLastStep()
+    {
+        using var sandbox = new Sandbox();
+        var tracker = new LastStepTracker();
+        tracker.Record(new StepUpdate { RunId = "r1", StepId = "s3", State = StepState.Succeeded });
+
+        var snapshot = await Collect(Options(sandbox), new HealthyUnits(), tracker);
+
+        Assert.Equal(new StepSummary("r1", "s3", StepState.Succeeded), snapshot.LastStep);
+        var report = HealthReportMapper.ToProto(snapshot);
+        Assert.Equal(StepState.Succeeded, report.LastStepState);
+        Assert.Equal("s3", report.LastStepId);
+    }
+
+    private static AgentOptions Options(Sandbox sandbox)
+    {
+        var options = new AgentOptions
+        {
+            Roles = ["server"],
+            WatchedUnits = ["k3s.service"],
+            K3sDataDir = sandbox.PathOf("k3s"),
+            K3sConfigFile = sandbox.PathOf("etc/config.yaml"),
+            K3sUnitFiles = [sandbox.PathOf("etc/k3s.service")],
+            DataDirectories = [sandbox.Root],
+        };
+        options.ToolPaths["k3s"] = sandbox.PathOf("bin/no-k3s");
+        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/no-felix");
+        return options;
+    }
+
+    private static Task<HealthSnapshot> Collect(AgentOptions options, IUnitStateReader units, LastStepTracker? tracker = null) =>
+        HealthCollector.Create(options, units, new ToolRunner(), tracker ?? new LastStepTracker(), TimeProvider.System)
+            .CollectAsync(CancellationToken.None);
+
+    // The test needs the real tool: fail loudly if it is absent rather than pass without checking anything.
+    private static string RequireTool(string path)
+    {
+        Assert.True(File.Exists(path), $"{path} is required by this test (tests/install-test-deps.sh installs it)");
+        return path;
+    }
+
+    private sealed class HealthyUnits : IUnitStateReader
+    {
+        public Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken) => Task.FromResult(new UnitStatus(unit, "active", "running"));
+    }
+
+    private sealed class InactiveUnits : IUnitStateReader
+    {
+        public Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken) => Task.FromResult(new UnitStatus(unit, "failed", "failed"));
+    }
+
+    private sealed class BrokenBus : IUnitStateReader
+    {
+        public Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken) => throw new IOException("bus is down");
+    }
+}
