@@ -6,10 +6,11 @@
 #      which also carries the CLI;
 #   3. rollbackmesh-<version>-linux-x64.tar.gz: the packages, the built-in runbooks, install.sh and SHA256SUMS.
 # Everything goes to ./out (gitignored). Usage:
-#   packaging/build.sh [--version V] [--only agent|coordinator] [--deb-only] [--skip-publish] [--out DIR]
+#   packaging/build.sh [--version V] [--only agent|coordinator] [--deb-only] [--skip-publish] [--fast] [--out DIR]
 #   --version       package version (default: <Version> of Directory.Build.props); also stamped into the binaries
 #   --only          build one package (no bundle); the nspawn tests use --only agent --deb-only
 #   --skip-publish  repackage the binaries already in OUT/publish (e.g. the same build under a higher version)
+#   --fast          gzip -1 instead of xz for the payloads (tests: xz of ~70 MB takes minutes on 2 busy cores)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pkg=$repo/packaging
@@ -18,12 +19,14 @@ version=""
 only=""
 deb_only=false
 skip_publish=false
+fast=false
 while (($#)); do
   case "$1" in
     --version) version=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --deb-only) deb_only=true; shift ;;
     --skip-publish) skip_publish=true; shift ;;
+    --fast) fast=true; shift ;;
     --out) out=$(realpath -m "$2"); shift 2 ;;
     *) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -43,6 +46,12 @@ done
 if ! $deb_only && ! command -v rpmbuild >/dev/null; then
   echo "build.sh: rpmbuild is missing (apt-get install rpm), or pass --deb-only" >&2
   exit 1
+fi
+# Payload compression: xz for what ships (smallest bundle), gzip -1 for throwaway test builds.
+if $fast; then
+  deb_compress=(-Zgzip -z1) rpm_payload=w1.gzdio
+else
+  deb_compress=(-Zxz -z6) rpm_payload=w6.xzdio
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p "$out"
@@ -150,7 +159,7 @@ CONTROL
   for script in postinst prerm postrm; do
     install -m 0755 "$pkg/deb/$c/$script" "$root/DEBIAN/$script"
   done
-  dpkg-deb --root-owner-group -Zxz --build "$root" "$out/${name}_${version}_amd64.deb" >/dev/null
+  dpkg-deb --root-owner-group "${deb_compress[@]}" --build "$root" "$out/${name}_${version}_amd64.deb" >/dev/null
   echo "built $out/${name}_${version}_amd64.deb"
 }
 
@@ -162,7 +171,7 @@ build_rpm() {
   rpmbuild -bb --quiet \
     --define "_topdir $top" --define "_rpmdir $out" --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
     --define "rbm_version $version" --define "rbm_stage $root" \
-    --define "_binary_payload w6.xzdio" \
+    --define "_binary_payload $rpm_payload" \
     "$pkg/rpm/$name.spec" >"$out/rpmbuild-$c.log" 2>&1 || { cat "$out/rpmbuild-$c.log" >&2; exit 1; }
   echo "built $out/$name-$version-1.x86_64.rpm"
 }
@@ -189,7 +198,9 @@ fi
 
 echo
 echo "sizes:"
-(cd "$out" && ls -l --block-size=K -- *.deb *.rpm *.tar.gz 2>/dev/null | awk '{printf "  %8s  %s\n", $5, $9}')
+for f in "$out"/*.deb "$out"/*.rpm "$out"/*.tar.gz; do
+  [ -e "$f" ] && printf '  %8s  %s\n' "$(du -k "$f" | cut -f1)K" "$(basename "$f")"
+done
 for app in "${apps[@]}"; do
   printf '  %8s  publish/%s/%s (uncompressed)\n' "$(du -k "$out/publish/$app/${executable[$app]}" | cut -f1)K" "$app" "${executable[$app]}"
 done

@@ -29,18 +29,37 @@ public static class AgentPackage
     /// </summary>
     public static async Task<string> BuildAsync(string version, bool skipPublish)
     {
-        var output = Path.Combine(RepositoryLayout.Root, "out");
-        List<string> arguments = [RepositoryLayout.BuildScript, "--only", "agent", "--deb-only", "--version", version, "--out", output];
+        await RunBuildScriptAsync(version, skipPublish, debOnly: true).ConfigureAwait(false);
+        return Existing(Path.Combine(Output, $"rollbackmesh-agent_{version}_amd64.deb"));
+    }
+
+    /// <summary>Runs build.sh for the agent .rpm (and .deb) at <paramref name="version"/>; needs rpmbuild on the host.</summary>
+    public static async Task<string> BuildRpmAsync(string version, bool skipPublish)
+    {
+        await RunBuildScriptAsync(version, skipPublish, debOnly: false).ConfigureAwait(false);
+        return Existing(Path.Combine(Output, $"rollbackmesh-agent-{version}-1.x86_64.rpm"));
+    }
+
+    private static string Output => Path.Combine(RepositoryLayout.Root, "out");
+
+    private static async Task RunBuildScriptAsync(string version, bool skipPublish, bool debOnly)
+    {
+        List<string> arguments = [RepositoryLayout.BuildScript, "--only", "agent", "--fast", "--version", version, "--out", Output];
+        if (debOnly)
+        {
+            arguments.Add("--deb-only");
+        }
+
         if (skipPublish)
         {
             arguments.Add("--skip-publish");
         }
 
-        var result = await ProcessRunner.RunAsync("bash", arguments, timeout: BuildTimeout).ConfigureAwait(false);
-        result.EnsureSuccess();
-        var deb = Path.Combine(output, $"rollbackmesh-agent_{version}_amd64.deb");
-        return File.Exists(deb) ? deb : throw new FileNotFoundException("build.sh succeeded but produced no " + deb, deb);
+        (await ProcessRunner.RunAsync("bash", arguments, timeout: BuildTimeout).ConfigureAwait(false)).EnsureSuccess();
     }
+
+    private static string Existing(string path) =>
+        File.Exists(path) ? path : throw new FileNotFoundException("build.sh succeeded but produced no " + path, path);
 
     /// <summary>The product version with its patch number raised by one: a version dpkg orders after it.</summary>
     public static string NextPatchVersion(string version)

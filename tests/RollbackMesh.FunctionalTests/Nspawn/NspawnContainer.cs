@@ -17,6 +17,7 @@ public sealed partial class NspawnContainer : IAsyncDisposable
     private readonly Process _supervisor;
     private readonly IReadOnlyList<string> _cgroups;
     private readonly string _runDirectory;
+    private int _disposed;
 
     private NspawnContainer(string name, Process supervisor, int leaderPid, int subnet, string runDirectory, IReadOnlyList<string> cgroups)
     {
@@ -92,8 +93,14 @@ public sealed partial class NspawnContainer : IAsyncDisposable
     }
 
     /// <summary>Stops the container (SIGTERM to systemd-nspawn, which shuts its systemd down) and removes its cgroups.</summary>
-    public async ValueTask DisposeAsync() =>
-        await StopAsync(_supervisor, _cgroups, _runDirectory, keepRunDirectory: false).ConfigureAwait(false);
+    /// <remarks>Idempotent: a test may dispose a container that the testbed disposes again at the end.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await StopAsync(_supervisor, _cgroups, _runDirectory, keepRunDirectory: false).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<int> WaitForLeaderAsync(Process supervisor, string runDirectory, TimeSpan timeout)
     {

@@ -7,7 +7,8 @@ set -euo pipefail
 cache=${1:-/var/tmp/rollbackmesh-nspawn}
 rootfs=$cache/rootfs
 # Bump when the package list changes so old caches are rebuilt instead of silently reused.
-stamp_value="v1 systemd dbus libssl3 zlib1g libstdc++6"
+# rpm: the package lifecycle tests install the .rpm with a real rpm (scriptlets run against the container's systemd).
+stamp_value="v2 systemd dbus libssl3 zlib1g libstdc++6 rpm"
 mkdir -p "$cache"
 exec 9>"$cache/build.lock"
 flock 9
@@ -22,7 +23,7 @@ mirror=${mirror:-http://deb.debian.org/debian}
 tmp=$(mktemp -d "$cache/rootfs.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 echo "building bookworm minbase rootfs from $mirror (once per cache)" >&2
-debootstrap --variant=minbase --include=systemd,dbus,libssl3,zlib1g,libstdc++6 bookworm "$tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
+debootstrap --variant=minbase --include=systemd,dbus,libssl3,zlib1g,libstdc++6,rpm bookworm "$tmp" "$mirror" >"$cache/debootstrap.log" 2>&1 ||
   { tail -n 30 "$cache/debootstrap.log" >&2; exit 1; }
 # Boot quietly and fast: no getty on the passive console, no network wait, no first-boot prompts.
 : >"$tmp/etc/machine-id"
