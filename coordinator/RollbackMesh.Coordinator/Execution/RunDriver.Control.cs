@@ -9,7 +9,7 @@ internal sealed partial class RunDriver
     private TaskCompletionSource _resumeSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Stops dispatching new steps (steps in flight finish). Recorded before it takes effect.</summary>
-    public Task<RunRecord> PauseAsync(string who, string reason) => UpdateRunAsync(
+    public Task<RunRecord> PauseAsync(string who, string reason) => EnsureNotFinished().UpdateRunAsync(
         r => r.State is RunState.Running or RunState.AwaitingApproval or RunState.Pending
             ? r with { State = RunState.Paused, Message = $"paused by {who}: {reason}" }
             : throw new RunStateException($"Run {r.RunId} is {r.State}; only a running run can be paused."),
@@ -17,7 +17,7 @@ internal sealed partial class RunDriver
 
     public async Task<RunRecord> ResumeAsync(string who, string reason)
     {
-        var run = await UpdateRunAsync(
+        var run = await EnsureNotFinished().UpdateRunAsync(
             r => r.State == RunState.Paused
                 ? r with { State = AwaitingNext() is null ? RunState.Running : RunState.AwaitingApproval, Message = $"resumed by {who}: {reason}" }
                 : throw new RunStateException($"Run {r.RunId} is {r.State}; only a paused run can be resumed."),
@@ -106,6 +106,10 @@ internal sealed partial class RunDriver
         signal?.TrySetResult();
         return run;
     }
+
+    private RunDriver EnsureNotFinished() => CurrentRun.IsFinished
+        ? throw new RunStateException($"Run {RunId} already ended {CurrentRun.State}.")
+        : this;
 
     private string? AwaitingNext()
     {

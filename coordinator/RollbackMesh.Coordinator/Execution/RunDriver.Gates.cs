@@ -13,8 +13,9 @@ internal sealed partial class RunDriver
     private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
     {
         var nodes = phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct().ToList();
-        var phaseFinished = _context.Time.GetUtcNow();
-        var giveUp = phaseFinished + gate.Timeout;
+        // Reports count only if received after the phase's last step ended (the agent reports health after a step).
+        var phaseFinished = PhaseSteps(phase).Select(s => GetStep(s.StepId).UpdatedAt).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        var giveUp = _context.Time.GetUtcNow() + gate.Timeout;
         while (true)
         {
             var problems = nodes.SelectMany(n => CheckNode(n, gate, phaseFinished)).ToList();

@@ -1,0 +1,70 @@
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Tests.Execution.Simulation;
+using Xunit;
+
+namespace RollbackMesh.Coordinator.Tests.Execution;
+
+public sealed class RunExecutorGateTests
+{
+    private static PlanGate Gate(string versionPattern, int timeoutMs = 2000) => new(
+        [new GateCheck(GateCheckKind.NodesHealthy, "", ""), new GateCheck(GateCheckKind.UnitActive, "k3s.service", ""),
+         new GateCheck(GateCheckKind.VersionMatches, "k3s", versionPattern)],
+        TimeSpan.FromMilliseconds(timeoutMs));
+
+    [Fact]
+    public async Task Gate_AllChecksHold_NextPhaseRuns()
+    {
+        var agents = new[] { new SimulatedAgent("server1", "first-server"), new SimulatedAgent("agent1", "agent") };
+        await using var fleet = await SimulatedFleet.StartAsync(agents);
+        var plan = TestPlans.Create(
+            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"^v1\.30\.")),
+            TestPlans.Phase("agents", ["agent1"], ["start"]));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Succeeded, result.Run.State);
+        Assert.Equal(1, fleet["agent1"].Executions["agents/agent1/start"]);
+    }
+
+    [Fact]
+    public async Task Gate_VersionNeverMatches_TimesOutFailsAndNextPhaseNeverStarts()
+    {
+        var agents = new[] { new SimulatedAgent("server1", "first-server"), new SimulatedAgent("agent1", "agent") };
+        await using var fleet = await SimulatedFleet.StartAsync(agents);
+        var plan = TestPlans.Create(
+            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"^v1\.29\.", timeoutMs: 300)),
+            TestPlans.Phase("agents", ["agent1"], ["start"]));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Contains("gate after phase first did not hold", result.Run.Message);
+        Assert.Contains(@"server1: k3s is v1.30.0+k3s1, expected /^v1\.29\./", result.Run.Message);
+        Assert.Empty(fleet["agent1"].Commands);
+        Assert.Equal(StepState.Pending, result.Steps.Single(s => s.Node == "agent1").State);
+    }
+
+    [Fact]
+    public async Task Gate_NodeTurnsHealthyBeforeTimeout_Passes()
+    {
+        var server = new SimulatedAgent("server1", "first-server");
+        server.Behavior = _ =>
+        {
+            server.Healthy = false;
+            return StepBehavior.Ok();
+        };
+        await using var fleet = await SimulatedFleet.StartAsync([server]);
+        var plan = TestPlans.Create(TestPlans.Phase("first", ["server1"], ["restart"], gate: Gate(".*", timeoutMs: 5000)));
+
+        var started = await fleet.Executor.StartAsync(plan, "tester");
+        await fleet.WaitForAsync(started.Run.RunId, s => s.Steps.All(x => x.State == StepState.Succeeded));
+        await Task.Delay(200);
+        Assert.Equal(RunState.Running, fleet.Executor.Get(started.Run.RunId).Run.State);
+        server.Healthy = true;
+        server.ReportHealth();
+        await fleet.Executor.WaitAsync(started.Run.RunId).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(RunState.Succeeded, fleet.Executor.Get(started.Run.RunId).Run.State);
+    }
+}
