@@ -27,7 +27,7 @@ public sealed class DatastoreProbeTests
     {
         using var sandbox = new Sandbox();
         sandbox.File("k3s/server/db/state.db", "SQLite format 3");
-        sandbox.Directory("k3s/server/db/etcd/member");
+        sandbox.MakeDirectory("k3s/server/db/etcd/member");
 
         Assert.Equal(DatastoreKind.EmbeddedEtcd, Probe(sandbox));
     }

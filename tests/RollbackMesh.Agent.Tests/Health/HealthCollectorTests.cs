@@ -8,7 +8,7 @@ namespace RollbackMesh.Agent.Tests.Health;
 public sealed class HealthCollectorTests
 {
     [Fact]
-    public async Task CollectAsync_StandInK3sAndRealDpkg_ReportsVersionsDisksAndDatastore()
+    public async Task CollectAsync_StandInK3sAndUnitsWithRealDpkg_ReportsVersionsDisksAndDatastore()
     {
         using var sandbox = new Sandbox();
         var options = Options(sandbox);
@@ -33,7 +33,7 @@ public sealed class HealthCollectorTests
     }
 
     [Fact]
-    public async Task CollectAsync_RpmFamily_UsesRpmQuery()
+    public async Task CollectAsync_RpmFamilyWithStandInUnits_UsesRpmQuery()
     {
         using var sandbox = new Sandbox();
         var options = Options(sandbox);
@@ -47,7 +47,7 @@ public sealed class HealthCollectorTests
     }
 
     [Fact]
-    public async Task CollectAsync_EveryProbeFailing_ReportsProblemsInsteadOfThrowing()
+    public async Task CollectAsync_EveryProbeFailingWithStandInTools_ReportsProblemsInsteadOfThrowing()
     {
         using var sandbox = new Sandbox();
         var options = Options(sandbox);
@@ -58,19 +58,19 @@ public sealed class HealthCollectorTests
         options.Packages.Add("calico-felix");
         options.DataDirectories.Add(sandbox.PathOf("missing"));
 
-        var snapshot = await Collect(options, new BrokenBus());
+        var snapshot = await Collect(options, new DBusUnitStateReader("unix:path=" + sandbox.PathOf("no-bus")));
 
         Assert.False(snapshot.Healthy);
-        Assert.Contains(snapshot.Problems, p => p.StartsWith("unit k3s.service: cannot read its state (bus is down)", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Problems, p => p.StartsWith("unit k3s.service: cannot read its state (", StringComparison.Ordinal));
         Assert.Contains(snapshot.Problems, p => p.StartsWith("version k3s: ", StringComparison.Ordinal) && p.Contains("exited 2", StringComparison.Ordinal));
         Assert.Contains(snapshot.Problems, p => p.StartsWith("version calico-felix: ", StringComparison.Ordinal));
         Assert.Contains(snapshot.Problems, p => p.StartsWith("version packages: neither dpkg-query nor rpm", StringComparison.Ordinal));
         Assert.Contains(snapshot.Problems, p => p.StartsWith("disk " + sandbox.PathOf("missing"), StringComparison.Ordinal));
-        Assert.Equal("bus is down", Assert.Single(snapshot.Units).Error);
+        Assert.False(string.IsNullOrEmpty(Assert.Single(snapshot.Units).Error));
     }
 
     [Fact]
-    public async Task CollectAsync_InactiveUnit_IsUnhealthyWithoutProblems()
+    public async Task CollectAsync_StandInInactiveUnit_IsUnhealthyWithoutProblems()
     {
         using var sandbox = new Sandbox();
         var snapshot = await Collect(Options(sandbox), new InactiveUnits());
@@ -80,7 +80,7 @@ public sealed class HealthCollectorTests
     }
 
     [Fact]
-    public async Task CollectAsync_AfterAStepUpdate_CarriesTheLastStep()
+    public async Task CollectAsync_AfterAStepUpdateWithStandInUnits_CarriesTheLastStep()
     {
         using var sandbox = new Sandbox();
         var tracker = new LastStepTracker();
@@ -129,10 +129,5 @@ public sealed class HealthCollectorTests
     private sealed class InactiveUnits : IUnitStateReader
     {
         public Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken) => Task.FromResult(new UnitStatus(unit, "failed", "failed"));
-    }
-
-    private sealed class BrokenBus : IUnitStateReader
-    {
-        public Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken) => throw new IOException("bus is down");
     }
 }
