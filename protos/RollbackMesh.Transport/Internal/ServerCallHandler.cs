@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -66,8 +65,9 @@ internal sealed class ServerCallHandler(
             return rpc.Status;
         }
 
-        var cancelled = ex is OperationCanceledException or IOException or ConnectionAbortedException;
-        if (cancelled && call.CancellationToken.IsCancellationRequested)
+        // Once the token fired, whatever the handler threw (OperationCanceledException, Kestrel's IOException or
+        // ConnectionAbortedException for a reset stream) is a consequence of the cancellation, not a bug.
+        if (call.CancellationToken.IsCancellationRequested)
         {
             var status = call.IsDeadlineExceeded
                 ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
