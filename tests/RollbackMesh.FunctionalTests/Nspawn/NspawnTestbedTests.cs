@@ -1,16 +1,22 @@
 using System.Net;
 using System.Net.Sockets;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace RollbackMesh.FunctionalTests.Nspawn;
 
 /// <summary>The testbed itself: three real systemd containers with the agent package installed.</summary>
 [Collection(NspawnCollection.Name)]
-public sealed class NspawnTestbedTests(NspawnTestbed testbed)
+public sealed class NspawnTestbedTests(NspawnTestbed testbed, ITestOutputHelper output)
 {
     [NspawnFact]
     public async Task Testbed_ThreeContainersWithAgentDeb_AgentUnitLoadedAndEnabled()
     {
+        foreach (var (part, elapsed) in testbed.SetupTimes)
+        {
+            output.WriteLine($"testbed set-up: {part}: {elapsed.TotalSeconds:0.0} s");
+        }
+
         Assert.Equal(3, testbed.Containers.Count);
         for (var i = 0; i < testbed.Containers.Count; i++)
         {
