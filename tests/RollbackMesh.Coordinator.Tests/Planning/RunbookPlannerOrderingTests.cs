@@ -1,0 +1,129 @@
+using System.Collections.Immutable;
+using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Runbooks;
+using Xunit;
+
+namespace RollbackMesh.Coordinator.Tests.Planning;
+
+public sealed class RunbookPlannerOrderingTests
+{
+    private static readonly RunbookCatalog Catalog = RunbookCatalog.Load();
+    private static readonly (int Servers, int Agents)[] K3sShapes = [(1, 0), (1, 3), (3, 0), (3, 5), (5, 40)];
+    private static readonly (int Control, int Compute)[] OpenStackShapes = [(1, 1), (1, 12), (3, 30)];
+
+    public static TheoryData<string, int, int> Cases()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var runbook in BuiltInParameters.ByRunbook.Keys)
+        {
+            var shapes = BuiltInParameters.IsOpenStack(runbook) ? OpenStackShapes : K3sShapes;
+            foreach (var (a, b) in shapes)
+            {
+                data.Add(runbook, a, b);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Cases_CoverEveryBuiltIn()
+    {
+        Assert.Equal(Catalog.All.Select(r => r.Name).Order(StringComparer.Ordinal), BuiltInParameters.ByRunbook.Keys);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CreatePlan_BuiltInOnFleetShape_KeepsDocumentedOrder(string runbook, int first, int second)
+    {
+        var openStack = BuiltInParameters.IsOpenStack(runbook);
+        var fleet = openStack ? TestFleets.OpenStack(first, second) : TestFleets.K3s(first, second);
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get(runbook), BuiltInParameters.ByRunbook[runbook], fleet);
+
+        Assert.NotEmpty(plan.AllSteps);
+        Assert.Equal(plan.AllSteps.Count(), plan.AllSteps.Select(s => s.StepId).Distinct().Count());
+        if (openStack)
+        {
+            PlanAssert.TierBeforeTierInEveryPhase(plan, n => n.StartsWith("control", StringComparison.Ordinal), n => n.StartsWith("compute", StringComparison.Ordinal));
+            AssertControlPhasesBeforeComputePhases(plan);
+        }
+        else
+        {
+            var others = fleet.Where(n => n.Name.StartsWith("server", StringComparison.Ordinal) && n.Name != "server-1").Select(n => n.Name).ToHashSet();
+            PlanAssert.FirstServerAloneAndFirst(plan, "server-1", others);
+            PlanAssert.TierBeforeTierInEveryPhase(plan, n => n.StartsWith("server", StringComparison.Ordinal), n => n.StartsWith("agent", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void CreatePlan_EmbeddedEtcd_FollowsDocumentedSequence()
+    {
+        var plan = new RunbookPlanner().CreatePlan(
+            Catalog.Get("k3s-rollback-embedded-etcd"), BuiltInParameters.ByRunbook["k3s-rollback-embedded-etcd"], TestFleets.K3s(3, 2));
+        var steps = plan.AllSteps.ToList();
+        int Index(Func<PlanStep, bool> match) => steps.FindIndex(s => match(s));
+        int LastIndex(Func<PlanStep, bool> match) => steps.FindLastIndex(s => match(s));
+        bool Kind(PlanStep s, string kind) => ActionText.KindName(s.Action) == kind;
+
+        var reset = Assert.Single(steps, s => Kind(s, "k3s_cluster_reset"));
+        Assert.Equal("server-1", reset.Node);
+        Assert.True(reset.Irreversible && reset.RequiresApproval);
+        Assert.Contains(plan.Preflight, s => s.Node == "server-1" && Kind(s, "etcd_snapshot_verify"));
+        Assert.Equal(5, steps.Count(s => Kind(s, "kubectl_node") && s.Node == "server-1"));
+        Assert.True(LastIndex(s => Kind(s, "kubectl_node")) < Index(s => Kind(s, "k3s_killall")));
+        Assert.True(LastIndex(s => Kind(s, "k3s_killall")) < Index(s => Kind(s, "k3s_install_binary")));
+        Assert.All(steps.Where(s => Kind(s, "k3s_install_binary")), s => Assert.True(s.Action.K3SInstallBinary.SkipStart));
+        Assert.True(LastIndex(s => Kind(s, "k3s_install_binary")) < steps.IndexOf(reset));
+        var firstStart = Index(s => Kind(s, "service") && s.Node == "server-1");
+        Assert.True(steps.IndexOf(reset) < firstStart);
+        Assert.Equal(["server-2", "server-3"], steps.Where(s => Kind(s, "move_aside")).Select(s => s.Node));
+        Assert.True(firstStart < Index(s => Kind(s, "move_aside")));
+        Assert.True(LastIndex(s => Kind(s, "service") && s.Node.StartsWith("server", StringComparison.Ordinal)) < Index(s => Kind(s, "service") && s.Node.StartsWith("agent", StringComparison.Ordinal)));
+        Assert.Equal("k3s-agent", steps.First(s => Kind(s, "service") && s.Node == "agent-1").Action.Service.Unit);
+        Assert.Equal(@"v1\.28\.5\+k3s1", steps.Last(s => Kind(s, "version_check")).Action.VersionCheck.ExpectedPattern);
+    }
+
+    [Fact]
+    public void CreatePlan_CalicoUpgrade_GoesNodeByNodeThroughFirstServer()
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("calico-upgrade-k8s"), BuiltInParameters.ByRunbook["calico-upgrade-k8s"], TestFleets.K3s(1, 2));
+
+        var perNode = plan.Phases.Single(p => p.Name == "calico-node-per-node");
+        var names = perNode.Waves.Single().Nodes.Single().Steps.Select(s => s.Name);
+        Assert.Equal(
+            ["cordon@server-1", "replace-calico-node@server-1", "uncordon@server-1", "cordon@agent-1", "replace-calico-node@agent-1", "uncordon@agent-1",
+             "cordon@agent-2", "replace-calico-node@agent-2", "uncordon@agent-2"],
+            names);
+        var replace = perNode.Waves[0].Nodes[0].Steps[1].Action.KubectlDeletePod;
+        Assert.Equal((90u, true, "server-1"), (replace.ReplacementTimeoutSeconds, replace.WaitForReplacement, replace.Node));
+    }
+
+    [Fact]
+    public void CreatePlan_Noop_SplitsWavesByMaxConcurrency()
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("noop"), ImmutableDictionary<string, string>.Empty, TestFleets.K3s(3, 250));
+
+        Assert.Equal([1, 1, 3], plan.Phases.Select(p => p.Waves.Length));
+        Assert.Equal([100, 100, 50], plan.Phases[2].Waves.Select(w => w.Nodes.Length));
+        Assert.Equal("first-server/server-1/noop", plan.Phases[0].Waves[0].Nodes[0].Steps[0].StepId);
+    }
+
+    [Fact]
+    public void CreatePlan_AllPhaseInParallel_PutsFirstServerAloneThenServersThenAgents()
+    {
+        var plan = new RunbookPlanner().CreatePlan(
+            Catalog.Get("k3s-rollback-embedded-etcd"), BuiltInParameters.ByRunbook["k3s-rollback-embedded-etcd"], TestFleets.K3s(3, 4));
+
+        var stop = plan.Phases.Single(p => p.Name == "stop");
+        Assert.Equal([["server-1"], ["server-2", "server-3"], ["agent-1", "agent-2", "agent-3", "agent-4"]], stop.Waves.Select(w => w.Nodes.Select(n => n.Node).ToArray()));
+    }
+
+    private static void AssertControlPhasesBeforeComputePhases(Plan plan)
+    {
+        var changing = plan.Phases.Select(p => p.Waves.SelectMany(w => w.Nodes).Where(n => n.Steps.Any(s => !ActionKinds.IsReadOnly(ActionText.KindName(s.Action)))).Select(n => n.Node).ToList()).ToList();
+        var lastControlOnly = changing.FindLastIndex(nodes => nodes.Count > 0 && nodes.All(n => n.StartsWith("control", StringComparison.Ordinal)));
+        var firstComputeOnly = changing.FindIndex(nodes => nodes.Count > 0 && nodes.All(n => n.StartsWith("compute", StringComparison.Ordinal)));
+        Assert.True(firstComputeOnly > lastControlOnly, $"compute-only phase {firstComputeOnly} is not after control-only phase {lastControlOnly}");
+    }
+}
