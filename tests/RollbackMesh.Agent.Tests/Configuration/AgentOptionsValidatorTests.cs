@@ -101,11 +101,21 @@ public sealed class AgentOptionsValidatorTests
     [Fact]
     public void Resolve_MalformedYaml_ReportsTheLine()
     {
-        using var config = new TempConfig("roles: [server\ncoordinator: {\n");
+        using var config = new TempConfig("roles: [server]\ncoordinator: {address: x\n  bad: [\n");
 
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(config.Path, new Dictionary<string, string?>()));
 
         Assert.Contains(error.Failures, p => p.Contains("not valid YAML at line", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Resolve_TruncatedFlowSequence_IsAProblemNotACrash()
+    {
+        using var config = new TempConfig("roles: [server\ncoordinator: {\n");
+
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(config.Path, new Dictionary<string, string?>()));
+
+        Assert.Contains(error.Failures, p => p.Contains("not valid YAML", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ internal static class StandIns
           "drain "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned"; echo "evicting pod default/web-1"; echo "node/$2 drained";;
           "cordon "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned";;
           "uncordon "*) echo false > "$state/unschedulable"; echo "node/$2 uncordoned";;
-          "get node") case "$4" in
+          "get node") case "$5" in
               *unschedulable*) cat "$state/unschedulable" 2>/dev/null;;
               *Ready*) cat "$state/ready" 2>/dev/null || echo False;;
             esac;;

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using RollbackMesh.Agent.Actions;
+using RollbackMesh.Agent.Actions.K3s;
+using RollbackMesh.Agent.Tests.Testbeds;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Tests.Actions.K3s;
+
+public sealed class K3sInstallBinaryActionTests : IDisposable
+{
+    private readonly AgentHarness _h = new();
+    private readonly string _artifacts;
+    private readonly string _installPath;
+    private readonly string _log;
+
+    public K3sInstallBinaryActionTests()
+    {
+        _artifacts = _h.Root.Dir("allowed/artifacts/v1.24.4+k3s1");
+        _installPath = Path.Combine(_h.Allowed, "bin/k3s");
+        _log = _h.Root["k3s.log"];
+        var name = K3sArtifacts.Arch == "amd64" ? "k3s" : $"k3s-{K3sArtifacts.Arch}";
+        StandIns.K3s(Path.Combine(_artifacts, name), _log, "v1.24.4+k3s1");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(_artifacts, name))));
+        File.WriteAllText(Path.Combine(_artifacts, $"sha256sum-{K3sArtifacts.Arch}.txt"), $"{hash}  {name}\n0000  k3s-airgap-images-{K3sArtifacts.Arch}.tar\n");
+        StandIns.K3s(_installPath, _log, "v1.25.0+k3s1");
+    }
+
+    private RollbackMesh.V1.Action Install() => new()
+    {
+        K3SInstallBinary = new K3sInstallBinary { ArtifactDir = _artifacts, Version = "v1.24.4+k3s1", SkipStart = true, Exec = "server", InstallPath = _installPath },
+    };
+
+    [Fact]
+    public async Task ExecuteAsync_StandInK3sChecksumMatches_OldBackedUpNewInstalledAndVerified()
+    {
+        var action = _h.Build(Install());
+        await action.ExecuteAsync(_h.Context(), default);
+        Assert.Contains("v1.24.4+k3s1", Sh.Run(_installPath, "--version"), StringComparison.Ordinal);
+        Assert.Contains("v1.25.0+k3s1", File.ReadAllText(Assert.Single(Directory.GetFiles(_h.Options.BackupDirectory))), StringComparison.Ordinal);
+        Assert.True(await action.VerifyAsync(_h.Context(), default));
+        Assert.True(await action.IsAlreadyDoneAsync(_h.Context(), default));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InstallScriptPresent_RunWithAirGapEnvironment()
+    {
+        var envLog = _h.Root["env.log"];
+        Sh.WriteScript(Path.Combine(_artifacts, "install.sh"),
+            $"env | grep ^INSTALL_K3S_ | sort > '{envLog}'\n");
+        await _h.Build(Install()).ExecuteAsync(_h.Context(), default);
+        Assert.Equal(
+            [$"INSTALL_K3S_BIN_DIR={Path.GetDirectoryName(_installPath)}", "INSTALL_K3S_EXEC=server", "INSTALL_K3S_SKIP_DOWNLOAD=true",
+             "INSTALL_K3S_SKIP_START=true", "INSTALL_K3S_VERSION=v1.24.4+k3s1"],
+            File.ReadAllLines(envLog));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_TamperedBinary_RefusedAndOldBinaryKept()
+    {
+        var name = K3sArtifacts.Arch == "amd64" ? "k3s" : $"k3s-{K3sArtifacts.Arch}";
+        File.AppendAllText(Path.Combine(_artifacts, name), "# tampered\n");
+        var ex = await Assert.ThrowsAsync<ActionFailedException>(() => _h.Build(Install()).ExecuteAsync(_h.Context(), default));
+        Assert.Contains("checksum mismatch", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("v1.25.0+k3s1", Sh.Run(_installPath, "--version"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VersionCheck_StandInK3sVersionOutput_MatchesPattern()
+    {
+        var h = new AgentHarness(o => o with { Tools = o.Tools with { VersionTools = new Dictionary<string, string> { ["k3s"] = _installPath } } });
+        using var _ = h;
+        var summary = await h.Build(new RollbackMesh.V1.Action { VersionCheck = new VersionCheck { Tool = "k3s", ExpectedPattern = @"v1\.25\.\d+\+k3s\d+" } })
+            .ExecuteAsync(h.Context(), default);
+        Assert.Equal("k3s version v1.25.0+k3s1", summary);
+        Assert.Throws<ActionValidationException>(() => h.Build(new RollbackMesh.V1.Action { VersionCheck = new VersionCheck { Tool = "bash", ExpectedPattern = "." } }));
+    }
+
+    public void Dispose() => _h.Dispose();
+}

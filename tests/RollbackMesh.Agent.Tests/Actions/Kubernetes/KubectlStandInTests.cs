@@ -1,0 +1,79 @@
+using RollbackMesh.Agent.Actions;
+using RollbackMesh.Agent.Tests.Testbeds;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Tests.Actions.Kubernetes;
+
+/// <summary>kubectl cannot run here: a stand-in prints kubectl's documented messages and keeps node/pod state in files.</summary>
+public sealed class KubectlStandInTests : IDisposable
+{
+    private readonly AgentHarness _h;
+    private readonly string _log;
+    private readonly string _state;
+
+    public KubectlStandInTests()
+    {
+        string? kubectl = null;
+        _h = new AgentHarness(o => o with
+        {
+            Tools = o.Tools with { Kubectl = kubectl = Path.Combine(o.AllowedRoots[0], "bin/kubectl") },
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        });
+        _log = _h.Root["kubectl.log"];
+        _state = _h.Root.Dir("kube-state");
+        StandIns.Kubectl(kubectl!, _log, _state);
+        File.WriteAllText(Path.Combine(_state, "pods"), "calico-node-old Running\n");
+    }
+
+    [Fact]
+    public async Task Drain_StandInKubectl_DocumentedFlagsAndVerifiedUnschedulable()
+    {
+        var action = _h.Build(new RollbackMesh.V1.Action { KubectlNode = new KubectlNode { Node = "server-1", Operation = RollbackMesh.V1.KubectlNodeOperation.Drain } });
+        Assert.Equal("node/server-1 drained", await action.ExecuteAsync(_h.Context(), default));
+        Assert.True(await action.VerifyAsync(_h.Context(), default));
+        Assert.Contains($"--kubeconfig={_h.Options.DefaultKubeconfig} drain server-1 --ignore-daemonsets --delete-emptydir-data", StandIns.Calls(_log));
+        var uncordon = _h.Build(new RollbackMesh.V1.Action { KubectlNode = new KubectlNode { Node = "server-1", Operation = RollbackMesh.V1.KubectlNodeOperation.Uncordon } });
+        Assert.False(await uncordon.IsAlreadyDoneAsync(_h.Context(), default));
+        await uncordon.ExecuteAsync(_h.Context(), default);
+        Assert.True(await uncordon.IsAlreadyDoneAsync(_h.Context(), default));
+    }
+
+    [Fact]
+    public async Task RolloutUndo_StandInKubectl_ReportsRolledBack()
+    {
+        var action = _h.Build(new RollbackMesh.V1.Action { KubectlRollout = new KubectlRollout { Resource = "ds/calico-node", Operation = RolloutOperation.Undo } });
+        Assert.Equal("daemonset.apps/calico-node rolled back", await action.ExecuteAsync(_h.Context(), default));
+    }
+
+    [Fact]
+    public async Task DeletePod_StandInKubectlReplacementComesUp_WaitsForRunning()
+    {
+        var action = _h.Build(new RollbackMesh.V1.Action
+        {
+            KubectlDeletePod = new KubectlDeletePod { Namespace = "kube-system", LabelSelector = "k8s-app=calico-node", Node = "compute-1", WaitForReplacement = true, ReplacementTimeoutSeconds = 10 },
+        });
+        var summary = await action.ExecuteAsync(_h.Context(), default);
+        Assert.Equal("deleted calico-node-old; calico-node-new Running", summary);
+        Assert.Contains(StandIns.Calls(_log), c => c.Contains("delete pod -n kube-system -l k8s-app=calico-node --field-selector spec.nodeName=compute-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WaitNodeReady_StandInKubectlNeverReady_FailsAfterTimeout()
+    {
+        var action = _h.Build(new RollbackMesh.V1.Action { WaitNodeReady = new WaitNodeReady { Node = "server-1", TimeoutSeconds = 1 } });
+        var ex = await Assert.ThrowsAsync<ActionFailedException>(() => action.ExecuteAsync(_h.Context(), default));
+        Assert.Contains("not Ready within 1 s", ex.Message, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_state, "ready"), "True\n");
+        Assert.Equal("node server-1 Ready", await action.ExecuteAsync(_h.Context(), default));
+    }
+
+    [Theory]
+    [InlineData("server-1 --kubeconfig=/etc/shadow")]
+    [InlineData("--all")]
+    public void Create_NodeNameThatIsAFlag_Refused(string node)
+    {
+        Assert.Throws<ActionValidationException>(() => _h.Build(new RollbackMesh.V1.Action { KubectlNode = new KubectlNode { Node = node, Operation = RollbackMesh.V1.KubectlNodeOperation.Cordon } }));
+    }
+
+    public void Dispose() => _h.Dispose();
+}
