@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using RollbackMesh.Transport;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Coordinator.Security;
+
+/// <summary>Maps AgentHub.Enroll.</summary>
+internal static class SecurityEndpointExtensions
+{
+    /// <summary>Maps AgentHub.Enroll to <see cref="EnrollmentHandler"/>.</summary>
+    public static GrpcServiceEndpoints MapEnrollment(this IEndpointRouteBuilder endpoints)
+    {
+        var handler = endpoints.ServiceProvider.GetRequiredService<EnrollmentHandler>();
+        return endpoints.MapGrpcService().Unary(AgentHubMethods.Enroll, handler.EnrollAsync);
+    }
+}
