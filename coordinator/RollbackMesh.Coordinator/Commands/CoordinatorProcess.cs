@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Hosting;
+using RollbackMesh.Coordinator.Runbooks;
+using Serilog;
+using Serilog.Events;
+
+namespace RollbackMesh.Coordinator.Commands;
+
+/// <summary>
+/// Runs the coordinator process: Serilog to stderr, runbooks loaded up front (every error reported), the host started,
+/// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read, then until SIGTERM.
+/// </summary>
+internal static class CoordinatorProcess
+{
+    public static async Task<int> RunAsync(CoordinatorHostOptions options)
+    {
+        // stdout carries only the "listening on" line; logs go to stderr (journald keeps both).
+        var serilog = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)
+            .CreateLogger();
+        try
+        {
+            RunbookCatalog catalog;
+            try
+            {
+                catalog = RunbookCatalog.Load(options.RunbookDirectory);
+            }
+            catch (RunbookValidationException ex)
+            {
+                await Console.Error.WriteLineAsync("rollbackmesh-coordinator: " + ex.Message).ConfigureAwait(false);
+                return CoordinatorExitCodes.Config;
+            }
+
+            await using var app = CoordinatorApp.Build(options, catalog, logging => logging.AddSerilog(serilog));
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RollbackMesh.Coordinator");
+            CoordinatorLog.RunbooksLoaded(logger, catalog.All.Count());
+            await app.StartAsync().ConfigureAwait(false);
+
+            var address = CoordinatorApp.BoundAddress(app).ToString().TrimEnd('/');
+            await Console.Out.WriteLineAsync("listening on " + address).ConfigureAwait(false);
+            await Console.Out.FlushAsync().ConfigureAwait(false);
+            CoordinatorLog.Listening(logger, address, options.DataDirectory);
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            CoordinatorLog.Stopped(logger);
+            return CoordinatorExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException)
+        {
+            serilog.Fatal(ex, "The coordinator could not start");
+            return ex is System.Security.Cryptography.CryptographicException ? CoordinatorExitCodes.Config : CoordinatorExitCodes.Failure;
+        }
+        finally
+        {
+            await serilog.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Net;
+using RollbackMesh.Coordinator.Hosting;
+
+namespace RollbackMesh.Coordinator.Commands;
+
+/// <summary>
+/// `rollbackmesh-coordinator serve --listen ADDR:PORT --data DIR [--insecure] [--runbooks DIR]
+/// [--tls-cert F --tls-key F --client-ca F]`.
+/// </summary>
+internal static class ServeCommand
+{
+    private static readonly Option<string> Listen = new("--listen")
+    {
+        Description = "Address and port to listen on, e.g. 0.0.0.0:7443 or 127.0.0.1:0 (any free port).",
+        Required = true,
+    };
+
+    private static readonly Option<string> Data = new("--data") { Description = "State directory (SQLite store).", Required = true };
+    private static readonly Option<bool> Insecure = new("--insecure") { Description = "Serve plaintext h2c without authentication (tests and demos only)." };
+    private static readonly Option<string?> Runbooks = new("--runbooks") { Description = "Directory of extra runbook YAML files." };
+    private static readonly Option<string?> TlsCert = new("--tls-cert") { Description = "Server certificate (PEM)." };
+    private static readonly Option<string?> TlsKey = new("--tls-key") { Description = "Server private key (PEM)." };
+    private static readonly Option<string?> ClientCa = new("--client-ca") { Description = "CA (PEM) that agent and operator certificates must chain to." };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Run the coordinator until SIGTERM.")
+        {
+            Listen, Data, Insecure, Runbooks, TlsCert, TlsKey, ClientCa,
+        };
+        command.SetAction((result, _) =>
+        {
+            var options = TryBind(result, out var error);
+            if (options is null)
+            {
+                Console.Error.WriteLine("rollbackmesh-coordinator serve: " + error);
+                return Task.FromResult(CoordinatorExitCodes.Usage);
+            }
+
+            return CoordinatorProcess.RunAsync(options);
+        });
+        return command;
+    }
+
+    /// <summary>Turns the parsed options into <see cref="CoordinatorHostOptions"/>, or explains what is wrong.</summary>
+    internal static CoordinatorHostOptions? TryBind(ParseResult result, out string? error)
+    {
+        var problems = new List<string>();
+        var listenText = result.GetValue(Listen)!;
+        if (!IPEndPoint.TryParse(listenText, out var endPoint) || !listenText.Contains(':', StringComparison.Ordinal))
+        {
+            problems.Add($"--listen '{listenText}' is not ADDRESS:PORT (e.g. 127.0.0.1:7443)");
+        }
+
+        var insecure = result.GetValue(Insecure);
+        var files = new[] { (TlsCert, result.GetValue(TlsCert)), (TlsKey, result.GetValue(TlsKey)), (ClientCa, result.GetValue(ClientCa)) };
+        CoordinatorTlsOptions? tls = null;
+        if (insecure && files.Any(f => f.Item2 is not null))
+        {
+            problems.Add("--insecure cannot be combined with --tls-cert, --tls-key or --client-ca");
+        }
+        else if (!insecure)
+        {
+            foreach (var (option, path) in files)
+            {
+                if (path is null)
+                {
+                    problems.Add($"{option.Name} is required (or pass --insecure to serve plaintext, for tests only)");
+                }
+                else if (!File.Exists(path))
+                {
+                    problems.Add($"{option.Name} '{path}' does not exist");
+                }
+            }
+
+            tls = problems.Count == 0 ? new CoordinatorTlsOptions(files[0].Item2!, files[1].Item2!, files[2].Item2!) : null;
+        }
+
+        error = problems.Count > 0 ? string.Join(Environment.NewLine, problems) : null;
+        return problems.Count > 0
+            ? null
+            : new CoordinatorHostOptions(endPoint!, Path.GetFullPath(result.GetValue(Data)!), tls, insecure, result.GetValue(Runbooks));
+    }
+}

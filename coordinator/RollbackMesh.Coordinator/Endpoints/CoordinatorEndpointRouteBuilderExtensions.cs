@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using RollbackMesh.Protos.Health;
+
+namespace RollbackMesh.Coordinator.Endpoints;
+
+/// <summary>Maps every gRPC service the coordinator serves.</summary>
+internal static class CoordinatorEndpointRouteBuilderExtensions
+{
+    public static IEndpointRouteBuilder MapCoordinatorEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcHealthService(endpoints.ServiceProvider.GetRequiredService<HealthStatusRegistry>());
+        endpoints.MapAgentHub();
+        endpoints.MapOperatorService();
+        return endpoints;
+    }
+}

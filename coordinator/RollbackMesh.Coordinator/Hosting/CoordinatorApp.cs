@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Endpoints;
+using RollbackMesh.Coordinator.Runbooks;
+using RollbackMesh.Transport;
+
+namespace RollbackMesh.Coordinator.Hosting;
+
+/// <summary>Builds the coordinator's web application: Kestrel (HTTP/2 only) on one address, the parts, the gRPC endpoints.</summary>
+internal static class CoordinatorApp
+{
+    /// <summary>
+    /// Builds (does not start) the coordinator. <paramref name="configureLogging"/> replaces the default providers
+    /// (the process uses Serilog; tests leave the defaults or capture).
+    /// </summary>
+    public static WebApplication Build(CoordinatorHostOptions options, RunbookCatalog catalog, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var settings = new CoordinatorSettings();
+        options.Configure?.Invoke(settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(CoordinatorApp).Assembly.GetName().Name,
+        });
+        if (configureLogging is not null)
+        {
+            builder.Logging.ClearProviders();
+            configureLogging(builder.Logging);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Listen, listen => KestrelTls.Configure(listen, options));
+            kestrel.ConfigureGrpcKeepAlive(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20));
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
+        builder.Services.AddCoordinator(options, settings, catalog);
+
+        var app = builder.Build();
+        app.MapCoordinatorEndpoints();
+        return app;
+    }
+
+    /// <summary>The address the started application is bound to (port 0 resolved), e.g. http://127.0.0.1:43121.</summary>
+    public static Uri BoundAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var address = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The server has not started.");
+        return new Uri(address);
+    }
+}

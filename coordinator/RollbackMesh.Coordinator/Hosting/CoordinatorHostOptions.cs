@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace RollbackMesh.Coordinator.Hosting;
+
+/// <summary>How `rollbackmesh-coordinator serve` was asked to run.</summary>
+/// <param name="Listen">The address and port to bind (port 0: any free port).</param>
+/// <param name="DataDirectory">Where the SQLite store lives; created when missing.</param>
+/// <param name="Tls">TLS material; null only when <paramref name="Insecure"/> is set.</param>
+/// <param name="Insecure">Plaintext h2c, no authentication (tests, demos).</param>
+/// <param name="RunbookDirectory">Extra runbooks besides the built-in ones; null for built-ins only.</param>
+internal sealed record CoordinatorHostOptions(
+    IPEndPoint Listen,
+    string DataDirectory,
+    CoordinatorTlsOptions? Tls,
+    bool Insecure,
+    string? RunbookDirectory)
+{
+    /// <summary>The store file under <see cref="DataDirectory"/>.</summary>
+    public string DatabasePath => Path.Combine(DataDirectory, "coordinator.db");
+
+    /// <summary>Extra settings tests set to shorten timers; production uses the defaults.</summary>
+    public Action<CoordinatorSettings>? Configure { get; init; }
+}

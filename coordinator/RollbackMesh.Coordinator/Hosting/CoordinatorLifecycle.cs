@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Protos.Health;
+using RollbackMesh.V1;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace RollbackMesh.Coordinator.Hosting;
+
+/// <summary>
+/// Connects the parts at start (agent events to the executor, unfinished runs resumed, services SERVING) and marks
+/// them NOT_SERVING as soon as shutdown begins, so health checkers stop routing before the streams are cut.
+/// </summary>
+internal sealed class CoordinatorLifecycle(
+    AgentSessionHub hub,
+    RunExecutor executor,
+    HealthStatusRegistry health,
+    CoordinatorHostOptions options,
+    IHostApplicationLifetime lifetime,
+    ILogger<CoordinatorLifecycle> logger) : IHostedService
+{
+    /// <summary>The services the health endpoint reports, besides the whole server ("").</summary>
+    public static readonly string[] Services = [AgentHubMethods.ServiceName, OperatorMethods.ServiceName];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Insecure)
+        {
+            CoordinatorLog.InsecureMode(logger);
+        }
+
+        hub.AttachSink(executor);
+        var resumed = executor.ResumeUnfinished();
+        if (resumed.Length > 0)
+        {
+            CoordinatorLog.RunsResumed(logger, resumed.Length, string.Join(", ", resumed));
+        }
+
+        foreach (var service in Services)
+        {
+            health.SetStatus(service, ServingStatus.Serving);
+        }
+
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            health.SetStatus("", ServingStatus.NotServing);
+            foreach (var service in Services)
+            {
+                health.SetStatus(service, ServingStatus.NotServing);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+
+namespace RollbackMesh.Coordinator.Hosting;
+
+/// <summary>The coordinator host's log messages.</summary>
+internal static partial class CoordinatorLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning,
+        Message = "Running with --insecure: plaintext HTTP/2, no TLS, no client authentication. Anyone who can reach the port can command the fleet. Use only for tests and demos.")]
+    public static partial void InsecureMode(ILogger logger);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Coordinator listening on {Address} (data {DataDirectory})")]
+    public static partial void Listening(ILogger logger, string address, string dataDirectory);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Resumed {Count} unfinished run(s): {Runs}")]
+    public static partial void RunsResumed(ILogger logger, int count, string runs);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Loaded {Count} runbook(s)")]
+    public static partial void RunbooksLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Coordinator stopped")]
+    public static partial void Stopped(ILogger logger);
+}

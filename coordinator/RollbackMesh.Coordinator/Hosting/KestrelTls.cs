@@ -1,0 +1,39 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using RollbackMesh.Transport;
+
+namespace RollbackMesh.Coordinator.Hosting;
+
+/// <summary>The one place that configures the coordinator's listener: h2c when insecure, else TLS with client certificates.</summary>
+internal static class KestrelTls
+{
+    /// <summary>Configures <paramref name="listen"/> for <paramref name="options"/>.</summary>
+    public static void Configure(ListenOptions listen, CoordinatorHostOptions options)
+    {
+        if (options.Tls is not { } tls)
+        {
+            listen.ConfigureGrpcListener();
+            return;
+        }
+
+        var certificate = X509Certificate2.CreateFromPemFile(tls.CertificatePath, tls.KeyPath);
+        var clientCa = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaPath);
+        // The platform's policy errors are judged against the machine's trust store, which is not ours: the chain
+        // is rebuilt against the client CA only.
+        listen.ConfigureGrpcListener(certificate, tls.ClientCertificateMode, (client, _, _) => ChainsTo(client, clientCa));
+    }
+
+    /// <summary>
+    /// Accepts a client certificate only when it chains to <paramref name="ca"/> alone (not the machine's trust store)
+    /// and is valid for client authentication.
+    /// </summary>
+    internal static bool ChainsTo(X509Certificate2 client, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));
+        return chain.Build(client);
+    }
+}
