@@ -56,6 +56,10 @@ internal sealed class FleetView
         })];
     }
 
+    /// <summary>True when <paramref name="selector"/> depends on a first server that could not be chosen (already reported).</summary>
+    public bool FirstServerUnknown(NodeSelector selector) =>
+        FirstServer is null && selector is NodeSelector.FirstServer or NodeSelector.OtherServers;
+
     public PlanningNode? Find(string name) => _nodes.FirstOrDefault(n => n.Name == name);
 
     public void ReportFirstServerProblem(List<string> problems)

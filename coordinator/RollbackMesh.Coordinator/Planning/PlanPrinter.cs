@@ -18,7 +18,8 @@ internal static class PlanPrinter
         text.AppendLine("Parameters:");
         foreach (var (name, value) in plan.Parameters)
         {
-            text.AppendLine($"  {name} = {(value.Length == 0 ? "(empty)" : value)}");
+            var shown = value.Length == 0 ? "(empty)" : IsSecret(name) ? "***" : value;
+            text.AppendLine($"  {name} = {shown}");
         }
 
         text.AppendLine(plan.Preflight.IsEmpty ? "Preflight: none" : "Preflight:");
@@ -66,6 +67,10 @@ internal static class PlanPrinter
 
         return text.ToString();
     }
+
+    private static bool IsSecret(string parameter) =>
+        parameter.Contains("token", StringComparison.Ordinal) || parameter.Contains("password", StringComparison.Ordinal)
+        || parameter.Contains("secret", StringComparison.Ordinal);
 
     private static void Step(StringBuilder text, PlanStep step, string indent, Func<PlanStep, string?>? dryRun, bool withNode)
     {

@@ -8,7 +8,7 @@ internal sealed partial class RunbookPlanner
     private static PlanPhase PlanPhase(RunbookPhase phase, PlanningContext context)
     {
         var nodes = context.Fleet.Select(phase.Selector, context.Problems);
-        if (nodes.IsEmpty && !phase.AllowEmpty)
+        if (nodes.IsEmpty && !phase.AllowEmpty && !context.Fleet.FirstServerUnknown(phase.Selector))
         {
             context.Problems.Add($"phase '{phase.Name}' selects '{NodeSelectors.Format(phase.Selector)}' but the fleet has no such node");
         }

@@ -57,7 +57,7 @@ internal sealed partial class RunbookPlanner
         }
 
         var nodes = context.Fleet.Select(step.On!.Value, context.Problems);
-        if (nodes.IsEmpty)
+        if (nodes.IsEmpty && !context.Fleet.FirstServerUnknown(step.On.Value))
         {
             context.Problems.Add($"preflight step '{step.Name}' runs on '{NodeSelectors.Format(step.On.Value)}' but the fleet has no such node");
         }
