@@ -1,0 +1,17 @@
+namespace RollbackMesh.Cli;
+
+/// <summary>The CLI's exit codes; scripts rely on them.</summary>
+internal static class CliExitCodes
+{
+    /// <summary>The command did what was asked (for apply --watch and watch: the run succeeded).</summary>
+    public const int Success = 0;
+
+    /// <summary>The operation or the run failed (run failed or aborted, control refused in the run's state).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad input: usage, unknown runbook or run, bad parameter, plan hash mismatch.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>The coordinator could not be reached.</summary>
+    public const int Unreachable = 3;
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using RollbackMesh.Cli.Output;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Cli.Commands;
+
+/// <summary>
+/// `rollbackmesh apply RUNBOOK --param k=v --plan-hash H [--watch]`: starts the run only if the coordinator's plan
+/// still has the reviewed hash (a mismatch is bad input, exit 2). With --watch, follows it and exits 0 only on success.
+/// </summary>
+internal static class ApplyCommand
+{
+    public static Command Create()
+    {
+        var runbook = new Argument<string>("runbook") { Description = "The runbook to run." };
+        var parameters = ParameterOption.Create();
+        var hash = new Option<string>("--plan-hash") { Description = "The hash printed by `plan` for the plan you reviewed.", Required = true };
+        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
+        var command = new Command("apply", "Run a reviewed plan.") { runbook, parameters, hash, watch };
+        CommandRunner.SetAction(command, async context =>
+        {
+            var request = new StartRunRequest { Runbook = context.Result.GetValue(runbook)!, PlanHash = context.Result.GetValue(hash)! };
+            request.Parameters.Add(ParameterOption.Parse(context.Result.GetValue(parameters)));
+            var run = await context.Channel.UnaryAsync(OperatorMethods.StartRun, request, new(CancellationToken: context.CancellationToken));
+            if (context.Output.Json)
+            {
+                context.Output.Write(run);
+            }
+            else
+            {
+                context.Output.Line($"Started run {run.RunId} ({run.Runbook}, plan {run.PlanHash}).");
+            }
+
+            if (!context.Result.GetValue(watch))
+            {
+                if (!context.Output.Json)
+                {
+                    context.Output.Line($"Follow it with: rollbackmesh watch {run.RunId}");
+                }
+
+                return CliExitCodes.Success;
+            }
+
+            return await RunWatcher.WatchAsync(context, run.RunId);
+        }, preconditionIsBadInput: true);
+        return command;
+    }
+}

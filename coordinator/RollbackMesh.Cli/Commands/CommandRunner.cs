@@ -1,0 +1,61 @@
+using System.CommandLine;
+using RollbackMesh.Cli.Connection;
+using RollbackMesh.Cli.Output;
+using RollbackMesh.Transport;
+
+namespace RollbackMesh.Cli.Commands;
+
+/// <summary>What a command's body gets: the open channel, the output writer, and the parse result.</summary>
+internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, ParseResult Result, CancellationToken CancellationToken);
+
+/// <summary>
+/// Runs a command body with the connection open and turns failures into the CLI's exit codes: usage problems 2,
+/// an unreachable coordinator 3, refusals by status code (INVALID_ARGUMENT and NOT_FOUND are bad input; FAILED_PRECONDITION
+/// is bad input where the command says so, e.g. a stale plan hash, else a failed operation).
+/// </summary>
+internal static class CommandRunner
+{
+    public static void SetAction(Command command, Func<CommandContext, Task<int>> body, bool preconditionIsBadInput = false) =>
+        command.SetAction((result, ct) => RunAsync(result, body, preconditionIsBadInput, ct));
+
+    private static async Task<int> RunAsync(ParseResult result, Func<CommandContext, Task<int>> body, bool preconditionIsBadInput, CancellationToken ct)
+    {
+        var output = new CliOutput(result.GetValue(GlobalOptions.Json));
+        try
+        {
+            using var channel = CoordinatorConnection.Open(result);
+            return await body(new CommandContext(channel, output, result, ct)).ConfigureAwait(false);
+        }
+        catch (CliUsageException ex)
+        {
+            output.Error(ex.Message);
+            return CliExitCodes.BadInput;
+        }
+        catch (RpcException ex)
+        {
+            output.Error(Describe(ex));
+            return ExitCodeFor(ex.StatusCode, preconditionIsBadInput);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            output.Error("interrupted");
+            return CliExitCodes.Failed;
+        }
+    }
+
+    /// <summary>The exit code for a call that ended with <paramref name="code"/>.</summary>
+    internal static int ExitCodeFor(StatusCode code, bool preconditionIsBadInput) => code switch
+    {
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => CliExitCodes.Unreachable,
+        StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.OutOfRange => CliExitCodes.BadInput,
+        StatusCode.FailedPrecondition when preconditionIsBadInput => CliExitCodes.BadInput,
+        _ => CliExitCodes.Failed,
+    };
+
+    private static string Describe(RpcException ex) => ex.StatusCode switch
+    {
+        StatusCode.Unavailable => $"coordinator unreachable: {ex.Status.Detail}",
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => $"not allowed: {ex.Status.Detail}",
+        _ => ex.Status.Detail.Length > 0 ? ex.Status.Detail : ex.StatusCode.ToString(),
+    };
+}

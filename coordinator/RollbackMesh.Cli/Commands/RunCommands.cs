@@ -1,0 +1,90 @@
+using System.CommandLine;
+using RollbackMesh.Cli.Output;
+using RollbackMesh.Transport;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Cli.Commands;
+
+/// <summary>The commands that take a run id: status, watch, pause, resume, abort, approve.</summary>
+internal static class RunCommands
+{
+    public static Command Status()
+    {
+        var run = RunArgument();
+        var command = new Command("status", "Show a run: state, current phase, every step.") { run };
+        CommandRunner.SetAction(command, async context =>
+        {
+            var status = await context.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = context.Result.GetValue(run)! }, new(CancellationToken: context.CancellationToken));
+            Show(context.Output, status);
+            return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Watch()
+    {
+        var run = RunArgument();
+        var command = new Command("watch", "Follow a run live until it ends; exit 0 only if it succeeded.") { run };
+        CommandRunner.SetAction(command, context => RunWatcher.WatchAsync(context, context.Result.GetValue(run)!));
+        return command;
+    }
+
+    public static Command Pause() => Control("pause", "Pause a run after the steps in flight finish.", OperatorMethods.Pause);
+
+    public static Command Resume() => Control("resume", "Resume a paused run.", OperatorMethods.Resume);
+
+    public static Command Abort() => Control("abort", "Abort a run: cancel steps in flight, start nothing new.", OperatorMethods.Abort);
+
+    public static Command Approve()
+    {
+        var run = RunArgument();
+        var gate = new Option<string?>("--gate") { Description = "The approval gate (step id); default: the one the run awaits." };
+        var command = new Command("approve", "Approve the step a run is waiting on.") { run, gate };
+        CommandRunner.SetAction(command, async context =>
+        {
+            var runId = context.Result.GetValue(run)!;
+            var gateId = context.Result.GetValue(gate);
+            if (string.IsNullOrEmpty(gateId))
+            {
+                var current = await context.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: context.CancellationToken));
+                gateId = current.AwaitingApproval.Length > 0
+                    ? current.AwaitingApproval
+                    : throw new CliUsageException($"run {runId} is not awaiting approval ({Format.State(current.State)}).");
+            }
+
+            var status = await context.Channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = gateId }, new(CancellationToken: context.CancellationToken));
+            Show(context.Output, status);
+            return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Control(string name, string description, Method<RunControlRequest, RunStatus> method)
+    {
+        var run = RunArgument();
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded in the audit log)." };
+        var command = new Command(name, description) { run, reason };
+        CommandRunner.SetAction(command, async context =>
+        {
+            var request = new RunControlRequest { RunId = context.Result.GetValue(run)!, Reason = context.Result.GetValue(reason) ?? "" };
+            var status = await context.Channel.UnaryAsync(method, request, new(CancellationToken: context.CancellationToken));
+            Show(context.Output, status);
+            return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static void Show(CliOutput output, RunStatus status)
+    {
+        if (output.Json)
+        {
+            output.Write(status);
+        }
+        else
+        {
+            RunText.Write(output, status);
+        }
+    }
+
+    private static Argument<string> RunArgument() => new("run") { Description = "The run id (printed by apply)." };
+}

@@ -1,0 +1,58 @@
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Cli.Output;
+
+/// <summary>
+/// Follows a run's snapshots: prints each step transition once (phase, node, step, new state), a phase heading when
+/// the run enters a phase, and summarises the current phase per node for the progress line.
+/// </summary>
+internal sealed class RunProgress
+{
+    private readonly Dictionary<string, StepState> _seen = new(StringComparer.Ordinal);
+    private string _phase = "";
+
+    /// <summary>The lines describing what changed since the previous snapshot.</summary>
+    public IEnumerable<string> Changes(RunStatus run, string message)
+    {
+        if (run.CurrentPhase != _phase && run.CurrentPhase.Length > 0)
+        {
+            _phase = run.CurrentPhase;
+            var nodes = run.Steps.Where(s => s.Phase == _phase).Select(s => s.Node).Distinct(StringComparer.Ordinal);
+            yield return $"== phase {_phase}: {string.Join(", ", nodes)}";
+        }
+
+        foreach (var step in run.Steps)
+        {
+            var key = step.StepId;
+            var known = _seen.TryGetValue(key, out var previous);
+            _seen[key] = step.State;
+            if ((known && previous == step.State) || (!known && step.State == StepState.Pending))
+            {
+                continue;
+            }
+
+            var detail = RunText.Detail(step);
+            yield return $"   [{step.Phase}] {step.Node}: {step.Name} → {Format.State(step.State)}{(detail.Length > 0 ? " — " + detail : "")}";
+        }
+
+        if (message.Length > 0 && !message.Equals(run.Message, StringComparison.Ordinal))
+        {
+            yield return "   " + message;
+        }
+    }
+
+    /// <summary>One line: run state, then each node of the current phase with its step count and what it is doing.</summary>
+    public static string Summary(RunStatus run)
+    {
+        var steps = run.Steps.Where(s => s.Phase == run.CurrentPhase).ToList();
+        var nodes = steps.GroupBy(s => s.Node, StringComparer.Ordinal).Select(g =>
+        {
+            var done = g.Count(s => s.State is StepState.Succeeded or StepState.Skipped);
+            var active = g.FirstOrDefault(s => s.State is StepState.Running or StepState.Dispatched or StepState.Failed or StepState.TimedOut);
+            return $"{g.Key} {done}/{g.Count()}{(active is null ? "" : " " + Format.State(active.State) + " " + active.Name)}";
+        });
+        var total = run.Steps.Count;
+        var finished = run.Steps.Count(s => s.State is not (StepState.Pending or StepState.Dispatched or StepState.Running));
+        return $"{Format.State(run.State)} {finished}/{total} steps; {run.CurrentPhase}: {string.Join(" | ", nodes)}";
+    }
+}
