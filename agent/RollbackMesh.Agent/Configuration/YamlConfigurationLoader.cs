@@ -36,6 +36,12 @@ internal static class YamlConfigurationLoader
             problems.Add($"{path}: not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}");
             return new ConfigFileResult(path, values, problems);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some truncated documents (an unclosed flow sequence at the end) this way.
+            problems.Add($"{path}: not valid YAML ({ex.Message})");
+            return new ConfigFileResult(path, values, problems);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

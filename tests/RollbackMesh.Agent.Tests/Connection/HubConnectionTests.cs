@@ -17,16 +17,17 @@ public sealed class HubConnectionTests
     {
         await using var server = new HubServer();
         await server.StartAsync();
-        using var sandbox = Directory.CreateTempSubdirectory("rbm-agent-conn-") is var dir ? new DirectoryCleanup(dir.FullName) : null;
+        using var sandbox = new DirectoryCleanup(Directory.CreateTempSubdirectory("rbm-agent-conn-").FullName);
         using var config = new TempConfig($"""
             nodeName: node-7
             roles: [server, first-server]
-            labels: {{ rack: r1 }}
+            labels:
+              rack: r1
             coordinator:
               address: http://127.0.0.1:{server.Port}
               insecure: true
             healthInterval: 1s
-            k3sDataDir: {sandbox!.Path}/k3s
+            k3sDataDir: {sandbox.Path}/k3s
             dataDirectories: [{sandbox.Path}]
             systemBusAddress: unix:path={sandbox.Path}/no-bus
             """);
@@ -70,6 +71,7 @@ public sealed class HubConnectionTests
         var second = await server.NextSessionAsync(Timeout);
         Assert.Equal("node-7", (await second.ReceiveAsync(Timeout)).Hello.NodeName);
         Assert.Equal("s-done", (await second.ReceiveAsync(Timeout)).Journal.Entries.Single().StepId);
+        await second.SendAsync(new CoordinatorMessage { HelloAck = new HelloAck { CoordinatorVersion = "test" } });
         await second.ReceiveAsync(m => m.Health is not null, Timeout);
         Assert.Equal(ConnectionState.Connected, host.Services.GetRequiredService<ConnectionMonitor>().Current.State);
 
