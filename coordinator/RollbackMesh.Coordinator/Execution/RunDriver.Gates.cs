@@ -13,12 +13,13 @@ internal sealed partial class RunDriver
     private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
     {
         var nodes = phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct().ToList();
-        // Reports count only if received after the phase's last step ended (the agent reports health after a step).
-        var phaseFinished = PhaseSteps(phase).Select(s => GetStep(s.StepId).UpdatedAt).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        // A node's report counts only if received after its last step of the phase ended (agents report after a step).
+        var finishedAt = PhaseSteps(phase).Select(s => GetStep(s.StepId)).GroupBy(s => s.Node)
+            .ToDictionary(g => g.Key, g => g.Max(s => s.UpdatedAt), StringComparer.Ordinal);
         var giveUp = _context.Time.GetUtcNow() + gate.Timeout;
         while (true)
         {
-            var problems = nodes.SelectMany(n => CheckNode(n, gate, phaseFinished)).ToList();
+            var problems = nodes.SelectMany(n => CheckNode(n, gate, finishedAt.GetValueOrDefault(n))).ToList();
             if (problems.Count == 0)
             {
                 return problems;
@@ -33,7 +34,7 @@ internal sealed partial class RunDriver
         }
     }
 
-    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset phaseFinished)
+    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset nodeFinished)
     {
         var view = _context.Registry.Get(node);
         if (view is not { Connected: true, Stale: false, Health: { } health })
@@ -42,9 +43,9 @@ internal sealed partial class RunDriver
             yield break;
         }
 
-        if (_context.Options.GatesRequireFreshHealth && health.ReceivedAt < phaseFinished)
+        if (_context.Options.GatesRequireFreshHealth && health.ReceivedAt < nodeFinished)
         {
-            yield return $"{node}: no health report since the phase finished";
+            yield return $"{node}: no health report since its last step of the phase ended";
             yield break;
         }
 

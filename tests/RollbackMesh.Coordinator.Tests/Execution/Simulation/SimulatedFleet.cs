@@ -16,10 +16,13 @@ namespace RollbackMesh.Coordinator.Tests.Execution.Simulation;
 internal sealed class SimulatedFleet : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rollbackmesh-exec-").FullName;
+    private readonly Timer _healthPump;
 
     public SimulatedFleet(IEnumerable<SimulatedAgent> agents, ExecutorOptions? options = null)
     {
         Agents = agents.ToDictionary(a => a.Name);
+        // Agents report health periodically as well as after each step (the real interval is 10 s).
+        _healthPump = new Timer(_ => ReportAllHealth(), null, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200));
         Options = options ?? new ExecutorOptions
         {
             QuarantinePath = "/var/lib/rollbackmesh/quarantine",
@@ -89,9 +92,18 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _healthPump.DisposeAsync();
         await Executor.DisposeAsync();
         await Store.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private void ReportAllHealth()
+    {
+        foreach (var agent in Agents.Values)
+        {
+            agent.ReportHealth();
+        }
     }
 
     private async Task OpenCoordinatorAsync()
