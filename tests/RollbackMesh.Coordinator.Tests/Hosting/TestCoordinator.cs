@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Coordinator.Hosting;
+using RollbackMesh.Coordinator.Runbooks;
+using RollbackMesh.Transport;
+
+namespace RollbackMesh.Coordinator.Tests.Hosting;
+
+/// <summary>
+/// The real coordinator application on Kestrel at 127.0.0.1:0 with a temporary data directory, plus a channel to it.
+/// Log lines are kept (<see cref="Logs"/>) so a failing test can show them.
+/// </summary>
+internal sealed class TestCoordinator : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private TestCoordinator(WebApplication app, string directory, Uri address, ConcurrentQueue<string> logs)
+    {
+        App = app;
+        _directory = directory;
+        Address = address;
+        Logs = logs;
+        Channel = GrpcChannel.ForAddress(address);
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Address { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public ConcurrentQueue<string> Logs { get; }
+
+    public T Get<T>()
+        where T : notnull => App.Services.GetRequiredService<T>();
+
+    /// <summary>Starts an insecure coordinator; <paramref name="configure"/> may shorten its timers.</summary>
+    public static async Task<TestCoordinator> StartAsync(Action<CoordinatorSettings>? configure = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("rollbackmesh-coord-").FullName;
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, RunbookDirectory: null)
+        {
+            Configure = settings =>
+            {
+                // Open streams (health Watch, agents) hold shutdown until this passes.
+                settings.ShutdownTimeout = TimeSpan.FromSeconds(2);
+                configure?.Invoke(settings);
+            },
+        };
+        var logs = new ConcurrentQueue<string>();
+        var app = CoordinatorApp.Build(options, RunbookCatalog.Load(), logging => logging.AddProvider(new ListLoggerProvider(logs)));
+        await app.StartAsync();
+        return new TestCoordinator(app, directory, CoordinatorApp.BoundAddress(app), logs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, categoryName);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class ListLogger(ConcurrentQueue<string> lines, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+    }
+}
