@@ -10,4 +10,7 @@ internal interface IStepExecutor
 
     /// <summary>Runs <paramref name="command"/> to a terminal state, reporting every state change and output chunk.</summary>
     Task ExecuteAsync(StepCommand command, Func<StepUpdate, CancellationToken, ValueTask> report, CancellationToken cancellationToken);
+
+    /// <summary>Asks a running step to stop (CancelStep); false when the executor does not know the step.</summary>
+    bool Cancel(string runId, string stepId);
 }

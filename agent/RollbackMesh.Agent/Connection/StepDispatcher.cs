@@ -78,6 +78,11 @@ internal sealed class StepDispatcher : IAsyncDisposable
         if (_running.TryGetValue((cancel.RunId, cancel.StepId), out var step))
         {
             ConnectionLog.StepCancelling(_logger, cancel.RunId, cancel.StepId);
+            if (_executor.Cancel(cancel.RunId, cancel.StepId))
+            {
+                return; // the runner records the cancellation as requested by the coordinator
+            }
+
             try
             {
                 step.Cancellation.Cancel();

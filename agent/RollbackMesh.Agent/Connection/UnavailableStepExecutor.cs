@@ -18,4 +18,7 @@ internal sealed class UnavailableStepExecutor : IStepExecutor
         await report(new StepUpdate { RunId = command.RunId, StepId = command.StepId, State = StepState.Refused, Result = result }, cancellationToken)
             .ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public bool Cancel(string runId, string stepId) => false;
 }

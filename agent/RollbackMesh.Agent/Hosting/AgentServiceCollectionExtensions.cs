@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Connection;
 using RollbackMesh.Agent.Health;
+using RollbackMesh.Agent.Journal;
 using RollbackMesh.Agent.Processes;
+using RollbackMesh.Agent.Steps;
 using RollbackMesh.Agent.Systemd;
 
 namespace RollbackMesh.Agent.Hosting;
@@ -26,8 +28,12 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<ToolRunner>();
         services.TryAddSingleton(_ => new ReconnectBackoff());
         services.TryAddSingleton<IUnitStateReader>(sp => new DBusUnitStateReader(Options(sp).SystemBusAddress));
-        services.TryAddSingleton<IStepExecutor, UnavailableStepExecutor>();
-        services.TryAddSingleton<IJournalReader, EmptyJournalReader>();
+        services.TryAddSingleton(sp => new StepJournal(Options(sp).JournalPath));
+        services.TryAddSingleton(sp => new StepRunner(ActionOptionsMapper.From(Options(sp)), sp.GetRequiredService<StepJournal>(),
+            new LazySystemdServiceController(Options(sp).SystemBusAddress), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<StepRunner>>()));
+        services.TryAddSingleton<IStepExecutor, StepRunnerExecutor>();
+        services.TryAddSingleton<IJournalReader, StepRunnerJournalReader>();
         services.TryAddSingleton<IHubConnector, GrpcHubConnector>();
         services.TryAddSingleton(sp => HealthCollector.Create(Options(sp), sp.GetRequiredService<IUnitStateReader>(),
             sp.GetRequiredService<ToolRunner>(), sp.GetRequiredService<LastStepTracker>(), sp.GetRequiredService<TimeProvider>()));

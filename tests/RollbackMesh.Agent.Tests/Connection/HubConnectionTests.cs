@@ -80,6 +80,50 @@ public sealed class HubConnectionTests
         Assert.Null(host.Services.GetRequiredService<AgentFailure>().Error);
     }
 
+    [Fact]
+    public async Task Agent_RealStepRunnerAndJournal_RunsANoOpAndResendsItsOutcomeAfterReconnect()
+    {
+        await using var server = new HubServer();
+        await server.StartAsync();
+        using var sandbox = new DirectoryCleanup(Directory.CreateTempSubdirectory("rbm-agent-conn-").FullName);
+        using var config = new TempConfig($"""
+            nodeName: node-8
+            roles: [agent]
+            coordinator:
+              address: http://127.0.0.1:{server.Port}
+              insecure: true
+            journalPath: {sandbox.Path}/journal.db
+            quarantinePath: {sandbox.Path}/quarantine
+            allowedRoots: [{sandbox.Path}]
+            k3sDataDir: {sandbox.Path}/k3s
+            dataDirectories: [{sandbox.Path}]
+            systemBusAddress: unix:path={sandbox.Path}/no-bus
+            """);
+        var builder = AgentHostFactory.CreateBuilder(new AgentCommandLine(config.Path), new Dictionary<string, string?>());
+        builder.Services.Replace(ServiceDescriptor.Singleton(new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), Random.Shared)));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var first = await server.NextSessionAsync(Timeout);
+        var hello = (await first.ReceiveAsync(Timeout)).Hello;
+        Assert.Contains("no_op", hello.Capabilities);
+        Assert.Contains("k3s_killall", hello.Capabilities);
+        Assert.Empty((await first.ReceiveAsync(Timeout)).Journal.Entries);
+        await first.SendAsync(new CoordinatorMessage { HelloAck = new HelloAck() });
+        await first.SendAsync(new CoordinatorMessage { Step = new StepCommand { RunId = "run-1", StepId = "step-1", Action = new V1.Action { NoOp = new NoOp() } } });
+        var done = await first.ReceiveAsync(m => m.StepUpdate?.Result is not null, Timeout);
+        Assert.Equal(StepState.Succeeded, done.StepUpdate.State);
+
+        await server.StopAsync();
+        await server.StartAsync(server.Port);
+        var second = await server.NextSessionAsync(Timeout);
+        Assert.Equal("node-8", (await second.ReceiveAsync(Timeout)).Hello.NodeName);
+        var entry = Assert.Single((await second.ReceiveAsync(Timeout)).Journal.Entries);
+        Assert.Equal(("run-1", "step-1", StepState.Succeeded), (entry.RunId, entry.StepId, entry.State));
+
+        await host.StopAsync();
+    }
+
     private sealed class DirectoryCleanup(string path) : IDisposable
     {
         public string Path { get; } = path;
@@ -90,6 +134,8 @@ public sealed class HubConnectionTests
     private sealed class StandInStepRunner : IStepExecutor
     {
         public IReadOnlyList<string> SupportedActionKinds => ["no_op"];
+
+        public bool Cancel(string runId, string stepId) => false;
 
         public async Task ExecuteAsync(StepCommand command, Func<StepUpdate, CancellationToken, ValueTask> report, CancellationToken cancellationToken)
         {
