@@ -6,9 +6,10 @@
 #      which also carries the CLI;
 #   3. rollbackmesh-<version>-linux-x64.tar.gz: the packages, the built-in runbooks, install.sh and SHA256SUMS.
 # Everything goes to ./out (gitignored). Usage:
-#   packaging/build.sh [--version V] [--only agent|coordinator] [--deb-only] [--skip-publish] [--fast] [--out DIR]
+#   packaging/build.sh [--version V] [--only agent|coordinator] [--deb-only|--rpm-only] [--skip-publish] [--fast] [--out DIR]
 #   --version       package version (default: <Version> of Directory.Build.props); also stamped into the binaries
 #   --only          build one package (no bundle); the nspawn tests use --only agent --deb-only
+#   --deb-only, --rpm-only  build one package format only (no bundle)
 #   --skip-publish  repackage the binaries already in OUT/publish (e.g. the same build under a higher version)
 #   --fast          gzip -1 instead of xz for the payloads (tests: xz of ~70 MB takes minutes on 2 busy cores)
 set -euo pipefail
@@ -18,6 +19,7 @@ out=$repo/out
 version=""
 only=""
 deb_only=false
+rpm_only=false
 skip_publish=false
 fast=false
 while (($#)); do
@@ -25,6 +27,7 @@ while (($#)); do
     --version) version=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --deb-only) deb_only=true; shift ;;
+    --rpm-only) rpm_only=true; shift ;;
     --skip-publish) skip_publish=true; shift ;;
     --fast) fast=true; shift ;;
     --out) out=$(realpath -m "$2"); shift 2 ;;
@@ -177,11 +180,11 @@ build_rpm() {
 }
 
 for c in "${components[@]}"; do
-  build_deb "$c"
+  $rpm_only || build_deb "$c"
   $deb_only || build_rpm "$c"
 done
 
-if [ -z "$only" ] && ! $deb_only; then
+if [ -z "$only" ] && ! $deb_only && ! $rpm_only; then
   bundle_name=rollbackmesh-$version-linux-x64
   b=$out/bundle/$bundle_name
   rm -rf "$b"

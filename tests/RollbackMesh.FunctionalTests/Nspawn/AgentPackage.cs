@@ -29,27 +29,22 @@ public static class AgentPackage
     /// </summary>
     public static async Task<string> BuildAsync(string version, bool skipPublish)
     {
-        await RunBuildScriptAsync(version, skipPublish, debOnly: true).ConfigureAwait(false);
+        await RunBuildScriptAsync(version, skipPublish, "--deb-only").ConfigureAwait(false);
         return Existing(Path.Combine(Output, $"rollbackmesh-agent_{version}_amd64.deb"));
     }
 
-    /// <summary>Runs build.sh for the agent .rpm (and .deb) at <paramref name="version"/>; needs rpmbuild on the host.</summary>
+    /// <summary>Runs build.sh for the agent .rpm only at <paramref name="version"/>; needs rpmbuild on the host.</summary>
     public static async Task<string> BuildRpmAsync(string version, bool skipPublish)
     {
-        await RunBuildScriptAsync(version, skipPublish, debOnly: false).ConfigureAwait(false);
+        await RunBuildScriptAsync(version, skipPublish, "--rpm-only").ConfigureAwait(false);
         return Existing(Path.Combine(Output, $"rollbackmesh-agent-{version}-1.x86_64.rpm"));
     }
 
     private static string Output => Path.Combine(RepositoryLayout.Root, "out");
 
-    private static async Task RunBuildScriptAsync(string version, bool skipPublish, bool debOnly)
+    private static async Task RunBuildScriptAsync(string version, bool skipPublish, string format)
     {
-        List<string> arguments = [RepositoryLayout.BuildScript, "--only", "agent", "--fast", "--version", version, "--out", Output];
-        if (debOnly)
-        {
-            arguments.Add("--deb-only");
-        }
-
+        List<string> arguments = [RepositoryLayout.BuildScript, "--only", "agent", format, "--fast", "--version", version, "--out", Output];
         if (skipPublish)
         {
             arguments.Add("--skip-publish");
