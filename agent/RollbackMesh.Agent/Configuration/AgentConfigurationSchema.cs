@@ -11,7 +11,7 @@ internal static class AgentConfigurationSchema
     {
         "nodeName", "roles", "labels", "coordinator", "allowedRoots", "watchedUnits", "packages", "dataDirectories",
         "journalPath", "quarantinePath", "healthInterval", "k3sDataDir", "k3sConfigFile", "k3sUnitFiles",
-        "systemBusAddress", "toolPaths", "logFile", "logLevel",
+        "systemBusAddress", "toolPaths", "logFile", "logLevel", "sandbox", "sandbox.root",
         "coordinator.address", "coordinator.insecure", "coordinator.tls", "coordinator.keepAliveInterval",
         "coordinator.keepAliveTimeout", "coordinator.tls.ca", "coordinator.tls.cert", "coordinator.tls.key",
     };

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Logging;
+using RollbackMesh.Agent.Sandbox;
 
 namespace RollbackMesh.Agent.Hosting;
 
@@ -49,6 +50,7 @@ internal static class AgentHostFactory
         var logOptions = TryBind(builder.Configuration) ?? new AgentOptions();
         AgentLogging.Configure(builder.Logging, AgentLogging.CreateLogger(logOptions, AgentLogging.IsUnderJournal()));
 
+        builder.Services.AddSandboxWhenConfigured(builder.Configuration); // only with sandbox.root (simulated nodes)
         builder.Services.AddAgentServices();
         return builder;
     }
