@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Storage;
+using Xunit;
+
+namespace RollbackMesh.Coordinator.Tests.Fleet;
+
+public sealed class FleetRegistryTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rollbackmesh-fleet-").FullName;
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private static NodeIdentity Node(string name) => new(name, ["server"], ImmutableSortedDictionary<string, string>.Empty.Add("zone", "a"),
+        "0.1.0", ["no_op"], ImmutableSortedDictionary<string, string>.Empty.Add("os", "debian-12"));
+
+    private NodeHealth Health(bool healthy = true) => new(_time.GetUtcNow(), _time.GetUtcNow(), healthy, [], [], ImmutableSortedDictionary<string, string>.Empty, [], "Sqlite");
+
+    [Fact]
+    public async Task Get_ThreeIntervalsWithoutReport_IsStale()
+    {
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+        await registry.OnHelloAsync(Node("n1"));
+        registry.OnHealth("n1", Health());
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(registry.Get("n1")!.Stale);
+        Assert.True(registry.Get("n1")!.IsHealthy);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(registry.Get("n1")!.Stale);
+        Assert.False(registry.Get("n1")!.IsHealthy);
+    }
+
+    [Fact]
+    public async Task HealthHistory_MoreReportsThanTheLimit_KeepsTheNewest()
+    {
+        var registry = new FleetRegistry(new FleetOptions { HealthHistoryLength = 100 }, _time);
+        await registry.OnHelloAsync(Node("n1"));
+        for (var i = 0; i < 150; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            registry.OnHealth("n1", Health(healthy: i % 2 == 0));
+        }
+
+        var history = registry.HealthHistory("n1");
+        Assert.Equal(100, history.Length);
+        Assert.Equal(_time.GetUtcNow(), history[^1].ReceivedAt);
+        Assert.Equal(_time.GetUtcNow() - TimeSpan.FromSeconds(99), history[0].ReceivedAt);
+    }
+
+    [Fact]
+    public async Task Registry_AfterRestartOverTheSameStore_ListsKnownNodesAsDisconnected()
+    {
+        var path = Path.Combine(_directory, "c.db");
+        await using (var store = CoordinatorStore.Open(path))
+        {
+            var registry = new FleetRegistry(new FleetOptions(), _time, store);
+            await registry.OnHelloAsync(Node("n1"));
+            await registry.OnHelloAsync(Node("n2"));
+            Assert.All(registry.List(), n => Assert.True(n.Connected));
+        }
+
+        await using var reopened = CoordinatorStore.Open(path);
+        var after = new FleetRegistry(new FleetOptions(), _time, reopened).List();
+
+        Assert.Equal(["n1", "n2"], after.Select(n => n.Name));
+        Assert.All(after, n => Assert.False(n.Connected));
+        Assert.Equal("a", after[0].Identity.Labels["zone"]);
+        Assert.Equal(_time.GetUtcNow(), after[0].LastSeen);
+    }
+
+    [Fact]
+    public void OnHealth_UnknownNode_IsIgnored()
+    {
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+
+        Assert.False(registry.OnHealth("ghost", Health()));
+        Assert.Empty(registry.List());
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

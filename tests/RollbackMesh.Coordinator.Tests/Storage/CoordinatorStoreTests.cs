@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using Microsoft.Data.Sqlite;
+using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Storage;
+using Xunit;
+
+namespace RollbackMesh.Coordinator.Tests.Storage;
+
+public sealed class CoordinatorStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rollbackmesh-store-").FullName;
+
+    private string DbPath => Path.Combine(_directory, "c.db");
+
+    [Fact]
+    public async Task Open_NewFile_UsesWriteAheadLog()
+    {
+        await using (CoordinatorStore.Open(DbPath))
+        {
+        }
+
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", command.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task InsertRun_ThenReopen_PlanAndStepsRoundTrip()
+    {
+        var action = new V1.Action { K3SClusterReset = new V1.K3sClusterReset { SnapshotPath = "/snap/x.db", Token = "t" } };
+        var step = new PlanStep("p/n1/reset", "p", "n1", "reset", action, TimeSpan.FromMinutes(5), true, true, "k3s.md#restore");
+        var plan = new Plan("rb", "2", "k3s.md", ImmutableSortedDictionary<string, string>.Empty.Add("version", "v1.29"), [step with { StepId = "pre/n1/x", Phase = "preflight" }],
+            [new PlanPhase("p", "first-server", PhaseMode.Serial, 1, 0, [new PlanWave(0, [new PlanNodeSteps("n1", [step])])],
+                new PlanGate([new GateCheck(GateCheckKind.VersionMatches, "k3s", "v1\\.29")], TimeSpan.FromMinutes(3)))], "abc123");
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var run = new RunRecord("r1", "rb", "abc123", RunState.Running, "p", "started", "alice", now, null, "", false);
+        var steps = new[] { new StepRecord("r1", "p/n1/reset", 0, "n1", "p", "reset", StepState.Pending, "", "", now, false, 0) };
+        await using (var store = CoordinatorStore.Open(DbPath))
+        {
+            await store.InsertRunAsync(run, plan, steps, new AuditEntry(now, "alice", "run.start", "r1", ""));
+            await store.SaveStepAsync(steps[0] with { State = StepState.Dispatched, DispatchCount = 1 });
+        }
+
+        await using var reopened = CoordinatorStore.Open(DbPath);
+        var (storedRun, storedPlan) = reopened.LoadRun("r1")!.Value;
+        Assert.Equal(run, storedRun);
+        Assert.Equal(plan.Hash, storedPlan.Hash);
+        Assert.Equal(plan.Parameters, storedPlan.Parameters);
+        Assert.Equal(step, storedPlan.Phases[0].Waves[0].Nodes[0].Steps[0]);
+        Assert.Equal(plan.Phases[0].Gate!.Checks.Single(), storedPlan.Phases[0].Gate!.Checks.Single());
+        Assert.Equal("pre/n1/x", storedPlan.Preflight.Single().StepId);
+        Assert.Equal(StepState.Dispatched, reopened.LoadSteps("r1").Single().State);
+    }
+
+    [Fact]
+    public async Task WriteAsync_ManyConcurrentWrites_AllCommittedInOrderAndOneBadWriteFailsAlone()
+    {
+        await using var store = CoordinatorStore.Open(DbPath);
+        var now = DateTimeOffset.UtcNow;
+        var writes = Enumerable.Range(0, 500).Select(i => store.AppendAuditAsync(new AuditEntry(now, "w", "e", "r", i.ToString()))).ToList();
+        var bad = store.WriteAsync(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = "INSERT INTO no_such_table VALUES (1)";
+            command.ExecuteNonQuery();
+        });
+        writes.Add(store.AppendAuditAsync(new AuditEntry(now, "w", "e", "r", "500")));
+
+        await Task.WhenAll(writes);
+        await Assert.ThrowsAsync<SqliteException>(() => bad);
+        Assert.Equal(Enumerable.Range(0, 501).Select(i => i.ToString()), store.QueryAudit("r", 1000).Select(e => e.Detail));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
