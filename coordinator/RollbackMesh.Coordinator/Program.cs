@@ -7,4 +7,9 @@ var root = new RootCommand("RollbackMesh coordinator: sequences rollback runbook
 {
     ServeCommand.Create(),
 };
+foreach (var command in RollbackMesh.Coordinator.Security.SecurityCommands.All()) // security: init, token, operator, node
+{
+    root.Subcommands.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -54,7 +54,15 @@ internal static class ServeCommand
         }
 
         var insecure = result.GetValue(Insecure);
-        var files = new[] { (TlsCert, result.GetValue(TlsCert)), (TlsKey, result.GetValue(TlsKey)), (ClientCa, result.GetValue(ClientCa)) };
+        // security: without explicit files, serve what `init --data` created (enrollment needs client certificates optional).
+        var pki = new Security.SecurityPaths(Path.GetFullPath(result.GetValue(Data)!));
+        var enroll = !insecure && Security.SecurityServiceCollectionExtensions.IsInitialized(pki);
+        var files = new[]
+        {
+            (TlsCert, result.GetValue(TlsCert) ?? (enroll ? pki.ServerCertificate : null)),
+            (TlsKey, result.GetValue(TlsKey) ?? (enroll ? pki.ServerKey : null)),
+            (ClientCa, result.GetValue(ClientCa) ?? (enroll ? pki.CaCertificate : null)),
+        };
         CoordinatorTlsOptions? tls = null;
         if (insecure && files.Any(f => f.Item2 is not null))
         {
@@ -74,7 +82,8 @@ internal static class ServeCommand
                 }
             }
 
-            tls = problems.Count == 0 ? new CoordinatorTlsOptions(files[0].Item2!, files[1].Item2!, files[2].Item2!) : null;
+            tls = problems.Count == 0 ? new CoordinatorTlsOptions(files[0].Item2!, files[1].Item2!, files[2].Item2!,
+                enroll ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate) : null;
         }
 
         error = problems.Count > 0 ? string.Join(Environment.NewLine, problems) : null;

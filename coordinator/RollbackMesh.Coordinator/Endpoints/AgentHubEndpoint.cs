@@ -39,6 +39,7 @@ internal static class AgentHubEndpoint
 
         var hello = requests.Current.Hello
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message on AgentHub.Connect must be Hello."));
+        await Security.EndpointSecurity.AuthorizeHelloAsync(hello, context).ConfigureAwait(false); // security: cert identity, revocation, audit
         CheckIdentity(hello, context);
 
         var writer = new AgentStreamWriter(responses, hello.NodeName, ct);

@@ -20,6 +20,11 @@ internal static class CallerIdentity
             return InsecureOperator;
         }
 
+        if (Security.EndpointSecurity.OperatorName(context) is { } operatorName) // security: operator certificate required
+        {
+            return operatorName;
+        }
+
         var name = context.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         return string.IsNullOrWhiteSpace(name)
             ? throw new RpcException(new Status(StatusCode.Unauthenticated, "A client certificate with a common name is required."))

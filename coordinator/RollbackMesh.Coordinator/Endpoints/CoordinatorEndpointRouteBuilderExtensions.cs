@@ -12,6 +12,7 @@ internal static class CoordinatorEndpointRouteBuilderExtensions
         endpoints.MapGrpcHealthService(endpoints.ServiceProvider.GetRequiredService<HealthStatusRegistry>());
         endpoints.MapAgentHub();
         endpoints.MapOperatorService();
+        Security.SecurityEndpointExtensions.MapEnrollmentIfEnabled(endpoints); // security: AgentHub.Enroll
         return endpoints;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Endpoints;
 using RollbackMesh.Coordinator.Runbooks;
+using RollbackMesh.Coordinator.Security;
 using RollbackMesh.Transport;
 
 namespace RollbackMesh.Coordinator.Hosting;
@@ -39,9 +40,14 @@ internal static class CoordinatorApp
             kestrel.AddServerHeader = false;
             kestrel.Listen(options.Listen, listen => KestrelTls.Configure(listen, options));
             kestrel.ConfigureGrpcKeepAlive(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20));
+            kestrel.ApplySecurityLimits(new SecurityOptions()); // security: stream and header limits
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.AddCoordinator(options, settings, catalog);
+        if (!options.Insecure)
+        {
+            builder.Services.AddCoordinatorSecurityIfInitialized(options.DataDirectory); // security: CA, enrollment, identities
+        }
 
         var app = builder.Build();
         app.MapCoordinatorEndpoints();

@@ -14,4 +14,15 @@ internal static class SecurityEndpointExtensions
         var handler = endpoints.ServiceProvider.GetRequiredService<EnrollmentHandler>();
         return endpoints.MapGrpcService().Unary(AgentHubMethods.Enroll, handler.EnrollAsync);
     }
+
+    /// <summary>Maps AgentHub.Enroll when the security services are registered; otherwise Enroll stays UNIMPLEMENTED.</summary>
+    public static IEndpointRouteBuilder MapEnrollmentIfEnabled(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints.ServiceProvider.GetService<EnrollmentHandler>() is not null)
+        {
+            endpoints.MapEnrollment();
+        }
+
+        return endpoints;
+    }
 }

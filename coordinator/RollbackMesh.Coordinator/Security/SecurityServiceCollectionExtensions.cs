@@ -31,4 +31,18 @@ internal static class SecurityServiceCollectionExtensions
         services.AddSingleton<PeerAuthorizer>();
         return services;
     }
+
+    /// <summary>
+    /// Adds the security services when <c>init</c> has created the CA under <paramref name="dataDirectory"/>; does
+    /// nothing otherwise (an insecure or externally provisioned coordinator then has no enrollment).
+    /// </summary>
+    public static IServiceCollection AddCoordinatorSecurityIfInitialized(
+        this IServiceCollection services, string dataDirectory, Action<SecurityOptions>? configure = null)
+    {
+        var paths = new SecurityPaths(dataDirectory);
+        return IsInitialized(paths) ? services.AddCoordinatorSecurity(paths, CoordinatorCredentials.Load(paths), configure) : services;
+    }
+
+    /// <summary>Whether <c>init</c> has run for <paramref name="paths"/> (the CA key exists).</summary>
+    public static bool IsInitialized(SecurityPaths paths) => File.Exists(paths.CaKey);
 }
