@@ -154,7 +154,13 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         {
             if (inner is HttpProtocolException protocol)
             {
-                return new Status(GrpcProtocol.FromHttp2ErrorCode(protocol.ErrorCode), "HTTP/2 error: " + protocol.Message);
+                // The spec's RST_STREAM table applies to a reset stream; a connection torn down (keepalive PING
+                // unanswered, GOAWAY, bad frames) is a broken transport: UNAVAILABLE. .NET tells the two apart only
+                // by message, so the table's specific codes are trusted and the rest looked at.
+                var streamReset = protocol.ErrorCode is 0x7 or 0x8 or 0xb or 0xc
+                    || protocol.Message.Contains("reset the stream", StringComparison.OrdinalIgnoreCase);
+                var code = streamReset ? GrpcProtocol.FromHttp2ErrorCode(protocol.ErrorCode) : StatusCode.Unavailable;
+                return new Status(code, $"HTTP/2 error 0x{protocol.ErrorCode:x}: {protocol.Message}");
             }
         }
 

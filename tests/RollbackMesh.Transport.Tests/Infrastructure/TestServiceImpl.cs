@@ -14,6 +14,11 @@ internal sealed class TestServiceImpl
 
     public Exception? LastChatException { get; private set; }
 
+    public Metadata? LastRequestHeaders { get; private set; }
+
+    /// <summary>Captured during the last Echo: the context's HttpContext is gone once the call ends.</summary>
+    public (string? Thumbprint, string? Subject, string Protocol)? LastConnection { get; private set; }
+
     /// <summary>Completes when a call with request text <paramref name="text"/> saw its cancellation token fire.</summary>
     public Task WhenCancelled(string text) => Signal(text).Task;
 
@@ -27,6 +32,8 @@ internal sealed class TestServiceImpl
     private async Task<TestReply> EchoAsync(TestRequest request, ServerCallContext context)
     {
         LastContext = context;
+        LastRequestHeaders = context.RequestHeaders;
+        LastConnection = (context.ClientCertificate?.Thumbprint, context.ClientCertificate?.Subject, context.HttpContext.Request.Protocol);
         var echo = EchoMetadata(context);
         if (request.FailCode == 0 && echo.Count > 0)
         {

@@ -83,14 +83,20 @@ class TestService(pb_grpc.TestServiceServicer):
         return pb.TestReply(text=",".join(texts), index=len(texts))
 
     def Chat(self, request_iterator, context):
+        # The termination callback runs after the generator finished on its own; if it had not, the call was
+        # cancelled (grpcio may just stop resuming a generator suspended at yield).
+        finished = threading.Event()
+        context.add_callback(lambda: None if finished.is_set() else log("CANCELLED chat"))
         try:
             for index, request in enumerate(request_iterator):
                 if request.fail_code:
+                    finished.set()
                     context.abort(code_of(request.fail_code), request.fail_message)
                 yield reply_for(request, context, index)
+            finished.set()
         except grpc.RpcError:
-            # The request iterator raises when the client cancels the call.
-            log("CANCELLED chat")
+            # The request iterator raises when the client cancels; the callback reports it.
+            pass
 
 
 def code_of(number):
