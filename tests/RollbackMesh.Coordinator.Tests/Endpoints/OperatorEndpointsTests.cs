@@ -1,4 +1,5 @@
 using RollbackMesh.Coordinator.Endpoints;
+using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Tests.Hosting;
 using RollbackMesh.Transport;
@@ -120,7 +121,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
         var agent = await TestAgent.ConnectAsync(_coordinator.Channel, name, roles);
         Assert.True(await agent.Incoming.MoveNext());
         await agent.SendHealthyAsync();
-        var registry = _coordinator.Get<Fleet.FleetRegistry>();
+        var registry = _coordinator.Get<FleetRegistry>();
         await AgentHubEndpointTests.WaitUntilAsync(() => registry.Get(name)?.IsHealthy == true);
         return agent;
     }
