@@ -1,1 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Grpc.Health.V1;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using RollbackMesh.Transport;
+
+// Loopback figures for the gRPC transport: C# client and Kestrel server in one process over h2c.
+// Usage: dotnet run -c Release --project tests/benchmarks/RollbackMesh.Benchmarks.Transport -- [seconds-per-phase] [stream-messages]
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var streamMessages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
+var phase = TimeSpan.FromSeconds(seconds);
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Services.AddGrpcTransport();
+builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.ConfigureGrpcListener()));
+await using var app = builder.Build();
+BenchService.Map(app);
+await app.StartAsync();
+using var channel = GrpcChannel.ForAddress(new Uri(app.Urls.Single()));
+var request = new HealthCheckRequest { Service = "bench" };
+
+Console.WriteLine($"RollbackMesh.Transport loopback benchmark ({Environment.ProcessorCount} cores, {phase.TotalSeconds:0.#} s per phase, h2c)");
+for (var i = 0; i < 2000; i++)
+{
+    await channel.UnaryAsync(BenchService.Unary, request);
+}
+
+var latencies = new List<double>();
+var watch = Stopwatch.StartNew();
+while (watch.Elapsed < phase)
+{
+    var start = Stopwatch.GetTimestamp();
+    await channel.UnaryAsync(BenchService.Unary, request);
+    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+}
+
+latencies.Sort();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"sequential unary:        {latencies.Count / watch.Elapsed.TotalSeconds,10:N0} calls/s   p50 {Percentile(latencies, 0.50):0.000} ms   p99 {Percentile(latencies, 0.99):0.000} ms"));
+
+long concurrentCalls = 0;
+watch.Restart();
+await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+{
+    while (watch.Elapsed < phase)
+    {
+        await channel.UnaryAsync(BenchService.Unary, request);
+        Interlocked.Increment(ref concurrentCalls);
+    }
+})));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"64-concurrent unary:     {concurrentCalls / watch.Elapsed.TotalSeconds,10:N0} calls/s"));
+
+using (var upload = channel.DuplexStreaming(BenchService.Duplex))
+{
+    watch.Restart();
+    for (var i = 0; i < streamMessages; i++)
+    {
+        await upload.RequestStream.WriteAsync(request);
+    }
+
+    await upload.RequestStream.CompleteAsync();
+    while (await upload.ResponseStream.MoveNext())
+    {
+    }
+
+    var elapsed = watch.Elapsed;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"bidi client->server:     {streamMessages / elapsed.TotalSeconds,10:N0} msgs/s ({upload.GetTrailers().GetValue("x-count")} of {streamMessages:N0} counted by the server, one stream)"));
+}
+
+using (var download = channel.DuplexStreaming(BenchService.Duplex))
+{
+    watch.Restart();
+    await download.RequestStream.WriteAsync(new HealthCheckRequest { Service = "source:" + streamMessages.ToString(CultureInfo.InvariantCulture) });
+    await download.RequestStream.CompleteAsync();
+    var count = 0;
+    while (await download.ResponseStream.MoveNext())
+    {
+        count++;
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"bidi server->client:     {count / watch.Elapsed.TotalSeconds,10:N0} msgs/s ({count:N0} messages, one stream)"));
+}
+
+await app.StopAsync();
 return 0;
+
+static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];
