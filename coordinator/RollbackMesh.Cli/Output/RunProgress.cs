@@ -12,13 +12,14 @@ internal sealed class RunProgress
     private string _phase = "";
 
     /// <summary>The lines describing what changed since the previous snapshot.</summary>
-    public IEnumerable<string> Changes(RunStatus run, string message)
+    public IReadOnlyList<string> Changes(RunStatus run, string message)
     {
+        var lines = new List<string>();
         if (run.CurrentPhase != _phase && run.CurrentPhase.Length > 0)
         {
             _phase = run.CurrentPhase;
-            var nodes = run.Steps.Where(s => s.Phase == _phase).Select(s => s.Node).Distinct(StringComparer.Ordinal);
-            yield return $"== phase {_phase}: {string.Join(", ", nodes)}";
+            var nodes = string.Join(", ", run.Steps.Where(s => s.Phase == _phase).Select(s => s.Node).Distinct(StringComparer.Ordinal));
+            lines.Add($"== phase {_phase}: {(nodes.Length == 0 ? "(no nodes)" : nodes)}");
         }
 
         foreach (var step in run.Steps)
@@ -32,13 +33,16 @@ internal sealed class RunProgress
             }
 
             var detail = RunText.Detail(step);
-            yield return $"   [{step.Phase}] {step.Node}: {step.Name} → {Format.State(step.State)}{(detail.Length > 0 ? " — " + detail : "")}";
+            lines.Add($"   [{step.Phase}] {step.Node}: {step.Name} → {Format.State(step.State)}{(detail.Length > 0 ? " — " + detail : "")}");
         }
 
-        if (message.Length > 0 && !message.Equals(run.Message, StringComparison.Ordinal))
+        // The event's own message mostly restates the transition shown above; it is printed only when nothing else was.
+        if (lines.Count == 0 && message.Length > 0 && !message.Equals(run.Message, StringComparison.Ordinal))
         {
-            yield return "   " + message;
+            lines.Add("   " + message);
         }
+
+        return lines;
     }
 
     /// <summary>One line: run state, then each node of the current phase with its step count and what it is doing.</summary>
