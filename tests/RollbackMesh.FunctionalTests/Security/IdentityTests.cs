@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using RollbackMesh.Coordinator.Security;
+using RollbackMesh.Transport;
+using RollbackMesh.V1;
+using Xunit;
+
+namespace RollbackMesh.FunctionalTests.Security;
+
+/// <summary>Who may call what on the real coordinator: nodes speak only for themselves, operators only as operators.</summary>
+public sealed class IdentityTests
+{
+    [Fact]
+    public async Task Connect_NoClientCertificate_Unauthenticated()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, null, "node-1"));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_CertificateFromAnotherCa_Refused()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        using var other = CertificateAuthority.Create("RollbackMesh CA", DateTimeOffset.UtcNow);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var forged = other.IssueClient(new PublicKey(key), PeerKind.Node, "node-1", DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
+        using var withKey = forged.CopyWithPrivateKey(key);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, withKey, "node-1"));
+
+        // The TLS handshake itself fails: the coordinator does not accept the certificate.
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Connect_HelloForAnotherNode_PermissionDeniedAndAudited()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var paths = await coordinator.EnrollAsync("node-1");
+        using var certificate = X509Certificate2.CreateFromPemFile(paths.Certificate, paths.Key);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, certificate, "node-2"));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Contains(coordinator.Audit.Query("", 100), e => e.Who == "node-1" && e.What == "security.impersonation" && e.Detail.Contains("node-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Connect_RemovedNode_Unauthenticated()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var paths = await coordinator.EnrollAsync("node-1");
+        using var certificate = X509Certificate2.CreateFromPemFile(paths.Certificate, paths.Key);
+        Assert.NotNull((await SecurityCalls.HelloAsync(coordinator, certificate, "node-1")).HelloAck);
+
+        Assert.Equal(0, await SecurityCalls.RunCommandAsync("node", "remove", "node-1", "--data", coordinator.Paths.DataDirectory));
+        var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, certificate, "node-1"));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("revoked", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operator_OwnCertificate_CallsAreAuditedWithItsName()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var output = Path.Combine(coordinator.Directory, "ops");
+        Assert.Equal(0, await SecurityCalls.RunCommandAsync("operator", "add", "alice", "--data", coordinator.Paths.DataDirectory, "--out", output));
+        Assert.Equal(FileModes.OwnerOnly, FileModes.Of(Path.Combine(output, "alice.key")));
+        using var alice = X509Certificate2.CreateFromPemFile(Path.Combine(output, "alice.crt"), Path.Combine(output, "alice.key"));
+        using var channel = coordinator.Channel(alice);
+
+        await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.Pause, new RunControlRequest { RunId = "no-such-run", Reason = "test" }));
+        var history = await channel.UnaryAsync(OperatorMethods.History, new HistoryRequest());
+
+        Assert.Contains(history.Entries, e => e.Who == "alice");
+        // An operator certificate cannot say Hello as a node.
+        var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, alice, "alice"));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Operator_CallWithNodeCertificate_PermissionDenied()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var paths = await coordinator.EnrollAsync("node-1");
+        using var certificate = X509Certificate2.CreateFromPemFile(paths.Certificate, paths.Key);
+        using var channel = coordinator.Channel(certificate);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest()));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Operator_NoCertificate_Unauthenticated()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        using var channel = coordinator.Channel();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest()));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logs_AfterEnrollmentsAndRefusals_NeverContainTheTokenSecret()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var token = coordinator.CreateToken(uses: 1);
+        var secret = token[(token.LastIndexOf('.') + 1)..];
+        var client = new EnrollmentClientFacade(coordinator);
+        await client.EnrollAsync(token, "node-1");
+        await Assert.ThrowsAnyAsync<Exception>(() => client.EnrollAsync(token, "node-2"));
+        await Assert.ThrowsAnyAsync<Exception>(() => client.EnrollAsync(token[..^4] + "0000", "node-3"));
+
+        Assert.NotEmpty(coordinator.Logs.Entries);
+        Assert.DoesNotContain(secret, coordinator.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(coordinator.Audit.Query("", 100), e => e.Detail.Contains(secret, StringComparison.Ordinal));
+        Assert.DoesNotContain("PRIVATE KEY", coordinator.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    private sealed class EnrollmentClientFacade(SecureCoordinator coordinator)
+    {
+        public Task EnrollAsync(string token, string node) => new Agent.Enrollment.EnrollmentClient(TimeProvider.System)
+            .EnrollAsync(coordinator.Address, token, node, Agent.Enrollment.AgentCredentialPaths.In(Path.Combine(coordinator.Directory, node)), CancellationToken.None);
+    }
+}
