@@ -2,7 +2,7 @@ using RollbackMesh.Agent.Processes;
 
 namespace RollbackMesh.Agent.Actions.Kubernetes;
 
-/// <summary>`calico-upgrade abort --apiconfigv1 V1 --apiconfigv3 V3` (etcd datastore downgrade).</summary>
+/// <summary>`calico-upgrade abort --apiconfigv1 V1 --apiconfigv3 V3 --no-prompts` (etcd datastore downgrade).</summary>
 internal sealed class CalicoUpgradeAbortAction : AgentAction
 {
     private readonly string _apiConfigV1;
@@ -29,9 +29,11 @@ internal sealed class CalicoUpgradeAbortAction : AgentAction
         return "calico-upgrade abort done";
     }
 
+    // abort is interactive unless --no-prompts: it asks for confirmation on stdin, which the agent closes, and then
+    // cancels with exit 1. The reviewed plan and the step command are the confirmation.
     private ToolInvocation Invocation(ActionContext context) => new()
     {
         FileName = context.Options.Tools.CalicoUpgrade,
-        Arguments = ["abort", "--apiconfigv1", _apiConfigV1, "--apiconfigv3", _apiConfigV3],
+        Arguments = ["abort", "--apiconfigv1", _apiConfigV1, "--apiconfigv3", _apiConfigV3, "--no-prompts"],
     };
 }

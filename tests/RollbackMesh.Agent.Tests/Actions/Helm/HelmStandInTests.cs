@@ -1,0 +1,106 @@
+using RollbackMesh.Agent.Tests.Testbeds;
+using V1 = RollbackMesh.V1;
+
+namespace RollbackMesh.Agent.Tests.Actions.Helm;
+
+/// <summary>helm cannot run here (no cluster): <see cref="HelmStandIn"/> behaves as helm 3 documents; steps go through StepRunner.</summary>
+public sealed class HelmStandInTests : IDisposable
+{
+    private readonly AgentHarness _h;
+    private readonly string _log;
+    private readonly string _state;
+
+    public HelmStandInTests()
+    {
+        string? helm = null;
+        _h = new AgentHarness(o => o with { Tools = o.Tools with { Helm = helm = Path.Combine(o.AllowedRoots[0], "bin/helm") } });
+        _log = _h.Root["helm.log"];
+        _state = _h.Root.Dir("helm-state");
+        HelmStandIn.Write(helm!, _log, _state);
+        File.WriteAllText(_h.Options.DefaultKubeconfig, "apiVersion: v1\nkind: Config\n");
+        HelmStandIn.Release(
+            _state, "cattle-system", "rancher",
+            ("rancher-2.6.3", "v2.6.3", "Install complete"),
+            ("rancher-2.6.4", "v2.6.4", "Upgrade complete"),
+            ("rancher-2.6.5", "v2.6.5", "Upgrade complete"),
+            ("rancher-2.6.6", "v2.6.6", "Upgrade complete"));
+    }
+
+    [Fact]
+    public async Task HelmHistory_StandInRelease_SummaryIsTheRevisionTable()
+    {
+        var result = await RunAsync(new V1.Action { HelmHistory = new V1.HelmHistory { Release = "rancher" } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        var lines = result.Summary.Split('\n');
+        Assert.Equal(["REVISION", "UPDATED", "STATUS", "CHART", "APP VERSION", "DESCRIPTION"], lines[0].Split('\t').Select(c => c.Trim()));
+        Assert.Equal(5, lines.Length);
+        Assert.Equal(["4", "deployed", "rancher-2.6.6"], lines[4].Split('\t').Select(c => c.Trim()).Where((_, i) => i is 0 or 2 or 3));
+        Assert.Equal([$"history rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}"], StandIns.Calls(_log));
+    }
+
+    [Fact]
+    public async Task HelmHistory_StandInUnknownRelease_FailedWithHelmsError()
+    {
+        var result = await RunAsync(new V1.Action { HelmHistory = new V1.HelmHistory { Release = "rancher", Namespace = "default" } });
+
+        Assert.Equal(V1.StepState.Failed, result.State);
+        Assert.Contains("exited 1: Error: release: not found", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInToRevision2_NewDeployedRevisionOfThatChart()
+    {
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 2 } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal("Rollback was a success! Happy Helming!", result.Summary);
+        Assert.Equal($"rollback rancher 2 -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", Assert.Single(StandIns.Calls(_log)));
+        var revisions = HelmStandIn.Revisions(_state, "cattle-system", "rancher");
+        Assert.Equal((5, "deployed", "rancher-2.6.4", "Rollback to 2"), revisions[^1]);
+        Assert.Equal("superseded", revisions[3].Status);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInRevision0_NoRevisionArgumentAndPreviousRevisionDeployed()
+    {
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 0 } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal($"rollback rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", Assert.Single(StandIns.Calls(_log)));
+        Assert.Equal((5, "deployed", "rancher-2.6.5", "Rollback to 3"), HelmStandIn.Revisions(_state, "cattle-system", "rancher")[^1]);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInUnknownRevision_FailedAndHistoryUnchanged()
+    {
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 9 } });
+
+        Assert.Equal(V1.StepState.Failed, result.State);
+        Assert.Contains("Error: release: not found", result.Error, StringComparison.Ordinal);
+        Assert.Equal(4, HelmStandIn.Revisions(_state, "cattle-system", "rancher").Count);
+    }
+
+    [Theory]
+    [InlineData("rancher --dry-run", "cattle-system")]
+    [InlineData("rancher", "cattle-system --all-namespaces")]
+    [InlineData("Rancher", "cattle-system")]
+    public async Task HelmRollback_NameThatIsNotADnsLabel_RefusedAndHelmNeverRuns(string release, string ns)
+    {
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = release, Namespace = ns } });
+
+        Assert.Equal(V1.StepState.Refused, result.State);
+        Assert.Empty(StandIns.Calls(_log));
+    }
+
+    private async Task<V1.StepResult> RunAsync(V1.Action action)
+    {
+        var (runner, journal) = _h.Runner();
+        using (journal)
+        {
+            return await runner.RunAsync(new V1.StepCommand { RunId = "run-helm", StepId = "step-1", Action = action }, _ => { }, CancellationToken.None);
+        }
+    }
+
+    public void Dispose() => _h.Dispose();
+}
