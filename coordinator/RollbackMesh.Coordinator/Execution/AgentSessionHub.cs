@@ -36,6 +36,7 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
             HealthIntervalSeconds = (uint)Math.Max(1, options.HealthInterval.TotalSeconds),
         };
         await writer.WriteAsync(new V1.CoordinatorMessage { HelloAck = ack }, ct).ConfigureAwait(false);
+        _sink?.OnConnected(hello.NodeName);
     }
 
     public void OnHealth(string node, V1.HealthReport report)

@@ -13,7 +13,7 @@ internal static class AgentWireMapper
 
     public static StepOutcome? ToOutcome(V1.StepResult? result) => result is null
         ? null
-        : new StepOutcome(ToState(result.State), result.Summary, result.Error, result.AlreadyDone, result.Verified);
+        : new StepOutcome(ToState(result.State), result.Summary, result.Error, result.AlreadyDone, result.Verified, result.DryRun);
 
     public static AgentStepUpdate ToUpdate(V1.StepUpdate update) =>
         new(update.RunId, update.StepId, ToState(update.State), update.OutputChunk, ToOutcome(update.Result));

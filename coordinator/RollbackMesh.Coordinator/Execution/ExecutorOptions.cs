@@ -33,6 +33,12 @@ internal sealed class ExecutorOptions
     /// <summary>Preflight steps in flight at once. Default 100.</summary>
     public int PreflightConcurrency { get; set; } = 100;
 
+    /// <summary>Nodes asked for a plan's dry run at once. Default 50.</summary>
+    public int DryRunConcurrency { get; set; } = 50;
+
+    /// <summary>How long a node has to answer the dry runs of all its plan steps. Default 30 s.</summary>
+    public TimeSpan DryRunTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The name audit entries use for the coordinator's own actions. Default "coordinator".</summary>
     public string CoordinatorIdentity { get; set; } = "coordinator";
 }

@@ -8,6 +8,9 @@ internal interface IAgentEventSink
     /// <summary>A step update from <paramref name="node"/>; the sink checks the step belongs to that node.</summary>
     void OnStepUpdate(string node, AgentStepUpdate update);
 
+    /// <summary>A node's stream opened (its Hello was recorded and acknowledged); it may have reconnected mid-step.</summary>
+    void OnConnected(string node);
+
     /// <summary>A node's answer to a JournalQuery.</summary>
     void OnJournal(string node, ImmutableArray<JournalRecord> entries);
 }

@@ -15,6 +15,8 @@ internal sealed partial class RunDriver
                 await ReconcileAsync(ct).ConfigureAwait(false);
             }
 
+            _liveReconcile = true;
+
             if (!CurrentRun.PreflightPassed)
             {
                 var problems = await PreflightAsync(ct).ConfigureAwait(false);
@@ -39,9 +41,10 @@ internal sealed partial class RunDriver
                     return;
                 }
 
+                await SkipFailedNodesAsync(i, failed).ConfigureAwait(false);
                 if (phase.Gate is { } gate && !gateAlreadyPassed)
                 {
-                    var problems = await EvaluateGateAsync(phase, gate, failed, ct).ConfigureAwait(false);
+                    var problems = await EvaluateGateAsync(phase, gate, FailedNodes(), ct).ConfigureAwait(false);
                     if (problems.Count > 0)
                     {
                         await FinishAsync(RunState.Failed, $"gate after phase {phase.Name} did not hold within {gate.Timeout}:\n" + string.Join("\n", problems.Select(p => " - " + p))).ConfigureAwait(false);
@@ -50,10 +53,11 @@ internal sealed partial class RunDriver
                 }
             }
 
-            var failedWithinBudget = StepsSnapshot().Where(s => s.State.IsTerminal() && !s.State.IsSuccess()).Select(s => s.Node).Distinct().ToList();
+            var steps = StepsSnapshot();
+            var failedWithinBudget = steps.Where(s => s.State.IsTerminal() && !s.State.IsSuccess()).Select(s => s.Node).Distinct().ToList();
             await FinishAsync(RunState.Succeeded, failedWithinBudget.Count == 0
                 ? "completed"
-                : $"completed; failed within budget: {string.Join(", ", failedWithinBudget)}").ConfigureAwait(false);
+                : $"completed; failed within budget: {string.Join(", ", failedWithinBudget)} (none of their later steps ran)\n{RunSummary.Describe(steps)}").ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -160,5 +164,14 @@ internal sealed partial class RunDriver
 
         [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Run {RunId}: node {Node} journal settled {Count} in-flight step(s)")]
         public static partial void Reconciled(ILogger logger, string runId, string node, int count);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Run {RunId}: step {StepId} could not be sent to {Node} (not connected); waiting for it to reconnect")]
+        public static partial void SendFailed(ILogger logger, string runId, string stepId, string node);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Run {RunId}: step {StepId} was not in {Node}'s journal after it reconnected; resent")]
+        public static partial void Resent(ILogger logger, string runId, string stepId, string node);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Run {RunId}: {Node} reconnected but did not answer the journal query; its steps wait for their timeout")]
+        public static partial void NoJournal(ILogger logger, string runId, string node);
     }
 }

@@ -4,7 +4,7 @@ namespace RollbackMesh.Coordinator.Execution;
 
 internal sealed partial class RunDriver
 {
-    private readonly Dictionary<string, TaskCompletionSource<ImmutableArray<JournalRecord>>> _journalWaits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskCompletionSource<ImmutableArray<JournalRecord>>>> _journalWaits = new(StringComparer.Ordinal);
 
     /// <summary>
     /// After a restart: asks each node with steps recorded in flight for its journal of this run and records the
@@ -23,28 +23,9 @@ internal sealed partial class RunDriver
             return;
         }
 
-        var answer = new TaskCompletionSource<ImmutableArray<JournalRecord>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            _journalWaits[node] = answer;
-        }
-
-        ImmutableArray<JournalRecord> journal;
-        try
-        {
-            await _context.Link.SendAsync(node, AgentWireMapper.JournalQuery(RunId), ct).ConfigureAwait(false);
-            journal = await answer.Task.WaitAsync(_context.Options.JournalTimeout, _context.Time, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or AgentUnavailableException)
+        if (await QueryJournalAsync(node, ct).ConfigureAwait(false) is not { } journal)
         {
             return;
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _journalWaits.Remove(node);
-            }
         }
 
         var settled = 0;
@@ -60,15 +41,66 @@ internal sealed partial class RunDriver
         Log.Reconciled(_context.Logger, RunId, node, settled);
     }
 
-    /// <summary>A node answered a JournalQuery; delivered to this run if it is waiting for that node.</summary>
-    public void OnJournal(string node, ImmutableArray<JournalRecord> entries)
+    /// <summary>
+    /// Sends <paramref name="node"/> a JournalQuery for this run and waits for the answer (null: not connected, or no
+    /// answer within <see cref="ExecutorOptions.JournalTimeout"/>). Several waits on one node share its next answer.
+    /// </summary>
+    private async Task<ImmutableArray<JournalRecord>?> QueryJournalAsync(string node, CancellationToken ct)
     {
-        TaskCompletionSource<ImmutableArray<JournalRecord>>? waiting;
+        var answer = new TaskCompletionSource<ImmutableArray<JournalRecord>>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
-            _journalWaits.TryGetValue(node, out waiting);
+            if (!_journalWaits.TryGetValue(node, out var waits))
+            {
+                _journalWaits[node] = waits = [];
+            }
+
+            waits.Add(answer);
         }
 
-        waiting?.TrySetResult([.. entries.Where(e => e.RunId == RunId)]);
+        try
+        {
+            await _context.Link.SendAsync(node, AgentWireMapper.JournalQuery(RunId), ct).ConfigureAwait(false);
+            return await answer.Task.WaitAsync(_context.Options.JournalTimeout, _context.Time, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or AgentUnavailableException)
+        {
+            return null;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_journalWaits.TryGetValue(node, out var waits))
+                {
+                    waits.Remove(answer);
+                    if (waits.Count == 0)
+                    {
+                        _journalWaits.Remove(node);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A node answered a JournalQuery; delivered to this run's waits on that node.</summary>
+    public void OnJournal(string node, ImmutableArray<JournalRecord> entries)
+    {
+        List<TaskCompletionSource<ImmutableArray<JournalRecord>>> waiting;
+        lock (_lock)
+        {
+            if (!_journalWaits.TryGetValue(node, out var waits))
+            {
+                return;
+            }
+
+            waiting = [.. waits];
+        }
+
+        ImmutableArray<JournalRecord> mine = [.. entries.Where(e => e.RunId == RunId)];
+        foreach (var wait in waiting)
+        {
+            wait.TrySetResult(mine);
+        }
     }
 }

@@ -47,14 +47,16 @@ internal sealed partial class RunDriver
         }
 
         await dispatched.ConfigureAwait(false);
-        try
+        lock (_lock)
         {
-            var command = AgentWireMapper.StepCommand(_run.RunId, step.StepId, step.Action, deadline);
-            await _context.Link.SendAsync(step.Node, command, ct).ConfigureAwait(false);
+            _deadlines[step.StepId] = deadline;
         }
-        catch (AgentUnavailableException)
+
+        if (!await SendUntilDeliveredAsync(step, deadline, ct).ConfigureAwait(false))
         {
-            return await FailAsync(step, StepState.Failed, $"node {step.Node} disconnected before the step could be sent").ConfigureAwait(false);
+            return await FailAsync(
+                step, StepState.Failed, $"node {step.Node} was disconnected and did not reconnect within {_context.Options.ReconnectTimeout}; the step was not sent")
+                .ConfigureAwait(false);
         }
 
         try
@@ -81,9 +83,11 @@ internal sealed partial class RunDriver
         return (await _terminal[step.StepId].Task.ConfigureAwait(false)).State.IsSuccess();
     }
 
-    private async Task<bool> WaitForNodeAsync(string node, CancellationToken ct)
+    private Task<bool> WaitForNodeAsync(string node, CancellationToken ct) =>
+        WaitForNodeAsync(node, _context.Time.GetUtcNow() + _context.Options.ReconnectTimeout, ct);
+
+    private async Task<bool> WaitForNodeAsync(string node, DateTimeOffset giveUp, CancellationToken ct)
     {
-        var giveUp = _context.Time.GetUtcNow() + _context.Options.ReconnectTimeout;
         while (!_context.Link.IsConnected(node))
         {
             if (_context.Time.GetUtcNow() >= giveUp)

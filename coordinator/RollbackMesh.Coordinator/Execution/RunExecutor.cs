@@ -21,10 +21,12 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     private readonly ExecutorContext _context;
     private readonly ConcurrentDictionary<string, RunDriver> _drivers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly DryRunDispatcher _dryRuns;
 
     public RunExecutor(CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger)
     {
         _context = new ExecutorContext(store, registry, link, options, time, logger);
+        _dryRuns = new DryRunDispatcher(link, options, time);
     }
 
     /// <summary>Records a new run of <paramref name="plan"/> (all steps pending) and starts it.</summary>
@@ -101,8 +103,27 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     /// <summary>Completes when the run's driver stops (finished, aborted, or shut down).</summary>
     public Task WaitAsync(string runId) => Driver(runId).Completion;
 
+    /// <summary>
+    /// Asks the connected agents for a dry run of every phase step of <paramref name="plan"/> (nothing is recorded or
+    /// changed). Returns each step id's description; steps of nodes not connected say so.
+    /// </summary>
+    public Task<ImmutableDictionary<string, string>> DryRunAsync(Plan plan, CancellationToken ct) => _dryRuns.DescribeAsync(plan, ct);
+
+    public void OnConnected(string node)
+    {
+        foreach (var driver in _drivers.Values)
+        {
+            driver.OnNodeConnected(node);
+        }
+    }
+
     public void OnStepUpdate(string node, AgentStepUpdate update)
     {
+        if (_dryRuns.TryDeliver(node, update))
+        {
+            return;
+        }
+
         if (_drivers.TryGetValue(update.RunId, out var driver))
         {
             driver.OnStepUpdate(node, update);

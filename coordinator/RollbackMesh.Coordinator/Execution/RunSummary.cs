@@ -18,7 +18,7 @@ internal static class RunSummary
         foreach (var node in steps.GroupBy(s => s.Node, StringComparer.Ordinal))
         {
             var list = node.OrderBy(s => s.Ordinal).ToList();
-            if (list.All(s => s.State.IsSuccess()))
+            if (list.All(s => s.State.IsSuccess() && !s.SkippedForFailure))
             {
                 complete.Add(node.Key);
                 continue;
@@ -31,8 +31,13 @@ internal static class RunSummary
             }
 
             text.Append(node.Key).Append(':');
-            Part("done", list.Where(s => s.State.IsSuccess()), s => s.Name);
+            Part("done", list.Where(s => s.State.IsSuccess() && !s.SkippedForFailure), s => s.Name);
             Part("FAILED", list.Where(s => s.State.IsTerminal() && !s.State.IsSuccess()), s => $"{s.Name} [{s.State}: {(s.Error.Length > 0 ? s.Error : s.Summary)}]");
+            foreach (var skipped in list.Where(s => s.SkippedForFailure).GroupBy(s => s.Error, StringComparer.Ordinal))
+            {
+                Part($"SKIPPED ({skipped.Key})", skipped, s => s.Name);
+            }
+
             Part("in flight (outcome not yet known)", list.Where(s => s.State.IsInFlight()), s => s.Name);
             Part("remaining", list.Where(s => s.State == StepState.Pending), s => s.Name);
             text.AppendLine();

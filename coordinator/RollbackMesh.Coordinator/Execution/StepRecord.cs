@@ -2,8 +2,8 @@ namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
 /// The recorded state of one plan step in one run. <see cref="Ordinal"/> is its position in plan order
-/// (preflight first). <see cref="DispatchCount"/> counts commands sent for it (a resend after a restart reuses the
-/// step id, which the agent's journal makes safe).
+/// (preflight first). <see cref="DispatchCount"/> counts commands sent for it (a resend after a restart or a
+/// reconnect reuses the step id, which the agent's journal makes safe).
 /// </summary>
 internal sealed record StepRecord(
     string RunId,
@@ -17,4 +17,11 @@ internal sealed record StepRecord(
     string Error,
     DateTimeOffset UpdatedAt,
     bool Approved,
-    int DispatchCount);
+    int DispatchCount)
+{
+    /// <summary>The error of a step skipped because its node failed earlier, followed by the phase it failed in.</summary>
+    public const string NodeFailedPrefix = "node failed in phase ";
+
+    /// <summary>Skipped by the coordinator because the node failed (not by the agent because it was already done).</summary>
+    public bool SkippedForFailure => State == StepState.Skipped && Error.StartsWith(NodeFailedPrefix, StringComparison.Ordinal);
+}

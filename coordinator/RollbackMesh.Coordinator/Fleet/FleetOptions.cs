@@ -9,6 +9,12 @@ internal sealed class FleetOptions
     /// <summary>A node is stale after this many missed reports. Default 3.</summary>
     public int MissedReportsBeforeStale { get; set; } = 3;
 
+    /// <summary>
+    /// A node's last seen is written to the store at most this often (health reports update it in memory every
+    /// time). Default 60 s.
+    /// </summary>
+    public TimeSpan LastSeenPersistInterval { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Health reports kept per node, newest last. Default 100.</summary>
     public int HealthHistoryLength { get; set; } = 100;
 

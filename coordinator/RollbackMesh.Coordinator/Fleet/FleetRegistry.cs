@@ -14,6 +14,7 @@ internal sealed class FleetRegistry
     private readonly IFleetStore? _store;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _nodes = new(StringComparer.Ordinal);
+    private Task _lastWrite = Task.CompletedTask;
 
     public FleetRegistry(FleetOptions options, TimeProvider time, IFleetStore? store = null)
     {
@@ -41,14 +42,21 @@ internal sealed class FleetRegistry
             entry.Identity = identity;
             entry.Connected = true;
             entry.LastSeen = now;
+            entry.PersistedAt = now;
         }
 
-        return _store?.SaveNodeAsync(identity, now) ?? Task.CompletedTask;
+        return _store is null ? Task.CompletedTask : Track(_store.SaveNodeAsync(identity, now));
     }
 
-    /// <summary>Records a health report. Reports from unknown nodes (no Hello yet) are ignored and return false.</summary>
+    /// <summary>
+    /// Records a health report: last seen moves to its arrival. The persisted last seen (what a restarted coordinator
+    /// shows) is written at most once per <see cref="FleetOptions.LastSeenPersistInterval"/> per node, in the
+    /// background, so a large fleet's reports do not turn into a write each. Reports from unknown nodes (no Hello
+    /// yet) are ignored and return false.
+    /// </summary>
     public bool OnHealth(string node, NodeHealth health)
     {
+        NodeIdentity identity;
         lock (_lock)
         {
             if (!_nodes.TryGetValue(node, out var entry))
@@ -64,7 +72,25 @@ internal sealed class FleetRegistry
                 entry.History.Dequeue();
             }
 
-            return true;
+            if (_store is null || entry.PersistedAt is { } persisted && health.ReceivedAt - persisted < _options.LastSeenPersistInterval)
+            {
+                return true;
+            }
+
+            entry.PersistedAt = health.ReceivedAt;
+            identity = entry.Identity;
+        }
+
+        Track(_store.SaveNodeAsync(identity, health.ReceivedAt));
+        return true;
+    }
+
+    /// <summary>Completes when every last-seen write started so far is durable (they commit in order).</summary>
+    public Task FlushAsync()
+    {
+        lock (_lock)
+        {
+            return _lastWrite;
         }
     }
 
@@ -85,7 +111,7 @@ internal sealed class FleetRegistry
             lastSeen = entry.LastSeen;
         }
 
-        return _store?.SaveNodeAsync(identity, lastSeen) ?? Task.CompletedTask;
+        return _store is null ? Task.CompletedTask : Track(_store.SaveNodeAsync(identity, lastSeen));
     }
 
     /// <summary>One node, or null when unknown.</summary>
@@ -117,6 +143,19 @@ internal sealed class FleetRegistry
         }
     }
 
+    private Task Track(Task write)
+    {
+        lock (_lock)
+        {
+            _lastWrite = write;
+        }
+
+        // A background last-seen write that fails (disk gone) must not become an unobserved exception; the store's
+        // next awaited write reports the same fault to its caller.
+        _ = write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        return write;
+    }
+
     private NodeView View(Entry entry, DateTimeOffset now)
     {
         var staleAfter = _options.HealthInterval * _options.MissedReportsBeforeStale;
@@ -129,6 +168,9 @@ internal sealed class FleetRegistry
         public NodeIdentity Identity { get; set; } = identity;
         public bool Connected { get; set; }
         public DateTimeOffset? LastSeen { get; set; }
+
+        /// <summary>When last seen was last written to the store.</summary>
+        public DateTimeOffset? PersistedAt { get; set; }
         public NodeHealth? Latest { get; set; }
         public Queue<NodeHealth> History { get; } = new();
     }

@@ -39,7 +39,11 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         return response;
     }
 
-    /// <summary>Compiles the plan and checks every targeted node as preflight would (the agent-side checks run at StartRun).</summary>
+    /// <summary>
+    /// Compiles the plan and checks every targeted node as preflight would; the plan's preflight steps are listed (they
+    /// run at StartRun). With <c>with_dry_run</c> every connected agent describes what its steps would change
+    /// (<see cref="RunExecutor.DryRunAsync"/>). Changes nothing on any node and records no run.
+    /// </summary>
     public async Task<V1.PlanResponse> PlanAsync(V1.PlanRequest request, string caller, CancellationToken ct)
     {
         Require(request.Runbook, "runbook");
@@ -50,6 +54,15 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         response.Preflight.Add(problems.Count == 0 ? ["every targeted node is connected, healthy and has quarantine space"] : problems);
         response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
         response.PreflightOk = problems.Count == 0;
+        if (request.WithDryRun)
+        {
+            var dryRuns = await executor.DryRunAsync(plan, ct).ConfigureAwait(false);
+            foreach (var step in response.Phases.SelectMany(p => p.Waves).SelectMany(w => w.Nodes).SelectMany(n => n.Steps))
+            {
+                step.DryRun = dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnected);
+            }
+        }
+
         await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
         return response;
     }

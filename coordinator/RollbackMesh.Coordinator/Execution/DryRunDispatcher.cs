@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using RollbackMesh.Coordinator.Planning;
+
+namespace RollbackMesh.Coordinator.Execution;
+
+/// <summary>
+/// Asks agents to dry-run a plan's steps (StepCommand with dry_run) and collects what each one would change. Side
+/// effect free by contract: the agent only describes, and does not journal, a dry run. Each call uses its own run id
+/// (<see cref="RunIdPrefix"/> + a guid) so its step ids can never collide with a real run's in an agent's journal.
+/// Nodes are asked in parallel up to <see cref="ExecutorOptions.DryRunConcurrency"/>; each node's steps are sent at
+/// once and must all be answered within <see cref="ExecutorOptions.DryRunTimeout"/>.
+/// </summary>
+internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options, TimeProvider time)
+{
+    /// <summary>Run ids of dry runs start with this; updates for such run ids never reach a run driver.</summary>
+    public const string RunIdPrefix = "dryrun-";
+
+    /// <summary>The text a step gets when its node has no open stream.</summary>
+    public const string NotConnected = "(agent not connected: no dry run)";
+
+    private readonly ConcurrentDictionary<(string RunId, string StepId), Pending> _pending = new();
+
+    /// <summary>Dry-runs every phase step of <paramref name="plan"/>; returns each step id's description.</summary>
+    public async Task<ImmutableDictionary<string, string>> DescribeAsync(Plan plan, CancellationToken ct)
+    {
+        var runId = RunIdPrefix + Guid.NewGuid().ToString("N");
+        var byNode = plan.AllSteps.GroupBy(s => s.Node, StringComparer.Ordinal).ToList();
+        var concurrency = Math.Max(1, options.DryRunConcurrency);
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        var results = await Task.WhenAll(byNode.Select(async node =>
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return await DescribeNodeAsync(runId, node.Key, [.. node], ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
+        return results.SelectMany(r => r).ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Takes an update that belongs to a dry run (true: consumed, including late answers nobody waits for any more).
+    /// Only the node a dry-run step was sent to may answer it.
+    /// </summary>
+    public bool TryDeliver(string node, AgentStepUpdate update)
+    {
+        if (!update.RunId.StartsWith(RunIdPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (update.State.IsTerminal() && _pending.TryGetValue((update.RunId, update.StepId), out var pending) && pending.Node == node)
+        {
+            pending.Answer.TrySetResult(update.Outcome ?? new StepOutcome(update.State, "", "", false, false));
+        }
+
+        return true;
+    }
+
+    private async Task<IEnumerable<KeyValuePair<string, string>>> DescribeNodeAsync(
+        string runId, string node, IReadOnlyList<PlanStep> steps, CancellationToken ct)
+    {
+        if (!link.IsConnected(node))
+        {
+            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnected));
+        }
+
+        var waits = steps.Select(s => (Step: s, Pending: new Pending(node))).ToList();
+        foreach (var (step, pending) in waits)
+        {
+            _pending[(runId, step.StepId)] = pending;
+        }
+
+        try
+        {
+            var deadline = time.GetUtcNow() + options.DryRunTimeout;
+            foreach (var (step, _) in waits)
+            {
+                await link.SendAsync(node, AgentWireMapper.StepCommand(runId, step.StepId, step.Action, deadline, dryRun: true), ct).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await Task.WhenAll(waits.Select(w => w.Pending.Answer.Task)).WaitAsync(options.DryRunTimeout, time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Steps answered in time keep their text; the rest say they timed out.
+            }
+
+            return waits.Select(w => KeyValuePair.Create(w.Step.StepId, Describe(w.Pending.Answer.Task)));
+        }
+        catch (AgentUnavailableException)
+        {
+            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnected));
+        }
+        finally
+        {
+            foreach (var step in steps)
+            {
+                _pending.TryRemove((runId, step.StepId), out _);
+            }
+        }
+    }
+
+    private string Describe(Task<StepOutcome> answer)
+    {
+        if (!answer.IsCompletedSuccessfully)
+        {
+            return $"(no dry run answer within {options.DryRunTimeout})";
+        }
+
+        var outcome = answer.Result;
+        if (!outcome.State.IsSuccess())
+        {
+            return $"(dry run {outcome.State.ToString().ToUpperInvariant()}: {(outcome.Error.Length > 0 ? outcome.Error : outcome.Summary)})";
+        }
+
+        return outcome.DryRun.Length > 0 ? outcome.DryRun : "(no changes described)";
+    }
+
+    private sealed class Pending(string node)
+    {
+        public string Node { get; } = node;
+
+        public TaskCompletionSource<StepOutcome> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
