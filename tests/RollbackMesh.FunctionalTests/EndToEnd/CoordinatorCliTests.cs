@@ -38,8 +38,7 @@ public sealed class CoordinatorCliTests(ITestOutputHelper log)
     {
         using var process = TestProcess.Start("coordinator", BuiltExecutables.Coordinator, ["serve", "--listen", "127.0.0.1:0", "--data", Path.GetTempPath()]);
 
-        Assert.True(await Task.Run(() => process.HasExited || WaitForExit(process)), "serve without TLS files or --insecure kept running");
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("--tls-cert is required", process.Output, StringComparison.Ordinal);
     }
 
@@ -54,16 +53,5 @@ public sealed class CoordinatorCliTests(ITestOutputHelper log)
 
         Assert.Contains("--insecure", coordinator.Process.Output, StringComparison.Ordinal);
         Assert.Contains("WRN", coordinator.Process.Output, StringComparison.Ordinal);
-    }
-
-    private static bool WaitForExit(TestProcess process)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(60);
-        while (!process.HasExited && DateTime.UtcNow < giveUp)
-        {
-            Thread.Sleep(100);
-        }
-
-        return process.HasExited;
     }
 }

@@ -5,7 +5,8 @@ namespace RollbackMesh.FunctionalTests.Infrastructure;
 
 /// <summary>
 /// A real <c>rollbackmesh-agent --config FILE</c> process, its YAML written here: insecure connection to the given
-/// coordinator, journal and quarantine in a temporary directory, a 1 s health interval, no system bus.
+/// coordinator, journal and quarantine in a temporary directory, a 1 s health interval, no system bus. The disk reported
+/// is "/", which holds the coordinator's default quarantine path, so preflight's free-space check can pass.
 /// </summary>
 internal sealed class AgentProcess : IDisposable
 {
@@ -34,7 +35,7 @@ internal sealed class AgentProcess : IDisposable
               insecure: true
             journalPath: {directory}/journal.db
             quarantinePath: {directory}/quarantine
-            dataDirectories: [{directory}]
+            dataDirectories: [/]
             healthInterval: 1s
             systemBusAddress: unix:path={directory}/no-system-bus
             """);

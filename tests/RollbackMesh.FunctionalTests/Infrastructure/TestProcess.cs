@@ -86,6 +86,14 @@ internal sealed class TestProcess : IDisposable
             : throw new TimeoutException($"{Name} {(first == exited ? $"exited ({_process.ExitCode})" : "timed out")} before printing the expected line. Output:\n{Output}");
     }
 
+    /// <summary>Waits for the process to exit and its output to be read to the end; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Sends SIGTERM and waits for the exit code.</summary>
     public async Task<int> TerminateAsync(TimeSpan timeout)
     {
@@ -94,9 +102,7 @@ internal sealed class TestProcess : IDisposable
             await kill.WaitForExitAsync();
         }
 
-        using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        return _process.ExitCode;
+        return await WaitForExitAsync(timeout);
     }
 
     public void Dispose()

@@ -1,0 +1,65 @@
+using RollbackMesh.Cli.Demo;
+using RollbackMesh.Transport;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.FunctionalTests.Infrastructure;
+
+/// <summary>Plans and starts a run on a sandbox fleet host over the Operator API, approves its gates, and waits for the end.</summary>
+internal static class FleetRunDriver
+{
+    /// <summary>Plans <paramref name="runbook"/> (retrying while preflight waits for first health reports) and starts it with the plan hash.</summary>
+    public static async Task<RunStatus> StartAsync(SandboxFleetHost host, string runbook, IDictionary<string, string> parameters, CancellationToken ct)
+    {
+        using var channel = host.OpenChannel();
+        var plan = new PlanRequest { Runbook = runbook, WithDryRun = true };
+        plan.Parameters.Add(parameters);
+        PlanResponse planned;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            planned = await channel.UnaryAsync(OperatorMethods.Plan, plan, new(CancellationToken: ct));
+            if (planned.PreflightOk || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(500, ct);
+        }
+
+        Assert.True(planned.PreflightOk, "preflight: " + string.Join("; ", planned.Preflight));
+        var start = new StartRunRequest { Runbook = runbook, PlanHash = planned.Hash };
+        start.Parameters.Add(parameters);
+        return await channel.UnaryAsync(OperatorMethods.StartRun, start, new(CancellationToken: ct));
+    }
+
+    /// <summary>Polls the run until it ends, approving any gate it waits on; tolerates a coordinator that is down for a while.</summary>
+    public static async Task<RunStatus> FinishAsync(SandboxFleetHost host, string runId, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        RunStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var channel = host.OpenChannel();
+                last = await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: ct));
+                if (last.State is RunState.Succeeded or RunState.Failed or RunState.Aborted)
+                {
+                    return last;
+                }
+
+                if (last.AwaitingApproval.Length > 0)
+                {
+                    await channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = last.AwaitingApproval }, new(CancellationToken: ct));
+                }
+            }
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+            {
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        throw new TimeoutException($"run {runId} did not end within {timeout}: last state {last?.State}, {last?.Message}");
+    }
+}
