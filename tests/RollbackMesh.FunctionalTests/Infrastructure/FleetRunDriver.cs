@@ -1,6 +1,7 @@
 using RollbackMesh.Cli.Demo;
 using RollbackMesh.Transport;
 using RollbackMesh.V1;
+using Xunit;
 
 namespace RollbackMesh.FunctionalTests.Infrastructure;
 
