@@ -10,7 +10,10 @@ namespace RollbackMesh.Coordinator.Tests.Execution.Simulation;
 /// An in-process agent on the far side of an <see cref="AgentSessionHub"/> stream, behaving as the real agent is
 /// documented to: it journals a step before and after running it, answers a resent step id from its journal
 /// (never running it twice), honours CancelStep and the deadline, answers JournalQuery, and reports health after
-/// every step. It counts executions per step id so tests can prove nothing ran twice.
+/// every step. It counts executions per step id so tests can prove nothing ran twice. Dry runs are described and
+/// never journaled. While its stream is down nothing it reports arrives (updates are lost, as on a dropped stream);
+/// <see cref="CrashAsync"/> models an agent restart (running steps die, their journal entries stay "started" and are
+/// reported FAILED "interrupted, state unknown").
 /// </summary>
 internal sealed class SimulatedAgent(string name, params string[] roles) : IAgentStreamWriter
 {
@@ -19,6 +22,9 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new();
     private readonly ConcurrentQueue<string> _cancels = new();
     private readonly ConcurrentQueue<string> _commands = new();
+    private readonly ConcurrentQueue<string> _dryRuns = new();
+    private readonly ConcurrentDictionary<string, bool> _killed = new();
+    private volatile bool _connected;
 
     public string Name { get; } = name;
 
@@ -40,8 +46,22 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
     public IReadOnlyCollection<string> Cancels => _cancels;
 
-    /// <summary>Step ids of every StepCommand received, resends included.</summary>
+    /// <summary>Step ids of every StepCommand received, resends included (dry runs not).</summary>
     public IReadOnlyCollection<string> Commands => _commands;
+
+    /// <summary>"run id/step id" of every dry-run StepCommand received.</summary>
+    public IReadOnlyCollection<string> DryRuns => _dryRuns;
+
+    /// <summary>Dry runs are never answered (an agent stuck describing).</summary>
+    public bool DryRunHangs { get; set; }
+
+    /// <summary>The next StepCommand write fails and the stream drops (the command never arrives).</summary>
+    public bool BreakOnNextStep { get; set; }
+
+    /// <summary>The next StepCommand is accepted by the transport but lost with the stream, which drops.</summary>
+    public bool LoseNextStep { get; set; }
+
+    public bool Connected => _connected;
 
     public async Task ConnectAsync(AgentSessionHub hub)
     {
@@ -49,14 +69,38 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
         var hello = new Hello { NodeName = Name, AgentVersion = "0.1.0-sim" };
         hello.Roles.Add(roles);
         hello.Facts.Add("os", "debian-12");
+        _connected = true;
         await hub.OnConnectedAsync(hello, this, CancellationToken.None);
         ReportHealth();
     }
 
-    public Task DisconnectAsync() => Hub?.OnDisconnectedAsync(Name, this) ?? Task.CompletedTask;
+    /// <summary>The stream drops; the agent keeps running its steps.</summary>
+    public Task DisconnectAsync()
+    {
+        _connected = false;
+        return Hub?.OnDisconnectedAsync(Name, this) ?? Task.CompletedTask;
+    }
+
+    /// <summary>The agent process dies: the stream drops and running steps end without a recorded outcome.</summary>
+    public Task CrashAsync()
+    {
+        _connected = false;
+        foreach (var (stepId, cts) in _running)
+        {
+            _killed[stepId] = true;
+            cts.Cancel();
+        }
+
+        return Hub?.OnDisconnectedAsync(Name, this) ?? Task.CompletedTask;
+    }
 
     public void ReportHealth()
     {
+        if (!_connected)
+        {
+            return;
+        }
+
         var report = new HealthReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Healthy = Healthy };
         if (!Healthy)
         {
@@ -73,6 +117,27 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     {
         switch (message.BodyCase)
         {
+            case CoordinatorMessage.BodyOneofCase.Step when message.Step.DryRun:
+                _dryRuns.Enqueue($"{message.Step.RunId}/{message.Step.StepId}");
+                if (!DryRunHangs)
+                {
+                    _ = Task.Run(() => Report(message.Step, StepState.Succeeded, new StepResult
+                    {
+                        State = StepState.Succeeded, Summary = "dry run", DryRun = $"would run {message.Step.StepId} on {Name}",
+                    }), CancellationToken.None);
+                }
+
+                break;
+            case CoordinatorMessage.BodyOneofCase.Step when BreakOnNextStep:
+                BreakOnNextStep = false;
+                _connected = false;
+                _ = Hub?.OnDisconnectedAsync(Name, this);
+                return ValueTask.FromException(new AgentUnavailableException(Name));
+            case CoordinatorMessage.BodyOneofCase.Step when LoseNextStep:
+                LoseNextStep = false;
+                _connected = false;
+                _ = Hub?.OnDisconnectedAsync(Name, this);
+                break;
             case CoordinatorMessage.BodyOneofCase.Step:
                 _commands.Enqueue(message.Step.StepId);
                 _ = Task.Run(() => RunStepAsync(message.Step), CancellationToken.None);
@@ -87,8 +152,8 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
                 break;
             case CoordinatorMessage.BodyOneofCase.JournalQuery:
                 var report = new JournalReport();
-                report.Entries.Add(_journal.Values.Where(e => e.RunId == message.JournalQuery.RunId).Select(e => e.Clone()));
-                _ = Task.Run(() => Hub?.OnJournal(Name, report), CancellationToken.None);
+                report.Entries.Add(_journal.Values.Where(e => e.RunId == message.JournalQuery.RunId).Select(e => e.Result is null && !_running.ContainsKey(e.StepId) ? Interrupted(e) : e.Clone()));
+                _ = Task.Run(() => { if (_connected) { Hub?.OnJournal(Name, report); } }, CancellationToken.None);
                 break;
         }
 
@@ -98,13 +163,26 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     private async Task RunStepAsync(StepCommand command)
     {
         var entry = new JournalEntry { RunId = command.RunId, StepId = command.StepId, State = StepState.Running };
+        // Registered as running before it is journaled, so a journal query never sees it "started" and not running.
+        using var cts = new CancellationTokenSource();
+        var registered = _running.TryAdd(command.StepId, cts);
         if (!_journal.TryAdd(command.StepId, entry))
         {
+            if (registered)
+            {
+                _running.TryRemove(command.StepId, out _);
+            }
+
             // A resent step id: answer from the journal (a step still running will report when it ends).
             var recorded = _journal[command.StepId];
             if (recorded.Result is not null)
             {
                 Report(command, recorded.State, recorded.Result);
+            }
+            else if (!_running.ContainsKey(command.StepId))
+            {
+                var interrupted = Interrupted(recorded);
+                Report(command, interrupted.State, interrupted.Result);
             }
 
             return;
@@ -112,12 +190,11 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
         _executions.AddOrUpdate(command.StepId, 1, (_, n) => n + 1);
         var behavior = Behavior(command);
-        using var cts = new CancellationTokenSource();
-        _running[command.StepId] = cts;
         Report(command, StepState.Running, null);
         Probe?.Enter();
         var state = behavior.Result;
         var error = behavior.Error;
+        var died = false;
         try
         {
             var limit = command.Deadline.ToDateTimeOffset() - DateTimeOffset.UtcNow;
@@ -136,6 +213,10 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
                 await Task.Delay(behavior.Delay, cts.Token);
             }
         }
+        catch (OperationCanceledException) when (_killed.TryRemove(command.StepId, out _))
+        {
+            died = true;
+        }
         catch (OperationCanceledException)
         {
             (state, error) = (StepState.Cancelled, "cancelled by the coordinator");
@@ -143,16 +224,35 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
         finally
         {
             Probe?.Leave();
+        }
+
+        if (died)
+        {
+            // The agent died mid-step: nothing is recorded or reported; the journal entry stays "started".
             _running.TryRemove(command.StepId, out _);
+            return;
         }
 
         var result = new StepResult { State = state, Error = error, Summary = state == StepState.Succeeded ? "done" : "" };
-        entry.State = state;
-        entry.Result = result;
+        _journal[command.StepId] = new JournalEntry { RunId = command.RunId, StepId = command.StepId, State = state, Result = result };
+        _running.TryRemove(command.StepId, out _);
         Report(command, state, result);
         ReportHealth();
     }
 
-    private void Report(StepCommand command, StepState state, StepResult? result) =>
-        Hub?.OnStepUpdate(Name, new StepUpdate { RunId = command.RunId, StepId = command.StepId, State = state, Result = result });
+    private static JournalEntry Interrupted(JournalEntry entry) => new()
+    {
+        RunId = entry.RunId,
+        StepId = entry.StepId,
+        State = StepState.Failed,
+        Result = new StepResult { State = StepState.Failed, Error = "interrupted, state unknown" },
+    };
+
+    private void Report(StepCommand command, StepState state, StepResult? result)
+    {
+        if (_connected)
+        {
+            Hub?.OnStepUpdate(Name, new StepUpdate { RunId = command.RunId, StepId = command.StepId, State = state, Result = result });
+        }
+    }
 }
