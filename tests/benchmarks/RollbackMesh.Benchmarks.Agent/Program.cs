@@ -1,1 +1,71 @@
-return 0;
+using System.Diagnostics;
+using System.Globalization;
+using RollbackMesh.Benchmarks.Agent;
+
+// Usage: RollbackMesh.Benchmarks.Agent --agent PATH [--seconds 20]
+//   PATH: the published agent (a native executable, or a .dll run with `dotnet`).
+// Prints time from process start to the first Hello, and idle RSS / CPU while holding one stream.
+var agentPath = Arg("--agent") ?? throw new ArgumentException("--agent PATH is required");
+var seconds = int.Parse(Arg("--seconds") ?? "20", CultureInfo.InvariantCulture);
+
+await using var hub = new MinimalHub();
+await hub.StartAsync();
+var work = Directory.CreateTempSubdirectory("rbm-bench-agent-").FullName;
+var config = Path.Combine(work, "agent.yaml");
+await File.WriteAllTextAsync(config, $"""
+    nodeName: bench-node
+    roles: [agent]
+    coordinator:
+      address: http://127.0.0.1:{hub.Port}
+      insecure: true
+    journalPath: {work}/journal.db
+    quarantinePath: {work}/quarantine
+    k3sDataDir: {work}/k3s
+    dataDirectories: [{work}]
+    healthInterval: 10s
+    logLevel: Warning
+    """);
+
+var start = new ProcessStartInfo(agentPath.EndsWith(".dll", StringComparison.Ordinal) ? "dotnet" : agentPath) { UseShellExecute = false };
+if (agentPath.EndsWith(".dll", StringComparison.Ordinal))
+{
+    start.ArgumentList.Add(agentPath);
+}
+
+start.ArgumentList.Add("--config");
+start.ArgumentList.Add(config);
+var started = DateTime.UtcNow;
+using var agent = Process.Start(start) ?? throw new InvalidOperationException("could not start the agent");
+var hello = await hub.FirstHello.WaitAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"agent: {agentPath}");
+Console.WriteLine($"start -> first Hello on the stream: {(hello - started).TotalMilliseconds:0} ms");
+
+await Task.Delay(TimeSpan.FromSeconds(2)); // let start-up work (JIT, first health report) settle
+var cpuBefore = ProcessSampler.CpuTime(agent.Id);
+var rss = new List<long>();
+var clock = Stopwatch.StartNew();
+while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+{
+    rss.Add(ProcessSampler.RssKiB(agent.Id));
+    await Task.Delay(TimeSpan.FromSeconds(1));
+}
+
+var cpu = ProcessSampler.CpuTime(agent.Id) - cpuBefore;
+var (anon, file, pss) = ProcessSampler.Breakdown(agent.Id);
+Console.WriteLine($"idle over {clock.Elapsed.TotalSeconds:0} s: RSS min {rss.Min() / 1024.0:0.0} MiB, max {rss.Max() / 1024.0:0.0} MiB, last {rss[^1] / 1024.0:0.0} MiB");
+Console.WriteLine($"  of which anonymous {anon / 1024.0:0.0} MiB, file-backed {file / 1024.0:0.0} MiB; PSS {pss / 1024.0:0.0} MiB");
+Console.WriteLine($"idle CPU: {cpu.TotalMilliseconds:0} ms over {clock.Elapsed.TotalSeconds:0} s = {100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.00}% of one core");
+Console.WriteLine($"health reports received: {hub.HealthReports}");
+
+var stopClock = Stopwatch.StartNew();
+Process.Start("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+await agent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"SIGTERM -> exit: {stopClock.ElapsedMilliseconds} ms, exit code {agent.ExitCode}");
+Directory.Delete(work, recursive: true);
+return agent.ExitCode;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
