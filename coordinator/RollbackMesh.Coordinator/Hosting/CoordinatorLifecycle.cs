@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Protos.Health;
 using RollbackMesh.V1;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
@@ -8,12 +7,11 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 namespace RollbackMesh.Coordinator.Hosting;
 
 /// <summary>
-/// Connects the parts at start (agent events to the executor, unfinished runs resumed, services SERVING) and marks
-/// them NOT_SERVING as soon as shutdown begins, so health checkers stop routing before the streams are cut.
+/// Warns about --insecure at every start, marks the services SERVING (the core's own start-up has attached the
+/// executor and resumed unfinished runs), and marks them NOT_SERVING as soon as shutdown begins, so health checkers
+/// stop routing before the streams are cut.
 /// </summary>
 internal sealed class CoordinatorLifecycle(
-    AgentSessionHub hub,
-    RunExecutor executor,
     HealthStatusRegistry health,
     CoordinatorHostOptions options,
     IHostApplicationLifetime lifetime,
@@ -27,13 +25,6 @@ internal sealed class CoordinatorLifecycle(
         if (options.Insecure)
         {
             CoordinatorLog.InsecureMode(logger);
-        }
-
-        hub.AttachSink(executor);
-        var resumed = executor.ResumeUnfinished();
-        if (resumed.Length > 0)
-        {
-            CoordinatorLog.RunsResumed(logger, resumed.Length, string.Join(", ", resumed));
         }
 
         foreach (var service in Services)

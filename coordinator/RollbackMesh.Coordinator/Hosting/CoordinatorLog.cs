@@ -12,9 +12,6 @@ internal static partial class CoordinatorLog
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Coordinator listening on {Address} (data {DataDirectory})")]
     public static partial void Listening(ILogger logger, string address, string dataDirectory);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Resumed {Count} unfinished run(s): {Runs}")]
-    public static partial void RunsResumed(ILogger logger, int count, string runs);
-
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Loaded {Count} runbook(s)")]
     public static partial void RunbooksLoaded(ILogger logger, int count);
 
