@@ -198,7 +198,7 @@ public sealed class GrpcChannelTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await _server.Service.WhenCancelled("first").WaitAsync(Patience).ContinueWith(
-            t => Assert.True(t.IsCompletedSuccessfully, "server: " + _server.Service.LastChatException));
+            t => Assert.True(t.IsCompletedSuccessfully, $"server: {_server.Service.LastChatException} ended normally: {_server.Service.ChatEndedNormally}"));
     }
 
     [Fact]

@@ -87,7 +87,8 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         }
 
         Interlocked.CompareExchange(ref _cancelReason, reason, NotCancelled);
-        Finish(ToStatus(new OperationCanceledException()), new Metadata());
+
+        // Cancel the HTTP request before anything can end the request body cleanly: the server must see RST_STREAM.
         try
         {
             _callCts.Cancel();
@@ -96,6 +97,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         {
         }
 
+        Finish(ToStatus(new OperationCanceledException()), new Metadata());
         AbortTransport();
     }
 

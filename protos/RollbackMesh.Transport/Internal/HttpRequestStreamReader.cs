@@ -24,6 +24,12 @@ internal sealed class HttpRequestStreamReader<T>(HttpServerCallContext call, Mes
         var token = linked?.Token ?? call.CancellationToken;
         var message = await MessageFraming.ReadMessageAsync(
             call.HttpContext.Request.BodyReader, parser, call.Options.MaxReceiveMessageSize, token).ConfigureAwait(false);
+        if (message is null)
+        {
+            // A reset stream or an expired deadline can surface as a plain end of body; it is not a clean half-close.
+            call.CancellationToken.ThrowIfCancellationRequested();
+        }
+
         _current = message;
         _finished = message is null;
         return message is not null;

@@ -51,6 +51,12 @@ internal static class MessageFraming
                 }
             }
 
+            if (result.IsCanceled)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                throw new OperationCanceledException("The read was cancelled.", cancellationToken);
+            }
+
             if (result.IsCompleted)
             {
                 var remaining = buffer.Length;
@@ -62,11 +68,6 @@ internal static class MessageFraming
 
                 throw new RpcException(new Status(
                     StatusCode.Internal, $"Incomplete message: the stream ended inside a message ({remaining} bytes of a frame received)."));
-            }
-
-            if (result.IsCanceled)
-            {
-                throw new OperationCanceledException("The read was cancelled.", cancellationToken);
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);

@@ -16,15 +16,25 @@ internal sealed class PushStreamContent : HttpContent
     /// <summary>Ends the request body.</summary>
     public void Complete() => _completed.TrySetResult();
 
-    /// <summary>The call finished: writers waiting for the stream get <paramref name="error"/>, and the body ends.</summary>
-    public void Abort(Exception error)
+    /// <summary>
+    /// The call finished: writers waiting for the stream get <paramref name="error"/>. After OK the body just ends;
+    /// after a failure it is aborted, so the server sees a reset (CANCELLED), never a clean half-close.
+    /// </summary>
+    public void Abort(RpcException error)
     {
         if (_stream.TrySetException(error))
         {
             _ = _stream.Task.Exception; // Observed here: nobody may be waiting for it.
         }
 
-        _completed.TrySetResult();
+        if (error.StatusCode == StatusCode.OK)
+        {
+            _completed.TrySetResult();
+        }
+        else if (_completed.TrySetException(error))
+        {
+            _ = _completed.Task.Exception;
+        }
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>

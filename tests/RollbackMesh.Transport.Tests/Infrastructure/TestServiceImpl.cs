@@ -16,6 +16,8 @@ internal sealed class TestServiceImpl
 
     public Metadata? LastRequestHeaders { get; private set; }
 
+    public bool ChatEndedNormally { get; private set; }
+
     /// <summary>Captured during the last Echo: the context's HttpContext is gone once the call ends.</summary>
     public (string? Thumbprint, string? Subject, string Protocol)? LastConnection { get; private set; }
 
@@ -102,6 +104,8 @@ internal sealed class TestServiceImpl
                 await DelayAsync(request, context);
                 await responses.WriteAsync(Reply(request, context, index++));
             }
+
+            ChatEndedNormally = true;
         }
         catch (Exception ex) when (ex is not RpcException)
         {
