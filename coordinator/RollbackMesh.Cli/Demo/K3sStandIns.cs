@@ -43,7 +43,8 @@ internal static class K3sStandIns
             if [ -n "$restore" ]; then
               [ -f "$restore" ] || { echo "level=fatal msg=\"failed to restore snapshot: open $restore: no such file or directory\"" >&2; exit 1; }
               if [ -d "$db/etcd" ]; then mv "$db/etcd" "$db/etcd-old-$(date +%s)"; fi
-              ETCDCTL_API=3 '{{etcdctl}}' snapshot restore "$restore" --data-dir "$db/etcd" --name '{{node.Name}}' >/dev/null 2>&1 \
+              ETCDCTL_API=3 '{{etcdctl}}' snapshot restore "$restore" --data-dir "$db/etcd" --name '{{node.Name}}' \
+                --initial-cluster '{{node.Name}}=https://127.0.0.1:2380' --initial-advertise-peer-urls https://127.0.0.1:2380 >/dev/null 2>&1 \
                 || { echo "level=fatal msg=\"etcd restore of $restore failed\"" >&2; exit 1; }
               echo "level=info msg=\"Pre-restore etcd database moved to $db/etcd-old\""
             fi

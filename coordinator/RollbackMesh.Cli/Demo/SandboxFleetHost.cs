@@ -15,9 +15,11 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     private readonly Dictionary<string, ChildProcess> _agents = new(StringComparer.Ordinal);
     private readonly Executable _coordinatorExe;
     private readonly Executable _agentExe;
+    private readonly string? _runbookDirectory;
 
-    private SandboxFleetHost(SandboxFleet fleet, Executable coordinator, Executable agent)
+    private SandboxFleetHost(SandboxFleet fleet, Executable coordinator, Executable agent, string? runbookDirectory)
     {
+        _runbookDirectory = runbookDirectory;
         Fleet = fleet;
         _coordinatorExe = coordinator;
         _agentExe = agent;
@@ -35,12 +37,16 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     /// <summary>The agent processes by node name.</summary>
     public IReadOnlyDictionary<string, ChildProcess> Agents => _agents;
 
-    /// <summary>Starts the coordinator, builds the sandbox fleet under <paramref name="stateDirectory"/> and starts its agents.</summary>
-    public static async Task<SandboxFleetHost> StartAsync(string stateDirectory, int servers, int agents, Action<string> progress, CancellationToken ct)
+    /// <summary>
+    /// Starts the coordinator (with extra runbooks from <paramref name="runbookDirectory"/> when given), builds the sandbox
+    /// fleet under <paramref name="stateDirectory"/> and starts its agents.
+    /// </summary>
+    public static async Task<SandboxFleetHost> StartAsync(string stateDirectory, int servers, int agents, Action<string> progress, CancellationToken ct,
+        string? runbookDirectory = null)
     {
         var state = Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(state);
-        var host = new SandboxFleetHost(new SandboxFleet(state, [], string.Empty), Executable.Beside("rollbackmesh-coordinator"), Executable.Beside("rollbackmesh-agent"));
+        var host = new SandboxFleetHost(new SandboxFleet(state, [], string.Empty), Executable.Beside("rollbackmesh-coordinator"), Executable.Beside("rollbackmesh-agent"), runbookDirectory);
         try
         {
             await host.StartCoordinatorAsync("127.0.0.1:0", ct).ConfigureAwait(false);
@@ -134,9 +140,13 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
 
     private async Task StartCoordinatorAsync(string listen, CancellationToken ct)
     {
-        var process = ChildProcess.Start(_coordinatorExe,
-            ["serve", "--listen", listen, "--data", Fleet.CoordinatorDataDirectory, "--insecure"],
-            LogFile("coordinator"));
+        List<string> arguments = ["serve", "--listen", listen, "--data", Fleet.CoordinatorDataDirectory, "--insecure"];
+        if (_runbookDirectory is not null)
+        {
+            arguments.AddRange(["--runbooks", _runbookDirectory]);
+        }
+
+        var process = ChildProcess.Start(_coordinatorExe, arguments, LogFile("coordinator"));
         CoordinatorProcess = process;
         var line = await process.WaitForLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), StartTimeout, ct).ConfigureAwait(false);
         Coordinator = new Uri(line["listening on ".Length..].Trim());

@@ -1,6 +1,6 @@
 namespace RollbackMesh.FunctionalTests.Infrastructure;
 
-/// <summary>A fresh state directory for one sandbox fleet under /var/tmp; kept when the test fails (for its logs), removed when it passes.</summary>
+/// <summary>A fresh state directory for one sandbox fleet in the temp directory; kept when the test fails (for its logs), removed when it passes.</summary>
 internal sealed class StateDirectory : IDisposable
 {
     public StateDirectory(string prefix)
