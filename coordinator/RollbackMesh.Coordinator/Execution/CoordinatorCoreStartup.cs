@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,18 +11,22 @@ namespace RollbackMesh.Coordinator.Execution;
 /// routes agent events to the executor, and resumes every run the store holds as unfinished. Safe beside a host
 /// that does the same by hand: attaching the same sink again changes nothing and a second resume finds nothing new.
 /// </summary>
-internal sealed partial class CoordinatorCoreStartup(
-    AgentSessionHub hub,
-    RunExecutor executor,
-    FleetOptions fleetOptions,
-    ExecutorOptions executorOptions,
-    ILogger<CoordinatorCoreStartup> logger) : IHostedService
+internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, ILogger<CoordinatorCoreStartup> logger) : IHostedService
 {
+    // The parts are resolved at start, not in the constructor: hosts build hosted services before they run the
+    // ValidateOnStart checks, and resolving the options here first would skip those checks' complete report.
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Check(new FleetOptionsValidator().Validate(null, fleetOptions), typeof(FleetOptions));
-        Check(new ExecutorOptionsValidator().Validate(null, executorOptions), typeof(ExecutorOptions));
-        hub.AttachSink(executor);
+        var failures = new List<string>();
+        failures.AddRange(Failures(new FleetOptionsValidator().Validate(null, services.GetRequiredService<FleetOptions>())));
+        failures.AddRange(Failures(new ExecutorOptionsValidator().Validate(null, services.GetRequiredService<ExecutorOptions>())));
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(ExecutorOptions), failures);
+        }
+
+        var executor = services.GetRequiredService<RunExecutor>();
+        services.GetRequiredService<AgentSessionHub>().AttachSink(executor);
         var resumed = executor.ResumeUnfinished();
         if (resumed.Length > 0)
         {
@@ -33,13 +38,8 @@ internal sealed partial class CoordinatorCoreStartup(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static void Check(ValidateOptionsResult result, Type type)
-    {
-        if (result.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, type, result.Failures ?? [result.FailureMessage]);
-        }
-    }
+    private static IEnumerable<string> Failures(ValidateOptionsResult result) =>
+        result.Failed ? result.Failures ?? [result.FailureMessage] : [];
 
     private static partial class Log
     {

@@ -69,6 +69,29 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task OnHealth_EveryReport_MovesLastSeenButPersistsAtMostOncePerInterval()
+    {
+        await using var store = CoordinatorStore.Open(Path.Combine(_directory, "c.db"));
+        var registry = new FleetRegistry(new FleetOptions { LastSeenPersistInterval = TimeSpan.FromSeconds(60) }, _time, store);
+        await registry.OnHelloAsync(Node("n1"));
+        var hello = _time.GetUtcNow();
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        registry.OnHealth("n1", Health());
+        await registry.FlushAsync();
+        var inMemory = registry.Get("n1")!.LastSeen;
+        var storedEarly = store.LoadNodes().Single().LastSeen;
+        _time.Advance(TimeSpan.FromSeconds(50));
+        registry.OnHealth("n1", Health());
+        await registry.FlushAsync();
+        var storedLater = store.LoadNodes().Single().LastSeen;
+
+        Assert.Equal(hello + TimeSpan.FromSeconds(10), inMemory);
+        Assert.Equal(hello, storedEarly);
+        Assert.Equal(hello + TimeSpan.FromSeconds(60), storedLater);
+    }
+
+    [Fact]
     public void OnHealth_UnknownNode_IsIgnored()
     {
         var registry = new FleetRegistry(new FleetOptions(), _time);
