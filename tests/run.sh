@@ -6,13 +6,15 @@ cd "$(dirname "$0")/.."
 bash tests/install-test-deps.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 dotnet build RollbackMesh.sln -c Release
-log=$(mktemp)
+results=$(mktemp -d)
 status=0
-dotnet test RollbackMesh.sln -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
-# dotnet test prints one summary per test assembly ("Failed!  - Failed: 1, Passed: 9, Skipped: 0, Total: 10, ...").
-read -r passed failed skipped < <(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" |
-  awk -F'[:,] *' '{f+=$2; p+=$4; s+=$6} END {print p+0, f+0, s+0}')
-rm -f "$log"
+dotnet test RollbackMesh.sln -c Release --no-build --logger "console;verbosity=normal" --logger trx \
+  --results-directory "$results" || status=$?
+# One TRX file per test assembly; add up their counters.
+read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' |
+  sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".* notExecuted="([0-9]+)".*/\1 \2 \3/' |
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+rm -rf "$results"
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test ran" >&2
   status=1
