@@ -6,7 +6,8 @@ namespace RollbackMesh.Coordinator.Execution;
 
 internal sealed partial class RunDriver
 {
-    private static readonly TimeSpan ResendPause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan FirstResendPause = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxResendPause = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, DateTimeOffset> _deadlines = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unsent = new(StringComparer.Ordinal);
     private volatile bool _liveReconcile;
@@ -26,6 +27,7 @@ internal sealed partial class RunDriver
         try
         {
             DateTimeOffset? giveUp = null;
+            var pause = FirstResendPause;
             while (true)
             {
                 try
@@ -40,8 +42,10 @@ internal sealed partial class RunDriver
                 }
 
                 giveUp ??= _context.Time.GetUtcNow() + _context.Options.ReconnectTimeout;
-                // The broken stream may still be registered for a moment; wait for the endpoint to drop it.
-                await Task.Delay(ResendPause, _context.Time, ct).ConfigureAwait(false);
+                // The broken stream may still be registered for a moment (until the endpoint drops it): back off, so a
+                // dead stream costs a few recorded attempts, not one every poll.
+                await Task.Delay(pause, _context.Time, ct).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxResendPause.Ticks));
                 if (!await WaitForNodeAsync(step.Node, giveUp.Value, ct).ConfigureAwait(false))
                 {
                     return false;
