@@ -54,6 +54,24 @@ internal sealed class EnrollmentClient(TimeProvider time)
         return Store(response, key, ca, paths);
     }
 
+    /// <summary>
+    /// Renews when less than a third of the current certificate's lifetime is left (per <see cref="RenewalPolicy"/>);
+    /// returns whether it renewed. Meant to be called at start and then periodically (e.g. hourly) by the agent host.
+    /// </summary>
+    public async Task<bool> RenewIfDueAsync(Uri address, AgentCredentialPaths paths, CancellationToken ct)
+    {
+        using (var current = X509CertificateLoader.LoadCertificateFromFile(paths.Certificate))
+        {
+            if (!RenewalPolicy.IsDue(current, time.GetUtcNow()))
+            {
+                return false;
+            }
+        }
+
+        using var renewed = await RenewAsync(address, paths, ct).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>The coordinator's CA, fetched without trusting the connection (the caller checks the fingerprint).</summary>
     internal static async Task<X509Certificate2> DiscoverCaAsync(Uri address, CancellationToken ct)
     {

@@ -106,6 +106,22 @@ public sealed class EnrollmentTests
     }
 
     [Fact]
+    public async Task RenewIfDue_FreshThenLastThird_RenewsOnlyWhenDue()
+    {
+        await using var coordinator = await SecureCoordinator.StartAsync();
+        var paths = await coordinator.EnrollAsync("node-1");
+        var serial = X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber;
+        var agentClock = new ShiftedTimeProvider();
+
+        Assert.False(await new EnrollmentClient(agentClock).RenewIfDueAsync(coordinator.Address, paths, CancellationToken.None));
+        Assert.Equal(serial, X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber);
+
+        agentClock.Shift = TimeSpan.FromDays(21);
+        Assert.True(await new EnrollmentClient(agentClock).RenewIfDueAsync(coordinator.Address, paths, CancellationToken.None));
+        Assert.NotEqual(serial, X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber);
+    }
+
+    [Fact]
     public async Task Renew_WithoutCertificate_Unauthenticated()
     {
         await using var coordinator = await SecureCoordinator.StartAsync();
@@ -155,5 +171,12 @@ public sealed class EnrollmentTests
 
         Assert.False(RenewalPolicy.IsDue(certificate, start.AddDays(19)));
         Assert.True(RenewalPolicy.IsDue(certificate, start.AddDays(20).AddMinutes(1)));
+    }
+
+    private sealed class ShiftedTimeProvider : TimeProvider
+    {
+        public TimeSpan Shift { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + Shift;
     }
 }
