@@ -60,8 +60,10 @@ internal sealed partial class RunDriver
 
     private static string? Failing(GateCheck check, NodeHealth health) => check.Kind switch
     {
+        // Healthy means the agent and its probes are fine; a stopped unit is judged only by unit_active checks.
         GateCheckKind.NodesHealthy => health.Healthy ? null : $"unhealthy: {string.Join("; ", health.Problems)}",
-        GateCheckKind.UnitActive => health.Units.FirstOrDefault(u => u.Unit == check.Target) switch
+        // The runbook may name "k3s" where the agent reports "k3s.service" (systemctl accepts both).
+        GateCheckKind.UnitActive => health.Units.FirstOrDefault(u => UnitNames.Same(u.Unit, check.Target)) switch
         {
             null => $"unit {check.Target} not reported",
             { ActiveState: "active" } => null,

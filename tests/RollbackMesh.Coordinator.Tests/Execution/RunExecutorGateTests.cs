@@ -67,4 +67,35 @@ public sealed class RunExecutorGateTests
 
         Assert.Equal(RunState.Succeeded, fleet.Executor.Get(started.Run.RunId).Run.State);
     }
+
+    [Fact]
+    public async Task Gate_UnitActiveWithBareName_MatchesTheReportedServiceUnit()
+    {
+        await using var fleet = await SimulatedFleet.StartAsync([new SimulatedAgent("server1", "first-server")]);
+        var gate = new PlanGate([new GateCheck(GateCheckKind.UnitActive, "k3s", "")], TimeSpan.FromSeconds(2));
+        var plan = TestPlans.Create(TestPlans.Phase("first", ["server1"], ["start"], gate: gate));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Succeeded, result.Run.State);
+    }
+
+    [Fact]
+    public async Task Gate_K3sStopped_NodesHealthyPassesButUnitActiveFailsNamingTheState()
+    {
+        var server = new SimulatedAgent("server1", "first-server") { K3sActiveState = "inactive" };
+        await using var fleet = await SimulatedFleet.StartAsync([server]);
+        var healthy = new PlanGate([new GateCheck(GateCheckKind.NodesHealthy, "", "")], TimeSpan.FromSeconds(2));
+        var active = new PlanGate([new GateCheck(GateCheckKind.UnitActive, "k3s", "")], TimeSpan.FromMilliseconds(300));
+        var plan = TestPlans.Create(
+            TestPlans.Phase("stop", ["server1"], ["killall"], gate: healthy),
+            TestPlans.Phase("start", ["server1"], ["start"], gate: active));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Contains("gate after phase start did not hold", result.Run.Message);
+        Assert.Contains("server1: unit k3s is inactive/dead", result.Run.Message);
+        Assert.DoesNotContain("gate after phase stop", result.Run.Message);
+    }
 }

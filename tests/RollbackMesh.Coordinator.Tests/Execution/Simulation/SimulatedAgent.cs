@@ -37,6 +37,9 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
     public ulong FreeBytes { get; set; } = 50UL << 30;
 
+    /// <summary>The reported ActiveState of k3s.service (a stopped unit does not make the report unhealthy).</summary>
+    public string K3sActiveState { get; set; } = "active";
+
     public Dictionary<string, string> Versions { get; } = new() { ["k3s"] = "v1.30.0+k3s1" };
 
     /// <summary>Shared across a fleet to measure how many steps run at once.</summary>
@@ -107,7 +110,10 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
             report.Problems.Add("k3s.service failed");
         }
 
-        report.Units.Add(new UnitState { Unit = "k3s.service", ActiveState = "active", SubState = "running" });
+        report.Units.Add(new UnitState
+        {
+            Unit = "k3s.service", ActiveState = K3sActiveState, SubState = K3sActiveState == "active" ? "running" : "dead",
+        });
         report.Versions.Add(Versions);
         report.Disks.Add(new DiskUsage { Path = "/var/lib", FreeBytes = FreeBytes, TotalBytes = 100UL << 30 });
         Hub?.OnHealth(Name, report);
