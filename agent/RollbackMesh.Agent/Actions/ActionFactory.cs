@@ -64,7 +64,7 @@ internal sealed partial class ActionFactory
             v.Path(action.AptSource.Path, "path"), action.AptSource.Remove, action.AptSource.Content),
         V1.Action.KindOneofCase.PackageClean => new PackageCleanCacheAction(Backend(action.PackageClean.Manager, v)),
         V1.Action.KindOneofCase.PackageDowngrade => Downgrade(action.PackageDowngrade, v),
-        V1.Action.KindOneofCase.Service => new ServiceControlAction(v.Unit(action.Service.Unit), action.Service.Operation switch
+        V1.Action.KindOneofCase.Service => new ServiceControlAction(v.Unit(UnitNames.Normalize(action.Service.Unit)), action.Service.Operation switch
         {
             V1.ServiceOperation.Start => ServiceOperation.Start,
             V1.ServiceOperation.Stop => ServiceOperation.Stop,

@@ -26,6 +26,10 @@ internal sealed record HealthSnapshot
     /// <summary>Every probe that failed, in words; the report is healthy only when this is empty.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
-    /// <summary>True when no probe failed and every watched unit is active.</summary>
-    public bool Healthy => Problems.Count == 0 && Units.All(u => u.ActiveState == "active");
+    /// <summary>
+    /// True when the agent and every probe are fine. A watched unit that is stopped or failed does not make the node
+    /// unhealthy: a rollback stops k3s on purpose and is often started because k3s is down. Unit state is judged only
+    /// by the coordinator's unit_active gates; a unit whose state cannot be read is a problem, and so unhealthy.
+    /// </summary>
+    public bool Healthy => Problems.Count == 0;
 }

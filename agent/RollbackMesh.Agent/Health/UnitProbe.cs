@@ -1,3 +1,4 @@
+using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Configuration;
 
 namespace RollbackMesh.Agent.Health;
@@ -8,11 +9,11 @@ internal sealed class UnitProbe
     private readonly IUnitStateReader _reader;
     private readonly IReadOnlyList<string> _units;
 
-    /// <summary>Creates the probe for <paramref name="units"/>.</summary>
+    /// <summary>Creates the probe for <paramref name="units"/>; a bare name ("k3s") is watched as "k3s.service".</summary>
     public UnitProbe(IUnitStateReader reader, IReadOnlyList<string> units)
     {
         _reader = reader;
-        _units = units;
+        _units = units.Select(UnitNames.Normalize).Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>Creates the probe for the configured watched units.</summary>

@@ -70,13 +70,27 @@ public sealed class HealthCollectorTests
     }
 
     [Fact]
-    public async Task CollectAsync_StandInInactiveUnit_IsUnhealthyWithoutProblems()
+    public async Task CollectAsync_StandInFailedUnit_IsHealthyAndReportsTheUnitState()
     {
         using var sandbox = new Sandbox();
         var snapshot = await Collect(Options(sandbox), new InactiveUnits());
 
         Assert.Empty(snapshot.Problems);
-        Assert.False(snapshot.Healthy);
+        Assert.True(snapshot.Healthy);
+        Assert.True(HealthReportMapper.ToProto(snapshot).Healthy);
+        Assert.Equal([new UnitStatus("k3s.service", "failed", "failed")], snapshot.Units);
+    }
+
+    [Fact]
+    public async Task CollectAsync_StandInUnitsWithBareWatchedName_ReadsTheServiceUnit()
+    {
+        using var sandbox = new Sandbox();
+        var options = Options(sandbox);
+        options.WatchedUnits = ["k3s-agent", "containerd.socket"];
+
+        var snapshot = await Collect(options, new HealthyUnits());
+
+        Assert.Equal(["k3s-agent.service", "containerd.socket"], snapshot.Units.Select(u => u.Unit));
     }
 
     [Fact]

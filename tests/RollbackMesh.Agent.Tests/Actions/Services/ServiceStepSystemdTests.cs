@@ -116,6 +116,17 @@ public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClass
         Assert.Equal(("failed", "failed"), await StateAsync("rbm-fail.service"));
     }
 
+    [Fact]
+    public async Task RunAsync_BareUnitName_StartsTheServiceUnitAsSystemctlDoes()
+    {
+        var result = await RunAsync("rbm-par3", V1.ServiceOperation.Start);
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.True(result.Verified);
+        Assert.Equal("start rbm-par3.service: done", result.Summary);
+        Assert.Equal(("active", "running"), await StateAsync("rbm-par3.service"));
+    }
+
     [Theory]
     [InlineData(V1.ServiceOperation.Start)]
     [InlineData(V1.ServiceOperation.Restart)]
@@ -132,6 +143,8 @@ public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClass
     [Theory]
     [InlineData("rbm-start.service --user")]
     [InlineData("../../etc/passwd")]
+    [InlineData("rbm start")]
+    [InlineData("rbm-start.device")]
     [InlineData("")]
     public async Task RunAsync_InvalidUnitName_RefusedWithoutTouchingSystemd(string unit)
     {
