@@ -50,7 +50,7 @@ internal sealed class PathConfinement
             throw new PathConfinementException(original, "not an absolute path");
         }
 
-        var pending = new Stack<string>(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
+        var pending = new Stack<string>(Enumerable.Reverse(path.Split('/', StringSplitOptions.RemoveEmptyEntries)));
         var current = new List<string>();
         var links = 0;
         var existing = true;
@@ -106,7 +106,7 @@ internal sealed class PathConfinement
                 current.Clear();
             }
 
-            foreach (var p in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())
+            foreach (var p in Enumerable.Reverse(target.Split('/', StringSplitOptions.RemoveEmptyEntries)))
             {
                 pending.Push(p);
             }
