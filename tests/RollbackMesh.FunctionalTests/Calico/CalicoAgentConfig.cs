@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace RollbackMesh.FunctionalTests.Calico;
+
+/// <summary>agent.yaml texts for the Calico tests.</summary>
+internal static class CalicoAgentConfig
+{
+    /// <summary>
+    /// A sandbox node: step paths rebased under its root (the package root), the stand-in service controller, journal
+    /// and quarantine in the root, calico-felix --version from the root's /usr/bin, a 1 s health interval.
+    /// </summary>
+    public static string Sandbox(CalicoNode node, Uri coordinator, IEnumerable<(string Tool, string Path)> tools)
+    {
+        var text = new StringBuilder()
+            .AppendLine($"nodeName: {node.Name}")
+            .AppendLine($"roles: [{node.Role}]")
+            .AppendLine("coordinator:")
+            .AppendLine($"  address: {coordinator.ToString().TrimEnd('/')}")
+            .AppendLine("  insecure: true")
+            .AppendLine("sandbox:")
+            .AppendLine($"  root: {node.Root}")
+            .AppendLine($"allowedRoots: [{node.Root}]")
+            .AppendLine($"watchedUnits: [{node.Unit}.service]")
+            // Preflight looks for the disk holding /var/lib/rollbackmesh/quarantine by node path: "/" holds it.
+            .AppendLine($"dataDirectories: [{node.HostPath("/var/lib/rollbackmesh")}, /]")
+            .AppendLine($"journalPath: {node.HostPath("/var/lib/rollbackmesh/journal.db")}")
+            .AppendLine($"quarantinePath: {node.HostPath("/var/lib/rollbackmesh/quarantine")}")
+            .AppendLine("healthInterval: 1s")
+            .AppendLine($"systemBusAddress: unix:path={node.HostPath("/run/no-system-bus")}")
+            .AppendLine("toolPaths:")
+            .AppendLine($"  calico-felix: {node.HostPath("/usr/bin/calico-felix")}");
+        foreach (var (tool, path) in tools)
+        {
+            text.AppendLine($"  {tool}: {path}");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The agent inside an nspawn container (a real node): plaintext to the coordinator on the host side of the veth,
+    /// the packaged defaults for everything else.
+    /// </summary>
+    public static string Container(string name, string role, Uri coordinator, string unit) => $"""
+        nodeName: {name}
+        roles: [{role}]
+        coordinator:
+          address: {coordinator.ToString().TrimEnd('/')}
+          insecure: true
+        watchedUnits: [{unit}]
+        dataDirectories: [/]
+        healthInterval: 1s
+
+        """;
+}
