@@ -118,5 +118,9 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         output.Line($"  node sandboxes:            {Path.Combine(state, "nodes")}/<node> (journal: var/lib/rollbackmesh/journal.db, quarantine: var/lib/rollbackmesh/quarantine)");
         output.Line($"  stand-in calls:            {Path.Combine(state, "nodes")}/<node>{K3sStandIns.CallLog}");
         output.Line($"Logs:         {Path.Combine(state, "logs")} (coordinator.log, <node>.log)");
+        if (!host.Fleet.RealEtcd)
+        {
+            output.Line("etcd:         STAND-IN (etcd is not installed; apt-get install -y etcd-server etcd-client to use the real one)");
+        }
     }
 }

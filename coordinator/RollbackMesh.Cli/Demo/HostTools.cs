@@ -9,8 +9,11 @@ internal static class HostTools
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"])
             .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
+            .FirstOrDefault(IsExecutable);
     }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     /// <summary>The full path of <paramref name="name"/>.</summary>
     /// <exception cref="DemoPrerequisiteException">It is not installed.</exception>

@@ -6,6 +6,9 @@ namespace RollbackMesh.Cli.Demo;
 /// <param name="SnapshotNodePath">The etcd snapshot on the first server, as a node path.</param>
 internal sealed record SandboxFleet(string StateDirectory, IReadOnlyList<SandboxNode> Nodes, string SnapshotNodePath)
 {
+    /// <summary>True when the snapshot and its restores use the real etcd; false when etcd is not installed and stand-ins do.</summary>
+    public bool RealEtcd { get; init; } = true;
+
     /// <summary>Where process logs go.</summary>
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
 

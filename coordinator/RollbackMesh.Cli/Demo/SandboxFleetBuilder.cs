@@ -6,7 +6,7 @@ namespace RollbackMesh.Cli.Demo;
 /// <summary>
 /// Builds a sandbox fleet under a state directory: for every node a root (STATE/nodes/NAME) laid out like a K3s node
 /// with embedded etcd (stand-in k3s, k3s-killall.sh and kubectl in /usr/local/bin, unit files, db directories, the
-/// previous release's binary and sha256sum file as air-gap artifacts, a real etcd snapshot on the first server) and
+/// previous release's binary and sha256sum file as air-gap artifacts, an etcd snapshot on the first server) and
 /// the agent's configuration (sandbox.root = that root, allowed roots = that root, tools = the stand-ins, insecure
 /// coordinator URL). Used by `rollbackmesh demo` and the fleet functional tests.
 /// </summary>
@@ -20,10 +20,13 @@ internal static class SandboxFleetBuilder
 
     /// <summary>
     /// Builds <paramref name="servers"/> servers (the first is the first server) and <paramref name="agents"/> agents
-    /// whose agents will dial <paramref name="coordinator"/> (plaintext, --insecure).
+    /// whose agents will dial <paramref name="coordinator"/> (plaintext, --insecure). The snapshot is a real etcd one when
+    /// <paramref name="realEtcd"/> is true, or null and etcd and etcdctl are installed; otherwise a stand-in etcdctl and
+    /// snapshot are used (<see cref="EtcdStandIn"/>).
     /// </summary>
-    /// <exception cref="DemoPrerequisiteException">etcd or etcdctl is missing, or the state directory is unusable.</exception>
-    public static async Task<SandboxFleet> BuildAsync(string stateDirectory, int servers, int agents, Uri coordinator, CancellationToken cancellationToken)
+    /// <exception cref="DemoPrerequisiteException">realEtcd is true and etcd or etcdctl is missing, or the state directory is unusable.</exception>
+    public static async Task<SandboxFleet> BuildAsync(string stateDirectory, int servers, int agents, Uri coordinator, CancellationToken cancellationToken,
+        bool? realEtcd = null)
     {
         var state = Path.GetFullPath(stateDirectory);
         if (state.Contains('\'', StringComparison.Ordinal) || state.Contains('"', StringComparison.Ordinal))
@@ -31,8 +34,13 @@ internal static class SandboxFleetBuilder
             throw new DemoPrerequisiteException($"the state directory '{state}' must not contain quotes (the stand-in scripts embed it)");
         }
 
-        var etcdctl = HostTools.Require("etcdctl", "etcd-client");
-        HostTools.Require("etcd", "etcd-server");
+        var useRealEtcd = realEtcd ?? (HostTools.Find("etcd") is not null && HostTools.Find("etcdctl") is not null);
+        var etcdctl = useRealEtcd ? HostTools.Require("etcdctl", "etcd-client") : EtcdStandIn.WriteEtcdctl(Path.Combine(state, "standin-bin", "etcdctl"));
+        if (useRealEtcd)
+        {
+            HostTools.Require("etcd", "etcd-server");
+        }
+
         var nodes = new List<SandboxNode>();
         for (var i = 1; i <= servers; i++)
         {
@@ -53,9 +61,17 @@ internal static class SandboxFleetBuilder
 
         var first = nodes[0];
         var etcdData = first.HostPath("/var/lib/rancher/k3s/server/db/etcd");
-        await EtcdSnapshotMaker.MakeAsync(etcdData, first.HostPath(SnapshotPath), cancellationToken).ConfigureAwait(false);
+        if (useRealEtcd)
+        {
+            await EtcdSnapshotMaker.MakeAsync(etcdData, first.HostPath(SnapshotPath), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            EtcdStandIn.MakeSnapshot(etcdData, first.HostPath(SnapshotPath));
+        }
+
         Directory.CreateDirectory(Path.Combine(state, "logs"));
-        return new SandboxFleet(state, nodes, SnapshotPath);
+        return new SandboxFleet(state, nodes, SnapshotPath) { RealEtcd = useRealEtcd };
     }
 
     private static SandboxNode NewNode(string state, string name, string[] roles)

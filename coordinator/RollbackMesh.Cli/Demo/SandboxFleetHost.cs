@@ -42,7 +42,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     /// fleet under <paramref name="stateDirectory"/> and starts its agents.
     /// </summary>
     public static async Task<SandboxFleetHost> StartAsync(string stateDirectory, int servers, int agents, Action<string> progress, CancellationToken ct,
-        string? runbookDirectory = null)
+        string? runbookDirectory = null, bool? realEtcd = null)
     {
         var state = Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(state);
@@ -51,8 +51,17 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
         {
             await host.StartCoordinatorAsync("127.0.0.1:0", ct).ConfigureAwait(false);
             progress($"coordinator: {host.Coordinator} (pid {host.CoordinatorProcess!.Id}, data {host.Fleet.CoordinatorDataDirectory})");
-            host.Fleet = await SandboxFleetBuilder.BuildAsync(state, servers, agents, host.Coordinator, ct).ConfigureAwait(false);
-            progress($"sandbox fleet: {host.Fleet.Nodes.Count} nodes under {Path.Combine(state, "nodes")} (real etcd snapshot on {host.Fleet.FirstServer.Name})");
+            host.Fleet = await SandboxFleetBuilder.BuildAsync(state, servers, agents, host.Coordinator, ct, realEtcd).ConfigureAwait(false);
+            var snapshot = host.Fleet.RealEtcd ? "real etcd snapshot" : "STAND-IN etcd snapshot";
+            progress($"sandbox fleet: {host.Fleet.Nodes.Count} nodes under {Path.Combine(state, "nodes")} ({snapshot} on {host.Fleet.FirstServer.Name})");
+            if (!host.Fleet.RealEtcd)
+            {
+                progress(realEtcd is null
+                    ? "NOTE: etcd is not installed here (apt-get install -y etcd-server etcd-client), so the etcd snapshot, its trial"
+                    : "NOTE: stand-in etcd requested: the etcd snapshot, its trial");
+                progress("      restore and the cluster-reset restore use a STAND-IN etcdctl that checks a stand-in snapshot's sha256.");
+                progress("      Install those packages and run the demo again to use the real etcd for them.");
+            }
             foreach (var node in host.Fleet.Nodes)
             {
                 host._agents[node.Name] = ChildProcess.Start(host._agentExe, ["--config", node.ConfigPath], host.LogFile(node.Name));
