@@ -156,9 +156,6 @@ internal sealed partial class RunDriver
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Ignored an update from {Node} for step {StepId} of run {RunId}: not a step of that node")]
-        public static partial void ForeignUpdate(ILogger logger, string node, string runId, string stepId);
-
         [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "Run {RunId} stopped on an unexpected error")]
         public static partial void RunCrashed(ILogger logger, Exception exception, string runId);
 

@@ -118,7 +118,7 @@ internal sealed partial class RunDriver
     {
         if (!_planSteps.TryGetValue(update.StepId, out var step) || step.Node != node)
         {
-            Log.ForeignUpdate(_context.Logger, node, update.RunId, update.StepId);
+            _ = ForeignStepUpdates.RefuseAsync(_context, node, update);
             return;
         }
 

@@ -128,6 +128,12 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         {
             driver.OnStepUpdate(node, update);
         }
+        else if (!_context.Store.LoadSteps(update.RunId).Any(s => s.StepId == update.StepId && s.Node == node))
+        {
+            // A late update for a finished run from the step's own node is harmless and ignored; anything else was
+            // never dispatched to this node.
+            _ = ForeignStepUpdates.RefuseAsync(_context, node, update);
+        }
     }
 
     public void OnJournal(string node, ImmutableArray<JournalRecord> entries)

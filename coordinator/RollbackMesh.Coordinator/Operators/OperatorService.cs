@@ -8,7 +8,8 @@ namespace RollbackMesh.Coordinator.Operators;
 /// <summary>
 /// The Operator service's logic, one method per rpc, protobuf in and out, transport-free: the endpoint passes the
 /// authenticated caller's name and maps <see cref="OperatorException"/> codes to gRPC status codes. Commands
-/// (Plan, StartRun, Pause, Resume, Abort, Approve) are audited with the caller's name; queries are not.
+/// (Plan, StartRun, Pause, Resume, Abort, Approve) are audited with the caller's name whether they succeed or are
+/// refused (a refusal as <c>WHAT_refused</c> with the reason); queries are not.
 /// </summary>
 internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options)
 {
@@ -44,7 +45,14 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     /// run at StartRun). With <c>with_dry_run</c> every connected agent describes what its steps would change
     /// (<see cref="RunExecutor.DryRunAsync"/>). Changes nothing on any node and records no run.
     /// </summary>
-    public async Task<V1.PlanResponse> PlanAsync(V1.PlanRequest request, string caller, CancellationToken ct)
+    public Task<V1.PlanResponse> PlanAsync(V1.PlanRequest request, string caller, CancellationToken ct) =>
+        AuditRefusalAsync(caller, "plan", "", () => PlanCoreAsync(request, caller, ct));
+
+    /// <summary>Recomputes the plan and starts it only if its hash is the one the operator reviewed.</summary>
+    public Task<V1.RunStatus> StartRunAsync(V1.StartRunRequest request, string caller, CancellationToken ct) =>
+        AuditRefusalAsync(caller, "run.start", "", () => StartRunCoreAsync(request, caller, ct));
+
+    private async Task<V1.PlanResponse> PlanCoreAsync(V1.PlanRequest request, string caller, CancellationToken ct)
     {
         Require(request.Runbook, "runbook");
         var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
@@ -67,15 +75,13 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         return response;
     }
 
-    /// <summary>Recomputes the plan and starts it only if its hash is the one the operator reviewed.</summary>
-    public async Task<V1.RunStatus> StartRunAsync(V1.StartRunRequest request, string caller, CancellationToken ct)
+    private async Task<V1.RunStatus> StartRunCoreAsync(V1.StartRunRequest request, string caller, CancellationToken ct)
     {
         Require(request.Runbook, "runbook");
         Require(request.PlanHash, "plan_hash");
         var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
         if (!string.Equals(plan.Hash, request.PlanHash, StringComparison.OrdinalIgnoreCase))
         {
-            await audit.RecordAsync(caller, "run.start_refused", "", $"runbook {plan.Runbook}: reviewed plan {request.PlanHash}, current plan {plan.Hash}").ConfigureAwait(false);
             throw new OperatorException(OperatorErrorCode.FailedPrecondition,
                 $"The plan changed since it was reviewed: reviewed hash {request.PlanHash}, current hash {plan.Hash}. Run plan again.");
         }
@@ -95,17 +101,18 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         }
     }
 
+    // A command that succeeds is audited by the executor in the same transaction as the run's transition.
     public Task<V1.RunStatus> PauseAsync(V1.RunControlRequest request, string caller) =>
-        ControlAsync(request.RunId, () => executor.PauseAsync(request.RunId, caller, request.Reason));
+        ControlAsync(caller, "run.pause", request.RunId, () => executor.PauseAsync(request.RunId, caller, request.Reason));
 
     public Task<V1.RunStatus> ResumeAsync(V1.RunControlRequest request, string caller) =>
-        ControlAsync(request.RunId, () => executor.ResumeAsync(request.RunId, caller, request.Reason));
+        ControlAsync(caller, "run.resume", request.RunId, () => executor.ResumeAsync(request.RunId, caller, request.Reason));
 
     public Task<V1.RunStatus> AbortAsync(V1.RunControlRequest request, string caller) =>
-        ControlAsync(request.RunId, () => executor.AbortAsync(request.RunId, caller, request.Reason));
+        ControlAsync(caller, "run.abort", request.RunId, () => executor.AbortAsync(request.RunId, caller, request.Reason));
 
     public Task<V1.RunStatus> ApproveAsync(V1.ApproveRequest request, string caller) =>
-        ControlAsync(request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
+        ControlAsync(caller, "run.approve", request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
 
     public V1.HistoryResponse History(V1.HistoryRequest request, string caller)
     {
@@ -114,11 +121,26 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         return response;
     }
 
-    private async Task<V1.RunStatus> ControlAsync(string runId, Func<Task<RunRecord>> command)
+    private Task<V1.RunStatus> ControlAsync(string caller, string what, string runId, Func<Task<RunRecord>> command) =>
+        AuditRefusalAsync(caller, what, runId, async () =>
+        {
+            Require(runId, "run_id");
+            await Call(runId, command).ConfigureAwait(false);
+            return OperatorWireMapper.ToWire(executor.Get(runId));
+        });
+
+    /// <summary>Runs <paramref name="command"/>; a refusal is audited as <c>WHAT_refused</c> with its reason, then rethrown.</summary>
+    private async Task<T> AuditRefusalAsync<T>(string caller, string what, string runId, Func<Task<T>> command)
     {
-        Require(runId, "run_id");
-        await Call(runId, command).ConfigureAwait(false);
-        return OperatorWireMapper.ToWire(executor.Get(runId));
+        try
+        {
+            return await command().ConfigureAwait(false);
+        }
+        catch (OperatorException ex)
+        {
+            await audit.RecordAsync(caller, what + "_refused", runId, $"{ex.Code}: {ex.Message}").ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static async Task<T> Call<T>(string runId, Func<Task<T>> call)

@@ -6,7 +6,8 @@ namespace RollbackMesh.Coordinator.Security;
 
 /// <summary>
 /// Identity checks for the endpoints: who is calling (from the client certificate of the call's TLS connection), and
-/// whether a node speaks only for itself. Refusals become UNAUTHENTICATED / PERMISSION_DENIED and are audited.
+/// whether a node speaks only for itself. Refusals become UNAUTHENTICATED / PERMISSION_DENIED and are audited. (Updates
+/// for steps not dispatched to the reporting node are refused and audited by the executor: Execution.ForeignStepUpdates.)
 /// </summary>
 internal sealed partial class PeerAuthorizer(PeerIdentityResolver resolver, AuditLog audit, ILogger<PeerAuthorizer> logger)
 {
@@ -30,13 +31,6 @@ internal sealed partial class PeerAuthorizer(PeerIdentityResolver resolver, Audi
         await ReportImpersonationAsync(node, $"Hello for node '{hello.NodeName}'", context).ConfigureAwait(false);
         throw new RpcException(new Status(StatusCode.PermissionDenied, $"This certificate identifies node '{node.Name}'; it cannot say Hello as '{hello.NodeName}'."));
     }
-
-    /// <summary>
-    /// Records a node's attempt to report on a step that was not dispatched to it (called by the session adapter or
-    /// the executor when it drops such an update). The update itself is dropped by the caller.
-    /// </summary>
-    public Task ReportForeignStepUpdateAsync(string node, string runId, string stepId) =>
-        audit.RecordAsync(node, "security.foreign-step-update", runId, $"update for step {stepId}, which is not dispatched to {node}, refused");
 
     private PeerIdentity Require(ServerCallContext context, PeerKind kind)
     {
