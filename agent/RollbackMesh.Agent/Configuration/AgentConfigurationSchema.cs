@@ -13,7 +13,7 @@ internal static class AgentConfigurationSchema
         "journalPath", "quarantinePath", "healthInterval", "k3sDataDir", "k3sConfigFile", "k3sUnitFiles",
         "systemBusAddress", "toolPaths", "logFile", "logLevel", "sandbox", "sandbox.root",
         "coordinator.address", "coordinator.insecure", "coordinator.tls", "coordinator.keepAliveInterval",
-        "coordinator.keepAliveTimeout", "coordinator.tls.ca", "coordinator.tls.cert", "coordinator.tls.key",
+        "coordinator.keepAliveTimeout", "coordinator.token", "coordinator.tls.ca", "coordinator.tls.cert", "coordinator.tls.key",
     };
 
     private static readonly string[] FreeFormMaps = ["labels.", "toolPaths."];

@@ -19,16 +19,9 @@ internal sealed partial class AgentOptionsValidator
         }
         else if (uri.Scheme == Uri.UriSchemeHttps)
         {
-            foreach (var (key, path) in new[] { ("ca", coordinator.Tls.Ca), ("cert", coordinator.Tls.Cert), ("key", coordinator.Tls.Key) })
+            foreach (var problem in CheckTls(coordinator))
             {
-                if (string.IsNullOrWhiteSpace(path))
-                {
-                    yield return $"coordinator.tls.{key}: required for an https:// coordinator address";
-                }
-                else if (!File.Exists(path))
-                {
-                    yield return $"coordinator.tls.{key}: file '{path}' does not exist";
-                }
+                yield return problem;
             }
         }
 

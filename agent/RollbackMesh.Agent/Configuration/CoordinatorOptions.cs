@@ -9,8 +9,15 @@ internal sealed class CoordinatorOptions
     /// <summary>Allows a plaintext http:// address (tests, demos). Default: false.</summary>
     public bool Insecure { get; set; }
 
-    /// <summary>The TLS files; all three are required for an https:// address.</summary>
+    /// <summary>The TLS files; all three paths are required for an https:// address.</summary>
     public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// A join token (<c>rollbackmesh-coordinator token create</c>). Used only while <see cref="TlsOptions.Cert"/> does not
+    /// exist: the agent then enrolls (CA pinned by the token, key created here) and writes the three TLS files. Never
+    /// logged. Default: none (the TLS files must then exist).
+    /// </summary>
+    public string? Token { get; set; }
 
     /// <summary>Idle time before an HTTP/2 keepalive PING ("30s"). Default: 30s.</summary>
     public string KeepAliveInterval { get; set; } = "30s";

@@ -96,6 +96,7 @@ internal sealed class AgentConnectionService : BackgroundService
     /// <summary>Failures a later attempt may not see: the network, the coordinator, the stream.</summary>
     internal static bool IsTransient(Exception ex) => ex switch
     {
+        Enrollment.EnrollmentException enrollment => enrollment.IsTransient,
         RpcException or HttpRequestException or IOException or SocketException or AuthenticationException
             or ChannelClosedException or TimeoutException => true,
         OperationCanceledException => true, // a call cancelled by the transport (keepalive timeout, RST_STREAM)

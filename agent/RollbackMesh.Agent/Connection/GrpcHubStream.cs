@@ -3,17 +3,19 @@ using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Connection;
 
-/// <summary>An <see cref="IHubStream"/> over a transport duplex call; owns the call and its channel.</summary>
+/// <summary>An <see cref="IHubStream"/> over a transport duplex call; owns the call, its channel and the certificates it uses.</summary>
 internal sealed class GrpcHubStream : IHubStream
 {
     private readonly GrpcChannel _channel;
     private readonly AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> _call;
+    private readonly IDisposable[] _owned;
 
-    /// <summary>Wraps <paramref name="call"/>, which runs on <paramref name="channel"/>.</summary>
-    public GrpcHubStream(GrpcChannel channel, AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call)
+    /// <summary>Wraps <paramref name="call"/>, which runs on <paramref name="channel"/>; disposes <paramref name="owned"/> with it.</summary>
+    public GrpcHubStream(GrpcChannel channel, AsyncDuplexStreamingCall<AgentMessage, CoordinatorMessage> call, params IDisposable[] owned)
     {
         _channel = channel;
         _call = call;
+        _owned = owned;
     }
 
     /// <inheritdoc />
@@ -35,5 +37,9 @@ internal sealed class GrpcHubStream : IHubStream
     {
         _call.Dispose();
         _channel.Dispose();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Connection;
+using RollbackMesh.Agent.Enrollment;
 using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Journal;
 using RollbackMesh.Agent.Processes;
@@ -34,6 +35,8 @@ internal static class AgentServiceCollectionExtensions
             sp.GetRequiredService<ILogger<StepRunner>>()));
         services.TryAddSingleton<IStepExecutor, StepRunnerExecutor>();
         services.TryAddSingleton<IJournalReader, StepRunnerJournalReader>();
+        services.TryAddSingleton<EnrollmentClient>();
+        services.TryAddSingleton<AgentCredentials>();
         services.TryAddSingleton<IHubConnector, GrpcHubConnector>();
         services.TryAddSingleton(sp => HealthCollector.Create(Options(sp), sp.GetRequiredService<IUnitStateReader>(),
             sp.GetRequiredService<ToolRunner>(), sp.GetRequiredService<LastStepTracker>(), sp.GetRequiredService<TimeProvider>()));
@@ -43,6 +46,7 @@ internal static class AgentServiceCollectionExtensions
         services.TryAddSingleton<HubSession>();
         services.AddHostedService<SystemdNotifyService>();
         services.AddHostedService<AgentConnectionService>();
+        services.AddHostedService<CertificateRenewalService>();
         return services;
     }
 
