@@ -20,14 +20,18 @@ internal static class ProcessSampler
         return 0;
     }
 
-    /// <summary>RssAnon and RssFile from status, Pss from smaps_rollup (shared runtime pages counted proportionally), in KiB.</summary>
-    public static (long Anon, long File, long Pss) Breakdown(int pid)
+    /// <summary>
+    /// RssAnon, RssFile and RssShmem from status (the runtime's W^X double-mapped code is shmem), Pss from smaps_rollup
+    /// (shared runtime pages counted proportionally), in KiB.
+    /// </summary>
+    public static (long Anon, long File, long Shmem, long Pss) Breakdown(int pid)
     {
         long Field(string file, string name) => File.ReadLines(file)
             .Where(l => l.StartsWith(name, StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture))
             .FirstOrDefault();
-        return (Field($"/proc/{pid}/status", "RssAnon:"), Field($"/proc/{pid}/status", "RssFile:"), Field($"/proc/{pid}/smaps_rollup", "Pss:"));
+        return (Field($"/proc/{pid}/status", "RssAnon:"), Field($"/proc/{pid}/status", "RssFile:"), Field($"/proc/{pid}/status", "RssShmem:"),
+            Field($"/proc/{pid}/smaps_rollup", "Pss:"));
     }
 
     public static TimeSpan CpuTime(int pid)

@@ -2,11 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using RollbackMesh.Benchmarks.Agent;
 
-// Usage: RollbackMesh.Benchmarks.Agent --agent PATH [--seconds 20]
+// Usage: RollbackMesh.Benchmarks.Agent --agent PATH [--seconds 20] [--maps N] [--env NAME=VALUE]...
 //   PATH: the published agent (a native executable, or a .dll run with `dotnet`).
+//   --maps N: also print the N mappings with the most resident memory and the number of assemblies mapped.
+//   --env: an environment variable for the agent (e.g. DOTNET_TieredCompilation=0), to measure runtime settings.
 // Prints time from process start to the first Hello, and idle RSS / CPU while holding one stream.
 var agentPath = Arg("--agent") ?? throw new ArgumentException("--agent PATH is required");
 var seconds = int.Parse(Arg("--seconds") ?? "20", CultureInfo.InvariantCulture);
+var maps = int.Parse(Arg("--maps") ?? "0", CultureInfo.InvariantCulture);
 
 await using var hub = new MinimalHub();
 await hub.StartAsync();
@@ -32,6 +35,12 @@ if (agentPath.EndsWith(".dll", StringComparison.Ordinal))
     start.ArgumentList.Add(agentPath);
 }
 
+foreach (var setting in args.Where((_, i) => i > 0 && args[i - 1] == "--env"))
+{
+    var eq = setting.IndexOf('=', StringComparison.Ordinal);
+    start.Environment[setting[..eq]] = setting[(eq + 1)..];
+}
+
 start.ArgumentList.Add("--config");
 start.ArgumentList.Add(config);
 var started = DateTime.UtcNow;
@@ -51,11 +60,19 @@ while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
 }
 
 var cpu = ProcessSampler.CpuTime(agent.Id) - cpuBefore;
-var (anon, file, pss) = ProcessSampler.Breakdown(agent.Id);
+var (anon, file, shmem, pss) = ProcessSampler.Breakdown(agent.Id);
 Console.WriteLine($"idle over {clock.Elapsed.TotalSeconds:0} s: RSS min {rss.Min() / 1024.0:0.0} MiB, max {rss.Max() / 1024.0:0.0} MiB, last {rss[^1] / 1024.0:0.0} MiB");
-Console.WriteLine($"  of which anonymous {anon / 1024.0:0.0} MiB, file-backed {file / 1024.0:0.0} MiB; PSS {pss / 1024.0:0.0} MiB");
+Console.WriteLine($"  of which anonymous {anon / 1024.0:0.0} MiB, file-backed {file / 1024.0:0.0} MiB, shmem {shmem / 1024.0:0.0} MiB; PSS {pss / 1024.0:0.0} MiB");
 Console.WriteLine($"idle CPU: {cpu.TotalMilliseconds:0} ms over {clock.Elapsed.TotalSeconds:0} s = {100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.00}% of one core");
 Console.WriteLine($"health reports received: {hub.HealthReports}");
+if (maps > 0)
+{
+    Console.WriteLine($"assemblies mapped: {MappingReport.MappedAssemblies(agent.Id)}; largest mappings (resident):");
+    foreach (var (name, kib) in MappingReport.Top(agent.Id, maps))
+    {
+        Console.WriteLine($"  {kib / 1024.0,6:0.0} MiB  {name}");
+    }
+}
 
 var stopClock = Stopwatch.StartNew();
 Process.Start("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
