@@ -80,7 +80,7 @@ public sealed class CalicoOpenStackDowngradeTests(ITestOutputHelper output)
     private async Task<List<JournalRow>> RunAsync(CalicoFleetProcesses fleet, CalicoNode[] nodes, string runbook, Stopwatch clock)
     {
         output.WriteLine($"agents connected after {clock.Elapsed.TotalSeconds:0.0} s");
-        var run = await OperatorRun.StartAsync(fleet.Coordinator.Address, runbook, CalicoSandboxFleet.Parameters, TimeSpan.FromSeconds(60));
+        var run = await OperatorRun.StartAsync(fleet.Coordinator.Address, runbook, CalicoSandboxFleet.Parameters(), TimeSpan.FromSeconds(60));
         var runClock = Stopwatch.StartNew();
         var final = await OperatorRun.FinishAsync(fleet.Coordinator.Address, run.RunId, RunTimeout);
         output.WriteLine($"run {final.RunId} {final.State} in {runClock.Elapsed.TotalSeconds:0.0} s (test at {clock.Elapsed.TotalSeconds:0.0} s): {final.Message}");

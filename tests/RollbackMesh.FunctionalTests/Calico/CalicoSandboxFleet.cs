@@ -19,9 +19,9 @@ internal static class CalicoSandboxFleet
     private static readonly (string Name, string Role)[] Shape = [("control-1", "control"), ("compute-1", "compute"), ("compute-2", "compute")];
 
     /// <summary>The runbook parameters both OpenStack runbooks require (the rest keep their defaults).</summary>
-    public static Dictionary<string, string> Parameters => new(StringComparer.Ordinal)
+    public static Dictionary<string, string> Parameters(string calicoctlSource = CalicoctlArtifact) => new(StringComparer.Ordinal)
     {
-        ["calicoctl_source"] = CalicoctlArtifact,
+        ["calicoctl_source"] = calicoctlSource,
         ["calicoctl_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CalicoPackages.Calicoctl))),
     };
 
