@@ -172,11 +172,4 @@ public sealed class EnrollmentTests
         Assert.False(RenewalPolicy.IsDue(certificate, start.AddDays(19)));
         Assert.True(RenewalPolicy.IsDue(certificate, start.AddDays(20).AddMinutes(1)));
     }
-
-    private sealed class ShiftedTimeProvider : TimeProvider
-    {
-        public TimeSpan Shift { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + Shift;
-    }
 }

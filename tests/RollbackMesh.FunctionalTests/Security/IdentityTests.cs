@@ -35,6 +35,7 @@ public sealed class IdentityTests
         // call ends as UNAVAILABLE or CANCELLED depending on timing); either way no Hello reached the hub.
         Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Cancelled });
         Assert.DoesNotContain(coordinator.Logs.Entries, e => e.Text.Contains("Node node-1 connected", StringComparison.Ordinal));
+        Assert.Null(coordinator.Fleet.Get("node-1"));
     }
 
     [Fact]
@@ -82,10 +83,13 @@ public sealed class IdentityTests
         await stream.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = "server-1", Roles = { "server", "first-server" } } });
         Assert.True(await stream.ResponseStream.MoveNext());
 
+        // A refused command is audited under the caller's name just like one that succeeds.
+        await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.Pause, new RunControlRequest { RunId = "no-such-run", Reason = "test" }));
         await channel.UnaryAsync(OperatorMethods.Plan, new PlanRequest { Runbook = "noop" });
         var history = await channel.UnaryAsync(OperatorMethods.History, new HistoryRequest());
 
-        Assert.Contains(history.Entries, e => e.Who == "alice" && e.What == "plan");
+        Assert.Contains(history.Entries, e => e is { Who: "alice", What: "run.pause_refused", RunId: "no-such-run" });
+        Assert.Contains(history.Entries, e => e is { Who: "alice", What: "plan" });
         // An operator certificate cannot say Hello as a node.
         var error = await Assert.ThrowsAsync<RpcException>(() => SecurityCalls.HelloAsync(coordinator, alice, "alice"));
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Agent.Enrollment;
 using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Hosting;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Security;
@@ -44,6 +45,12 @@ internal sealed class SecureCoordinator : IAsyncDisposable
     public string CaFingerprint => CertificateAuthority.FingerprintOf(Ca);
 
     public AuditLog Audit => _app.Services.GetRequiredService<AuditLog>();
+
+    /// <summary>The nodes the coordinator knows (registered by a Hello).</summary>
+    public FleetRegistry Fleet => _app.Services.GetRequiredService<FleetRegistry>();
+
+    /// <summary>The issued and revoked certificates (as <c>node remove</c> changes them).</summary>
+    public CertificateLedger Ledger => _app.Services.GetRequiredService<CertificateLedger>();
 
     public static async Task<SecureCoordinator> StartAsync(Action<SecurityOptions>? security = null)
     {
