@@ -43,7 +43,7 @@ for kind in fdd aot; do
     /first Hello/      { hello = $(NF-1) }
     /^idle over/       { rss = $(NF-1) }
     /of which/         { anon = $4; file = $7; shmem = $10; pss = $(NF-1) }
-    /^idle CPU/        { cpu = $(NF-4) }
+    /^idle CPU/        { cpu = $9 }
     /^SIGTERM/         { stop = $4 }
     END { printf "%s|%s|%s|%s|%s|%s|%s|%s", rss, anon, file, shmem, pss, hello, cpu, stop }' "$log")
 done
