@@ -71,9 +71,10 @@ public sealed class CalicoDowngradeNspawnTests(NspawnTestbed testbed, ITestOutpu
         RunStatus seen;
         do
         {
+            Assert.True(runClock.Elapsed < RunTimeout, $"repository/{victim.Name}/remove-3-1-sources did not succeed within {RunTimeout}");
             await Task.Delay(100);
             seen = await OperatorRun.GetAsync(local, run.RunId);
-            Assert.DoesNotContain(seen.State, new[] { RunState.Failed, RunState.Aborted });
+            Assert.DoesNotContain(seen.State, new[] { RunState.Failed, RunState.Aborted, RunState.Succeeded });
         }
         while (!seen.Steps.Any(s => s.StepId == $"repository/{victim.Name}/remove-3-1-sources" && s.State == StepState.Succeeded));
 
