@@ -14,6 +14,8 @@ internal static class AgentConfigurationSchema
         "systemBusAddress", "toolPaths", "logFile", "logLevel", "sandbox", "sandbox.root",
         "coordinator.address", "coordinator.insecure", "coordinator.tls", "coordinator.keepAliveInterval",
         "coordinator.keepAliveTimeout", "coordinator.token", "coordinator.tls.ca", "coordinator.tls.cert", "coordinator.tls.key",
+        "packageManager", "packageManager.aptConfigFile", "packageManager.dpkgAdminDirectory", "packageManager.installRoot",
+        "packageManager.releaseVersion", "packageManager.dnfConfigFile",
     };
 
     private static readonly string[] FreeFormMaps = ["labels.", "toolPaths."];

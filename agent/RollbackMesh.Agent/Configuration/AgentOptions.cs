@@ -40,6 +40,9 @@ internal sealed class AgentOptions
     /// <summary>Where "removed" directories are moved. Default: /var/lib/rollbackmesh/quarantine.</summary>
     public string QuarantinePath { get; set; } = "/var/lib/rollbackmesh/quarantine";
 
+    /// <summary>The root and configuration the package tools act on. Default: the system's own.</summary>
+    public PackageManagerSettings PackageManager { get; set; } = new();
+
     /// <summary>Interval between health reports ("10s", "1m", "00:00:10"). Default: 10s.</summary>
     public string HealthInterval { get; set; } = "10s";
 
@@ -74,6 +77,7 @@ internal sealed class AgentOptions
         ["calico-felix"] = "/usr/bin/calico-felix",
         ["dpkg-query"] = "/usr/bin/dpkg-query",
         ["apt-get"] = "/usr/bin/apt-get",
+        ["apt-cache"] = "/usr/bin/apt-cache",
         ["rpm"] = "/usr/bin/rpm",
         ["yum"] = "/usr/bin/yum",
         ["pg_restore"] = "/usr/bin/pg_restore",

@@ -55,7 +55,7 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
             yield return "roles: a node is either a K3s server or a K3s agent, not both";
         }
 
-        foreach (var problem in CheckCoordinator(options.Coordinator))
+        foreach (var problem in CheckCoordinator(options.Coordinator).Concat(CheckPackageManager(options.PackageManager)))
         {
             yield return problem;
         }

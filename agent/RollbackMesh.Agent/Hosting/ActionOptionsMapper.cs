@@ -12,6 +12,7 @@ internal static class ActionOptionsMapper
     {
         var defaults = new AgentActionOptions();
         var tools = options.ToolPaths;
+        var packages = options.PackageManager;
         string Tool(string name, string fallback) => tools.TryGetValue(name, out var path) ? path : fallback;
         var versionTools = new Dictionary<string, string>(defaults.Tools.VersionTools, StringComparer.Ordinal);
         foreach (var name in versionTools.Keys.ToList())
@@ -39,9 +40,15 @@ internal static class ActionOptionsMapper
             Packages = defaults.Packages with
             {
                 AptGet = Tool("apt-get", defaults.Packages.AptGet),
+                AptCache = Tool("apt-cache", defaults.Packages.AptCache),
                 DpkgQuery = Tool("dpkg-query", defaults.Packages.DpkgQuery),
                 Rpm = Tool("rpm", defaults.Packages.Rpm),
                 Dnf = Tool("dnf", Tool("yum", defaults.Packages.Dnf)),
+                AptConfigFile = packages.AptConfigFile,
+                DpkgAdminDirectory = packages.DpkgAdminDirectory,
+                InstallRoot = packages.InstallRoot,
+                ReleaseVersion = packages.ReleaseVersion,
+                DnfConfigFile = packages.DnfConfigFile,
             },
         };
     }
