@@ -10,7 +10,7 @@ internal static class AgentConfigurationSchema
     private static readonly HashSet<string> KnownKeys = new(StringComparer.OrdinalIgnoreCase)
     {
         "nodeName", "roles", "labels", "coordinator", "allowedRoots", "watchedUnits", "packages", "dataDirectories",
-        "journalPath", "quarantinePath", "healthInterval", "k3sDataDir", "k3sConfigFile", "k3sUnitFiles",
+        "journalPath", "quarantinePath", "backupPath", "healthInterval", "k3sDataDir", "k3sConfigFile", "k3sUnitFiles",
         "systemBusAddress", "toolPaths", "logFile", "logLevel", "sandbox", "sandbox.root",
         "coordinator.address", "coordinator.insecure", "coordinator.tls", "coordinator.keepAliveInterval",
         "coordinator.keepAliveTimeout", "coordinator.token", "coordinator.tls.ca", "coordinator.tls.cert", "coordinator.tls.key",

@@ -34,11 +34,17 @@ internal sealed class AgentOptions
     /// <summary>Directories whose free space goes into health reports. Default: the K3s data directory and the journal's directory.</summary>
     public List<string> DataDirectories { get; set; } = [];
 
-    /// <summary>The step journal (SQLite). Default: /var/lib/rollbackmesh/journal.db.</summary>
-    public string JournalPath { get; set; } = "/var/lib/rollbackmesh/journal.db";
+    // The defaults live in the agent's own StateDirectory (rollbackmesh-agent in the packaged unit);
+    // /var/lib/rollbackmesh is the coordinator's.
 
-    /// <summary>Where "removed" directories are moved. Default: /var/lib/rollbackmesh/quarantine.</summary>
-    public string QuarantinePath { get; set; } = "/var/lib/rollbackmesh/quarantine";
+    /// <summary>The step journal (SQLite). Default: /var/lib/rollbackmesh-agent/journal.db.</summary>
+    public string JournalPath { get; set; } = "/var/lib/rollbackmesh-agent/journal.db";
+
+    /// <summary>Where "removed" directories are moved. Default: /var/lib/rollbackmesh-agent/quarantine.</summary>
+    public string QuarantinePath { get; set; } = "/var/lib/rollbackmesh-agent/quarantine";
+
+    /// <summary>Where files are copied before an action edits them. Default: /var/lib/rollbackmesh-agent/backup.</summary>
+    public string BackupPath { get; set; } = "/var/lib/rollbackmesh-agent/backup";
 
     /// <summary>The root and configuration the package tools act on. Default: the system's own.</summary>
     public PackageManagerSettings PackageManager { get; set; } = new();

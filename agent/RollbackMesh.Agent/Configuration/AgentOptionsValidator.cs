@@ -88,6 +88,7 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
     {
         yield return ("journalPath", options.JournalPath);
         yield return ("quarantinePath", options.QuarantinePath);
+        yield return ("backupPath", options.BackupPath);
         yield return ("k3sDataDir", options.K3sDataDir);
         yield return ("k3sConfigFile", options.K3sConfigFile);
         for (var i = 0; i < options.AllowedRoots.Count; i++)

@@ -24,6 +24,7 @@ internal static class ActionOptionsMapper
         {
             AllowedRoots = options.AllowedRoots.Count > 0 ? options.AllowedRoots : defaults.AllowedRoots,
             QuarantineDirectory = options.QuarantinePath,
+            BackupDirectory = options.BackupPath,
             K3sDbDirectory = Path.Combine(options.K3sDataDir, "server", "db"),
             Tools = defaults.Tools with
             {
