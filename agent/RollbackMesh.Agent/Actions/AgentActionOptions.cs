@@ -7,22 +7,22 @@ internal sealed record AgentActionOptions
 {
     /// <summary>
     /// Roots every path argument must lie under after symlink resolution. Default: /etc/calico, /etc/yum.repos.d,
-    /// /etc/apt/sources.list.d, /var/lib/rancher, /var/lib/rollbackmesh, /usr/local/bin.
+    /// /etc/apt/sources.list.d, /var/lib/rancher, /var/lib/rollbackmesh-agent, /usr/local/bin.
     /// </summary>
     public IReadOnlyList<string> AllowedRoots { get; init; } =
     [
-        "/etc/calico", "/etc/yum.repos.d", "/etc/apt/sources.list.d", "/var/lib/rancher", "/var/lib/rollbackmesh",
+        "/etc/calico", "/etc/yum.repos.d", "/etc/apt/sources.list.d", "/var/lib/rancher", "/var/lib/rollbackmesh-agent",
         "/usr/local/bin", "/etc/rancher",
     ];
 
-    /// <summary>Where moved-aside files and directories go. Default /var/lib/rollbackmesh/quarantine.</summary>
-    public string QuarantineDirectory { get; init; } = "/var/lib/rollbackmesh/quarantine";
+    /// <summary>Where moved-aside files and directories go. Default /var/lib/rollbackmesh-agent/quarantine.</summary>
+    public string QuarantineDirectory { get; init; } = "/var/lib/rollbackmesh-agent/quarantine";
 
-    /// <summary>Where edited files are backed up first. Default /var/lib/rollbackmesh/backup.</summary>
-    public string BackupDirectory { get; init; } = "/var/lib/rollbackmesh/backup";
+    /// <summary>Where edited files are backed up first. Default /var/lib/rollbackmesh-agent/backup.</summary>
+    public string BackupDirectory { get; init; } = "/var/lib/rollbackmesh-agent/backup";
 
-    /// <summary>Scratch space for trial restores. Default /var/lib/rollbackmesh/tmp.</summary>
-    public string ScratchDirectory { get; init; } = "/var/lib/rollbackmesh/tmp";
+    /// <summary>Scratch space for trial restores. Default /var/lib/rollbackmesh-agent/tmp.</summary>
+    public string ScratchDirectory { get; init; } = "/var/lib/rollbackmesh-agent/tmp";
 
     /// <summary>The K3s server db directory moved aside before a cluster reset. Default /var/lib/rancher/k3s/server/db.</summary>
     public string K3sDbDirectory { get; init; } = "/var/lib/rancher/k3s/server/db";

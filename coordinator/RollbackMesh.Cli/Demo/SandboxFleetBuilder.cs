@@ -13,7 +13,7 @@ namespace RollbackMesh.Cli.Demo;
 internal static class SandboxFleetBuilder
 {
     /// <summary>The air-gap artifact directory (the runbook's default artifact_dir), as a node path.</summary>
-    public const string ArtifactDirectory = "/var/lib/rollbackmesh/artifacts/k3s";
+    public const string ArtifactDirectory = "/var/lib/rollbackmesh-agent/artifacts/k3s";
 
     /// <summary>The etcd snapshot on the first server, as a node path (K3s keeps snapshots in server/db/snapshots).</summary>
     public static readonly string SnapshotPath = $"/var/lib/rancher/k3s/server/db/snapshots/pre-upgrade-{K3sRelease.Previous.Version}";

@@ -117,7 +117,7 @@ public sealed class CalicoDowngradeNspawnTests(NspawnTestbed testbed, ITestOutpu
                 var felix = await node.Container.ReadFileAsync("/etc/calico/felix.cfg");
                 Assert.DoesNotContain("DatastoreType", felix, StringComparison.Ordinal);
                 Assert.Contains("EtcdEndpoints = http://10.0.0.10:2379", felix, StringComparison.Ordinal);
-                var backup = (await node.Container.ShellAsync("cat /var/lib/rollbackmesh/backup/*-etc_calico_felix.cfg")).EnsureSuccess().StandardOutput;
+                var backup = (await node.Container.ShellAsync("cat /var/lib/rollbackmesh-agent/backup/*-etc_calico_felix.cfg")).EnsureSuccess().StandardOutput;
                 Assert.Equal(CalicoPackages.FelixConfig, backup);
             }
 
