@@ -96,7 +96,9 @@ internal sealed class AgentOptions
 
     /// <summary>The data directories to report, with defaults applied.</summary>
     public IReadOnlyList<string> EffectiveDataDirectories =>
-        DataDirectories.Count > 0 ? DataDirectories : [K3sDataDir, Path.GetDirectoryName(JournalPath) ?? "/"];
+        // The quarantine is always reported: the coordinator's preflight checks its free space before a run.
+        (DataDirectories.Count > 0 ? DataDirectories : [K3sDataDir, Path.GetDirectoryName(JournalPath) ?? "/"])
+            .Append(QuarantinePath).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>The K3s unit files to probe, with defaults applied.</summary>
     public IReadOnlyList<string> EffectiveK3sUnitFiles =>

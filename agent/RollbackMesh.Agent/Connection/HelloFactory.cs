@@ -26,6 +26,9 @@ internal sealed class HelloFactory
         _osReleasePath = osReleasePath;
     }
 
+    /// <summary>The Hello fact naming the agent's quarantine directory.</summary>
+    public const string QuarantinePathFact = "quarantine_path";
+
     /// <summary>The agent's version (informational version of this assembly, without the source revision).</summary>
     public static string AgentVersion { get; } =
         (typeof(HelloFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
@@ -42,6 +45,8 @@ internal sealed class HelloFactory
         hello.Facts["kernel"] = Environment.OSVersion.Version.ToString();
         hello.Facts["arch"] = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
         hello.Facts["datastore"] = DatastoreName(_datastore.Probe(new List<string>()));
+        // The coordinator checks this path's free space in preflight (health reports carry its disk).
+        hello.Facts[QuarantinePathFact] = _options.QuarantinePath;
         foreach (var (tool, path) in _options.ToolPaths.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             hello.Facts["tool." + tool] = File.Exists(path) ? "present" : "absent";

@@ -2,7 +2,9 @@ namespace RollbackMesh.Agent.Health;
 
 /// <summary>
 /// Free space of the filesystems holding the data directories. DriveInfo on Linux calls statvfs(2) on the path it is
-/// given, so any directory works, not only mount points.
+/// given, so any directory works, not only mount points. A directory that does not exist yet (a quarantine before
+/// its first use, the K3s data directory on an OpenStack node) is measured on the nearest existing parent: the
+/// filesystem it would be created on.
 /// </summary>
 internal sealed class DiskProbe
 {
@@ -11,21 +13,22 @@ internal sealed class DiskProbe
     /// <summary>Creates the probe for <paramref name="directories"/>.</summary>
     public DiskProbe(IReadOnlyList<string> directories) => _directories = directories;
 
-    /// <summary>Measures every directory; a missing or unreadable one is a problem.</summary>
+    /// <summary>Measures every directory; an unreadable one is a problem.</summary>
     public IReadOnlyList<DiskSpace> Probe(ICollection<string> problems)
     {
         var disks = new List<DiskSpace>(_directories.Count);
         foreach (var directory in _directories)
         {
-            if (!Directory.Exists(directory))
+            var existing = NearestExisting(directory);
+            if (existing is null)
             {
-                problems.Add($"disk {directory}: the directory does not exist");
+                problems.Add($"disk {directory}: neither it nor any parent directory exists");
                 continue;
             }
 
             try
             {
-                var drive = new DriveInfo(directory);
+                var drive = new DriveInfo(existing);
                 disks.Add(new DiskSpace(directory, (ulong)drive.AvailableFreeSpace, (ulong)drive.TotalSize));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
@@ -35,5 +38,18 @@ internal sealed class DiskProbe
         }
 
         return disks;
+    }
+
+    private static string? NearestExisting(string directory)
+    {
+        for (var current = directory; !string.IsNullOrEmpty(current); current = Path.GetDirectoryName(current))
+        {
+            if (Directory.Exists(current))
+            {
+                return current;
+            }
+        }
+
+        return null;
     }
 }

@@ -3,8 +3,8 @@ namespace RollbackMesh.Coordinator.Execution;
 /// <summary>Options of the run executor.</summary>
 internal sealed class ExecutorOptions
 {
-    /// <summary>Where agents quarantine what a rollback "removes"; its disk is checked in preflight. Default /var/lib/rollbackmesh/quarantine.</summary>
-    public string QuarantinePath { get; set; } = "/var/lib/rollbackmesh/quarantine";
+    /// <summary>Where agents quarantine what a rollback "removes"; its disk is checked in preflight. Default /var/lib/rollbackmesh-agent/quarantine.</summary>
+    public string QuarantinePath { get; set; } = "/var/lib/rollbackmesh-agent/quarantine";
 
     /// <summary>Free bytes the quarantine's disk must report on every targeted node. Default 1 GiB.</summary>
     public ulong MinQuarantineFreeBytes { get; set; } = 1UL << 30;

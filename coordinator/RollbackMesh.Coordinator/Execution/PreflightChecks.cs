@@ -5,6 +5,9 @@ namespace RollbackMesh.Coordinator.Execution;
 /// <summary>The registry side of preflight: what must hold for a node before a run may change anything on it.</summary>
 internal static class PreflightChecks
 {
+    /// <summary>The Hello fact in which an agent names its quarantine directory.</summary>
+    public const string QuarantinePathFact = "quarantine_path";
+
     /// <summary>The node's problem (null: none): unknown, disconnected, stale, unhealthy, or short of quarantine space.</summary>
     public static string? CheckNode(string node, NodeView? view, ExecutorOptions options)
     {
@@ -22,10 +25,14 @@ internal static class PreflightChecks
             return problem;
         }
 
-        var disk = view!.Health!.DiskFor(options.QuarantinePath);
+        // The agent names its own quarantine (Hello fact); the configured path is the fallback for older agents.
+        var quarantine = view!.Identity.Facts.TryGetValue(QuarantinePathFact, out var reported) && reported.Length > 0
+            ? reported
+            : options.QuarantinePath;
+        var disk = view.Health!.DiskFor(quarantine);
         if (disk is null)
         {
-            return $"{node}: reports no disk holding the quarantine {options.QuarantinePath}";
+            return $"{node}: reports no disk holding the quarantine {quarantine}";
         }
 
         return disk.FreeBytes < options.MinQuarantineFreeBytes
