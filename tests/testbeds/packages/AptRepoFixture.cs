@@ -41,6 +41,23 @@ public sealed class AptRepoFixture : IDisposable
     /// <summary>The flat repository holding one series only ("3.1" or "2.6").</summary>
     public string SeriesRepo(string series) => Path.Combine(Repo, series);
 
+    /// <summary>
+    /// Builds one more flat repository holding <paramref name="packages"/> (name, version) in a fresh directory whose
+    /// last component is <paramref name="directory"/> (e.g. "calico-2.6", which apt-cache madison then shows in its
+    /// repository column as the Calico PPA's URL does); returns its path.
+    /// </summary>
+    internal string BuildRepo(string directory, IReadOnlyList<(string Name, string Version)> packages)
+    {
+        var repo = _root.Dir($"extra/{Guid.NewGuid():N}/{directory}");
+        foreach (var (name, version) in packages)
+        {
+            Build(repo, name, version, null);
+        }
+
+        Index(repo);
+        return repo;
+    }
+
     /// <summary>The sources.list line for a flat repository at <paramref name="directory"/> (a host or a container path).</summary>
     public static string SourceLine(string directory) => $"deb [trusted=yes] file:{directory} ./\n";
 
@@ -50,7 +67,7 @@ public sealed class AptRepoFixture : IDisposable
 
     /// <summary>
     /// A fresh root under <paramref name="parent"/> whose apt reads <paramref name="sourceLists"/> (paths relative to
-    /// ROOT/etc/apt, e.g. "sources.list.d/x.list", and their text), with <paramref name="install"/> installed at 3.1.0.
+    /// ROOT/etc/apt, e.g. "sources.list.d/x.list", and their text), with <paramref name="install"/> installed at 3.1.0 (or at the version an entry names, "python-etcd=0.4.5").
     /// </summary>
     internal (string AptConfig, string Root) NewRoot(string parent, IReadOnlyDictionary<string, string> sourceLists, IReadOnlyList<string> install)
     {
@@ -77,7 +94,7 @@ public sealed class AptRepoFixture : IDisposable
             """);
         var env = new Dictionary<string, string> { ["APT_CONFIG"] = config };
         Sh.Run("/usr/bin/apt-get", ["update", "-q"], env);
-        Sh.Run("/usr/bin/apt-get", ["install", "-y", "-q", .. install.Select(p => $"{p}=3.1.0")], env);
+        Sh.Run("/usr/bin/apt-get", ["install", "-y", "-q", .. install.Select(p => p.Contains('=', StringComparison.Ordinal) ? p : $"{p}=3.1.0")], env);
         return (config, root);
     }
 
@@ -92,9 +109,11 @@ public sealed class AptRepoFixture : IDisposable
 
     private void Build(string repo, string name, string version, string? depends)
     {
-        var dir = _root.Dir($"build/{name}-{version}");
+        // File names drop the epoch (1:1.1.2 -> 1.1.2) as Debian archives do.
+        var fileVersion = version[(version.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var dir = _root.Dir($"build/{name}-{fileVersion}");
         Directory.CreateDirectory(Path.Combine(dir, "DEBIAN"));
-        var upstream = version.Split('~')[0];
+        var upstream = fileVersion.Split('~')[0];
         Sh.WriteScript(Path.Combine(dir, $"usr/bin/{name}"), $"echo \"{name} v{upstream}\"\n");
         File.WriteAllText(Path.Combine(dir, "DEBIAN/control"), $"""
             Package: {name}
@@ -104,7 +123,7 @@ public sealed class AptRepoFixture : IDisposable
             {(depends is null ? string.Empty : $"Depends: {depends}\n")}Description: stand-in {name} for downgrade tests
 
             """.Replace("\n\n", "\n", StringComparison.Ordinal));
-        Sh.Run("/usr/bin/dpkg-deb", "--root-owner-group", "--build", dir, Path.Combine(repo, $"{name}_{version}_all.deb"));
+        Sh.Run("/usr/bin/dpkg-deb", "--root-owner-group", "--build", dir, Path.Combine(repo, $"{name}_{fileVersion}_all.deb"));
     }
 
     public void Dispose() => _root.Dispose();

@@ -2,7 +2,7 @@ using RollbackMesh.Agent.Processes;
 
 namespace RollbackMesh.Agent.Actions.Packages;
 
-/// <summary>apt: versions from `apt-cache madison`, one `apt-get install --reinstall --allow-downgrades` transaction, dpkg-query to verify.</summary>
+/// <summary>apt: versions from `apt-cache madison` (see <see cref="MadisonSelector"/>), one `apt-get install --reinstall --allow-downgrades` transaction, dpkg-query to verify.</summary>
 internal sealed class AptBackend : IPackageBackend
 {
     private readonly PackageManagerOptions _options;
@@ -14,7 +14,7 @@ internal sealed class AptBackend : IPackageBackend
     public ToolInvocation CleanCache() => Apt(_options.AptGet, ["update"]);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> AvailableVersionsAsync(ActionContext context, string package, CancellationToken cancellationToken)
+    public async Task<SeriesVersion> SeriesVersionAsync(ActionContext context, string package, string series, CancellationToken cancellationToken)
     {
         var result = await context.QueryAsync(Apt(_options.AptCache, ["madison", package]), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -22,13 +22,7 @@ internal sealed class AptBackend : IPackageBackend
             throw new ActionFailedException($"apt-cache madison {package} exited {result.ExitCode}: {result.CombinedOutput}");
         }
 
-        // " calico-felix | 2.6.5~trusty | file:/repo ./ Packages": madison lists the highest version first.
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
-            .Where(cols => cols.Length >= 3 && cols[0] == package)
-            .Select(cols => cols[1])
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
+        return MadisonSelector.Select(MadisonSelector.Parse(result.StandardOutput), package, series);
     }
 
     /// <inheritdoc />

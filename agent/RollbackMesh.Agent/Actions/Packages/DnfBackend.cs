@@ -17,7 +17,7 @@ internal sealed class DnfBackend : IPackageBackend
     public ToolInvocation CleanCache() => Dnf(["clean", "all"]);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<string>> AvailableVersionsAsync(ActionContext context, string package, CancellationToken cancellationToken)
+    public async Task<SeriesVersion> SeriesVersionAsync(ActionContext context, string package, string series, CancellationToken cancellationToken)
     {
         var result = await context.QueryAsync(Dnf(["-q", "repoquery", "--qf", "%{version}-%{release}", package]), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -25,11 +25,17 @@ internal sealed class DnfBackend : IPackageBackend
             throw new ActionFailedException($"dnf repoquery {package} exited {result.ExitCode}: {result.CombinedOutput}");
         }
 
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var available = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(PackageNames.IsValidVersion)
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(v => v, RpmVersionComparer.Instance)
             .ToArray();
+
+        // The CentOS procedure switches the repository file to the series and lets yum pick; here the highest
+        // version starting with the series stands in for that.
+        var match = available.FirstOrDefault(v => PackageNames.InSeries(v, series))
+            ?? throw new ActionFailedException($"no {series} version of {package} in the repositories (available: {string.Join(", ", available)})");
+        return new SeriesVersion(match);
     }
 
     /// <inheritdoc />

@@ -8,8 +8,9 @@ internal interface IPackageBackend
     /// <summary>The cache refresh: `dnf clean all` or `apt-get update`.</summary>
     ToolInvocation CleanCache();
 
-    /// <summary>The available versions of <paramref name="package"/>, most preferred (highest) first.</summary>
-    Task<IReadOnlyList<string>> AvailableVersionsAsync(ActionContext context, string package, CancellationToken cancellationToken);
+    /// <summary>The version of <paramref name="package"/> to install for <paramref name="series"/> (e.g. "2.6").</summary>
+    /// <exception cref="ActionFailedException">The repositories hold no version of the package for the series.</exception>
+    Task<SeriesVersion> SeriesVersionAsync(ActionContext context, string package, string series, CancellationToken cancellationToken);
 
     /// <summary>The single transaction installing exactly these versions (downgrades allowed).</summary>
     ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets);

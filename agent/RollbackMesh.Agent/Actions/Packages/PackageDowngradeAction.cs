@@ -27,22 +27,28 @@ internal sealed class PackageDowngradeAction : AgentAction
     /// <inheritdoc />
     public override async Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var targets = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
-        return _backend.Transaction(targets).CommandLine;
+        var (targets, notes) = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
+        var command = _backend.Transaction(targets).CommandLine;
+        return notes.Count == 0 ? command : string.Join('\n', notes.Select(n => "note: " + n)) + "\n" + command;
     }
 
     /// <inheritdoc />
     public override async Task<bool> IsAlreadyDoneAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var targets = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
+        var (targets, _) = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
         return await MismatchesAsync(context, targets, cancellationToken).ConfigureAwait(false) is [];
     }
 
     /// <inheritdoc />
     public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var targets = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
+        var (targets, notes) = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
         var transaction = _backend.Transaction(targets);
+        foreach (var note in notes)
+        {
+            context.Output($"note: {note}");
+        }
+
         context.Output($"transaction: {transaction.CommandLine}");
         await context.RunCheckedAsync(transaction, cancellationToken).ConfigureAwait(false);
         var wrong = await MismatchesAsync(context, targets, cancellationToken).ConfigureAwait(false);
@@ -58,9 +64,11 @@ internal sealed class PackageDowngradeAction : AgentAction
     public override async Task<bool> VerifyAsync(ActionContext context, CancellationToken cancellationToken) =>
         await IsAlreadyDoneAsync(context, cancellationToken).ConfigureAwait(false);
 
-    private async Task<IReadOnlyList<KeyValuePair<string, string>>> ResolveAsync(ActionContext context, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<KeyValuePair<string, string>> Targets, IReadOnlyList<string> Notes)> ResolveAsync(
+        ActionContext context, CancellationToken cancellationToken)
     {
         var targets = new List<KeyValuePair<string, string>>();
+        var notes = new List<string>();
         foreach (var package in _packages)
         {
             if (_exact.TryGetValue(package, out var pinned))
@@ -69,14 +77,15 @@ internal sealed class PackageDowngradeAction : AgentAction
                 continue;
             }
 
-            var available = await _backend.AvailableVersionsAsync(context, package, cancellationToken).ConfigureAwait(false);
-            var match = available.FirstOrDefault(v => PackageNames.InSeries(v, _series))
-                ?? throw new ActionFailedException(
-                    $"no {_series} version of {package} in the repositories (available: {string.Join(", ", available)})");
-            targets.Add(new(package, match));
+            var chosen = await _backend.SeriesVersionAsync(context, package, _series, cancellationToken).ConfigureAwait(false);
+            targets.Add(new(package, chosen.Version));
+            if (chosen.Note is { } note)
+            {
+                notes.Add(note);
+            }
         }
 
-        return targets;
+        return (targets, notes);
     }
 
     private async Task<List<string>> MismatchesAsync(ActionContext context, IReadOnlyList<KeyValuePair<string, string>> targets, CancellationToken cancellationToken)
