@@ -36,6 +36,26 @@ public sealed class DnfRepoFixture : IDisposable
         Sh.Run("/usr/bin/createrepo_c", "-q", Repo);
     }
 
+    /// <summary>
+    /// Adds <paramref name="name"/> <paramref name="epoch"/>:<paramref name="version"/>-1 to the calico-<paramref name="series"/>
+    /// repository (and the top one), e.g. calico-control 1:1.1.2 in calico-2.6; adding it again does nothing.
+    /// </summary>
+    internal void AddVersion(string series, string name, string version, int epoch = 0)
+    {
+        lock (_root)
+        {
+            var repo = SeriesRepo(series);
+            if (Directory.GetFiles(repo, $"{name}-{version}-1.*.rpm").Length > 0)
+            {
+                return;
+            }
+
+            Build(repo, name, version, null, epoch);
+            Sh.Run("/usr/bin/createrepo_c", "-q", repo);
+            Sh.Run("/usr/bin/createrepo_c", "-q", Repo);
+        }
+    }
+
     /// <summary>The repository holding both versions.</summary>
     public string Repo { get; }
 
@@ -70,7 +90,7 @@ public sealed class DnfRepoFixture : IDisposable
         Sh.Run("/usr/bin/dnf", ["-y", "-q", $"--installroot={root}", "--releasever=7", .. config is null ? Array.Empty<string>() : ["-c", config],
             "install", .. packages.Select(p => $"{p}-3.1.0")], null);
 
-    private void Build(string repo, string name, string version, string? requires)
+    private void Build(string repo, string name, string version, string? requires, int epoch = 0)
     {
         var top = _root.Dir($"rpmbuild-{name}-{version}");
         var spec = Path.Combine(top, $"{name}.spec");
@@ -78,6 +98,7 @@ public sealed class DnfRepoFixture : IDisposable
             Name: {{name}}
             Version: {{version}}
             Release: 1
+            {{(epoch == 0 ? string.Empty : $"Epoch: {epoch}")}}
             Summary: stand-in {{name}} for downgrade tests
             License: MIT
             BuildArch: noarch

@@ -3,7 +3,7 @@ using RollbackMesh.Agent.Processes;
 namespace RollbackMesh.Agent.Actions.Packages;
 
 /// <summary>
-/// yum/dnf: versions from `dnf repoquery`, one `dnf downgrade` transaction, verified with `rpm -q` because
+/// yum/dnf: versions from `dnf repoquery` and `dnf -v repolist` (see <see cref="DnfSeriesSelector"/>), one `dnf downgrade` transaction, verified with `rpm -q` because
 /// dnf exits 0 with "Nothing to do" when there is nothing lower to go to.
 /// </summary>
 internal sealed class DnfBackend : IPackageBackend
@@ -19,23 +19,22 @@ internal sealed class DnfBackend : IPackageBackend
     /// <inheritdoc />
     public async Task<SeriesVersion> SeriesVersionAsync(ActionContext context, string package, string series, CancellationToken cancellationToken)
     {
-        var result = await context.QueryAsync(Dnf(["-q", "repoquery", "--qf", "%{version}-%{release}", package]), cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
+        // Both queries cover the enabled repositories only, as yum downgrade does.
+        var repolist = await context.QueryAsync(Dnf(["-v", "repolist", "--enabled"]), cancellationToken).ConfigureAwait(false);
+        if (!repolist.Succeeded)
         {
-            throw new ActionFailedException($"dnf repoquery {package} exited {result.ExitCode}: {result.CombinedOutput}");
+            throw new ActionFailedException($"dnf repolist exited {repolist.ExitCode}: {repolist.CombinedOutput}");
         }
 
-        var available = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(PackageNames.IsValidVersion)
-            .Distinct(StringComparer.Ordinal)
-            .OrderByDescending(v => v, RpmVersionComparer.Instance)
-            .ToArray();
+        var rows = await context.QueryAsync(
+            Dnf(["-q", "repoquery", "--qf", "%{name} %{epoch}:%{version}-%{release} %{repoid}", package]), cancellationToken).ConfigureAwait(false);
+        if (!rows.Succeeded)
+        {
+            throw new ActionFailedException($"dnf repoquery {package} exited {rows.ExitCode}: {rows.CombinedOutput}");
+        }
 
-        // The CentOS procedure switches the repository file to the series and lets yum pick; here the highest
-        // version starting with the series stands in for that.
-        var match = available.FirstOrDefault(v => PackageNames.InSeries(v, series))
-            ?? throw new ActionFailedException($"no {series} version of {package} in the repositories (available: {string.Join(", ", available)})");
-        return new SeriesVersion(match);
+        return DnfSeriesSelector.Select(
+            DnfSeriesSelector.Parse(rows.StandardOutput), DnfSeriesSelector.SeriesRepoIds(repolist.StandardOutput, series), package, series);
     }
 
     /// <inheritdoc />
@@ -45,14 +44,16 @@ internal sealed class DnfBackend : IPackageBackend
     /// <inheritdoc />
     public async Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken)
     {
-        List<string> args = ["-q", "--qf", "%{VERSION}-%{RELEASE}", package];
+        // With the epoch when there is one, as the chosen versions carry it (calico-control 1:1.1.2-1).
+        List<string> args = ["-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", package];
         if (_options.InstallRoot is { } root)
         {
             args.Insert(0, $"--root={root}");
         }
 
         var result = await context.QueryAsync(new ToolInvocation { FileName = _options.Rpm, Arguments = args }, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded ? result.StandardOutput.Trim() : null;
+        var evr = result.StandardOutput.Trim();
+        return !result.Succeeded ? null : evr.StartsWith("0:", StringComparison.Ordinal) ? evr[2..] : evr;
     }
 
     private ToolInvocation Dnf(IReadOnlyList<string> args)

@@ -47,7 +47,7 @@ internal static class MadisonSelector
         lines.Select(l => l.Version).Max(DebianVersionComparer.Instance)!;
 
     /// <summary>grep's substring match, except that "calico-2.6" does not also claim a "calico-2.60" repository.</summary>
-    private static bool CarriesMarker(string source, string marker)
+    internal static bool CarriesMarker(string source, string marker)
     {
         for (var at = source.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = source.IndexOf(marker, at + 1, StringComparison.Ordinal))
         {
