@@ -42,14 +42,11 @@ internal sealed partial class ActionFactory
     }
 
     /// <summary>Every action kind this agent can run (the Action oneof's field names), for the Hello capabilities.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } =
-        V1.Action.Descriptor.Oneofs[0].Fields.Select(f => f.Name).ToArray();
+    public static IReadOnlyList<string> SupportedKinds => ActionKindNames.All;
 
     /// <summary>The wire name of the action's kind (for journaling even a refused step).</summary>
     public static string KindOf(V1.Action? action) =>
-        action is null || action.KindCase == V1.Action.KindOneofCase.None
-            ? "none"
-            : V1.Action.Descriptor.Oneofs[0].Fields.First(f => f.FieldNumber == (int)action.KindCase).Name;
+        ActionKindNames.Of(action?.KindCase ?? V1.Action.KindOneofCase.None);
 
     private IAgentAction? Build(V1.Action action, Validation v) => action.KindCase switch
     {
