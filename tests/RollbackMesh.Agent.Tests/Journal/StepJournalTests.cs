@@ -1,4 +1,5 @@
 using RollbackMesh.Agent.Journal;
+using RollbackMesh.Agent.Sqlite;
 using RollbackMesh.Agent.Tests.Testbeds;
 
 namespace RollbackMesh.Agent.Tests.Journal;
@@ -58,6 +59,95 @@ public sealed class StepJournalTests : IDisposable
         }
 
         Assert.Equal("wal", Sh.Run("/usr/bin/sqlite3", _root["j.db"], "PRAGMA journal_mode;").Trim());
+    }
+
+    [Fact]
+    public void Open_FileWrittenByPreviousVersion_ReadsItsRowsAndKeepsItsSchema()
+    {
+        // The schema and storage classes the Microsoft.Data.Sqlite journal wrote (strings TEXT, numbers INTEGER).
+        const string OldSchema = """
+            CREATE TABLE steps (
+              run_id TEXT NOT NULL, step_id TEXT NOT NULL, action_kind TEXT NOT NULL,
+              status INTEGER NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER,
+              summary TEXT, error TEXT, dry_run TEXT, already_done INTEGER, verified INTEGER,
+              seq INTEGER NOT NULL,
+              PRIMARY KEY (run_id, step_id));
+            CREATE INDEX steps_seq ON steps(seq);
+            """;
+        Sh.Run("/usr/bin/sqlite3", _root["j.db"], "PRAGMA journal_mode=WAL;" + OldSchema + """
+            INSERT INTO steps VALUES ('r1', 's1', 'felix_config', 2, 1700000000000, 1700000001000, 'edited', '', '', 0, 1, 1);
+            INSERT INTO steps VALUES ('r1', 's2', 'no_op', 1, 1700000002000, NULL, NULL, NULL, NULL, NULL, NULL, 2);
+            """);
+        var schemaBefore = Sh.Run("/usr/bin/sqlite3", _root["j.db"], ".schema");
+
+        using (var journal = new StepJournal(_root["j.db"]))
+        {
+            var done = journal.Get("r1", "s1");
+            Assert.Equal(StepStatus.Succeeded, done?.Status);
+            Assert.Equal("edited", done?.Outcome?.Summary);
+            Assert.True(done?.Outcome?.Verified);
+            Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_001_000), done?.Outcome?.FinishedAt);
+            var started = journal.Get("r1", "s2");
+            Assert.Equal(StepStatus.Started, started?.Status);
+            Assert.Null(started?.Outcome);
+            Assert.Null(journal.TryBegin("r1", "s3", "no_op", DateTimeOffset.UtcNow));
+            Assert.Equal(["s1", "s2", "s3"], journal.ListRun("r1").Select(e => e.StepId));
+        }
+
+        Assert.Equal(schemaBefore, Sh.Run("/usr/bin/sqlite3", _root["j.db"], ".schema"));
+        Assert.Equal("3", Sh.Run("/usr/bin/sqlite3", _root["j.db"], "SELECT seq FROM steps WHERE step_id = 's3';").Trim());
+    }
+
+    [Fact]
+    public void Complete_StoresEachColumnWithThePreviousStorageClass()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        using (var journal = new StepJournal(_root["j.db"]))
+        {
+            journal.TryBegin("r1", "s1", "felix_config", at);
+            journal.Complete("r1", "s1", new StepOutcome { Status = StepStatus.Failed, Error = "boom", StartedAt = at, FinishedAt = at.AddSeconds(2) });
+        }
+
+        Assert.Equal(
+            "text|text|text|integer|integer|integer|text|text|text|integer|integer|integer",
+            Sh.Run("/usr/bin/sqlite3", _root["j.db"], "SELECT typeof(run_id), typeof(step_id), typeof(action_kind), typeof(status), "
+                + "typeof(started_at), typeof(finished_at), typeof(summary), typeof(error), typeof(dry_run), typeof(already_done), "
+                + "typeof(verified), typeof(seq) FROM steps;").Trim());
+        Assert.Equal("3|1700000002000||boom|0|0", Sh.Run("/usr/bin/sqlite3", _root["j.db"],
+            "SELECT status, finished_at, summary, error, already_done, verified FROM steps;").Trim());
+    }
+
+    [Fact]
+    public void Complete_StepNeverStarted_Throws()
+    {
+        using var journal = new StepJournal(_root["j.db"]);
+        Assert.Throws<InvalidOperationException>(() =>
+            journal.Complete("r1", "nope", new StepOutcome { Status = StepStatus.Succeeded }));
+    }
+
+    [Fact]
+    public void Open_FileIsNotADatabase_ThrowsWithSqliteCode()
+    {
+        File.WriteAllText(_root["j.db"], new string('x', 8192));
+        var ex = Assert.Throws<SqliteException>(() => new StepJournal(_root["j.db"]));
+        Assert.Equal(26, ex.ResultCode);
+    }
+
+    [Fact]
+    public void TryBegin_ManyThreadsSameStep_ExactlyOneCreatesIt()
+    {
+        using var journal = new StepJournal(_root["j.db"]);
+        var at = DateTimeOffset.UtcNow;
+        var created = 0;
+        Parallel.For(0, 16, _ =>
+        {
+            if (journal.TryBegin("r1", "s1", "no_op", at) is null)
+            {
+                Interlocked.Increment(ref created);
+            }
+        });
+        Assert.Equal(1, created);
+        Assert.Single(journal.ListRun("r1"));
     }
 
     public void Dispose() => _root.Dispose();

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using RollbackMesh.Agent.Sqlite;
 
 namespace RollbackMesh.Agent.Actions.Datastores;
 
@@ -10,26 +10,20 @@ internal static class SqliteIntegrity
     {
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = SqliteOpenMode.ReadOnly,
-                Pooling = false,
-            }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA integrity_check;";
+            // Read-only: checking a backup must never change it (no journal recovery written back, no file created).
+            using var database = SqliteDatabase.OpenReadOnly(path);
+            using var check = database.Prepare("PRAGMA integrity_check;");
             var rows = new List<string>();
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            while (check.Step())
             {
-                rows.Add(reader.GetString(0));
+                rows.Add(check.GetString(0));
             }
 
             return rows is ["ok"] ? null : string.Join("; ", rows.Take(5));
         }
         catch (SqliteException ex)
         {
+            // A file that is not SQLite at all, or one too damaged to read its schema, fails before any row.
             return ex.Message;
         }
     }
