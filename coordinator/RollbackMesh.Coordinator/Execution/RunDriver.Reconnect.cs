@@ -82,6 +82,7 @@ internal sealed partial class RunDriver
     /// </summary>
     public void OnNodeConnected(string node)
     {
+        _lastConnected[node] = _context.Time.GetUtcNow();
         if (!_liveReconcile || CurrentRun.IsFinished)
         {
             return;

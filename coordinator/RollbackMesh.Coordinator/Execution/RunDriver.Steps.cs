@@ -59,20 +59,23 @@ internal sealed partial class RunDriver
                 .ConfigureAwait(false);
         }
 
-        try
+        switch (await WaitForOutcomeAsync(step, terminal, ct).ConfigureAwait(false))
         {
-            var record = await terminal.WaitAsync(step.Timeout + _context.Options.TimeoutGrace, _context.Time, ct).ConfigureAwait(false);
-            return record.State.IsSuccess();
-        }
-        catch (TimeoutException)
-        {
-            var ok = await FailAsync(step, StepState.TimedOut, $"no result within {step.Timeout}").ConfigureAwait(false);
-            if (GetStep(step.StepId).State == StepState.TimedOut)
-            {
-                await TrySendAsync(step.Node, AgentWireMapper.Cancel(_run.RunId, step.StepId)).ConfigureAwait(false);
-            }
+            case OutcomeWait.Settled:
+                return (await terminal.ConfigureAwait(false)).State.IsSuccess();
+            case OutcomeWait.NodeLost:
+                return await FailAsync(
+                    step, StepState.Failed,
+                    $"node {step.Node} disconnected while the step was in flight and did not reconnect within {_context.Options.ReconnectTimeout}; the step's outcome is unknown")
+                    .ConfigureAwait(false);
+            default:
+                var ok = await FailAsync(step, StepState.TimedOut, $"no result within {step.Timeout}").ConfigureAwait(false);
+                if (GetStep(step.StepId).State == StepState.TimedOut)
+                {
+                    await TrySendAsync(step.Node, AgentWireMapper.Cancel(_run.RunId, step.StepId)).ConfigureAwait(false);
+                }
 
-            return ok;
+                return ok;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
@@ -107,5 +108,50 @@ public sealed class RunExecutorReconnectTests
         Assert.Contains("not sent", result.Steps[0].Error);
         Assert.Empty(agent.Commands);
         Assert.Equal(StepState.Pending, result.Steps[1].State);
+    }
+    [Fact]
+    public async Task Wait_AgentGoneMidStepAndNeverBack_FailsAfterTheReconnectTimeoutNotTheStepTimeout()
+    {
+        var agent = new SimulatedAgent("agent1", "agent") { Behavior = _ => StepBehavior.Ok(60_000) };
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var plan = TestPlans.Create(TestPlans.Phase("agents", ["agent1"], ["a", "b"], timeout: TimeSpan.FromMinutes(10)));
+        var started = await fleet.Executor.StartAsync(plan, "tester");
+        await fleet.WaitForAsync(started.Run.RunId, s => s.Steps[0].State == StepState.Running);
+
+        var gone = Stopwatch.StartNew();
+        await agent.DisconnectAsync();
+        await fleet.Executor.WaitAsync(started.Run.RunId).WaitAsync(TimeSpan.FromSeconds(15));
+
+        var result = fleet.Executor.Get(started.Run.RunId);
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Equal(StepState.Failed, result.Steps[0].State);
+        Assert.Contains("disconnected while the step was in flight and did not reconnect within 00:00:02", result.Steps[0].Error);
+        Assert.Contains("outcome is unknown", result.Steps[0].Error);
+        Assert.InRange(gone.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(15));
+        Assert.Equal(["agents/agent1/a"], agent.Commands);
+    }
+
+    [Fact]
+    public async Task Wait_AgentBackWithinTheReconnectTimeout_StepKeepsWaitingForItsOutcome()
+    {
+        var agent = new SimulatedAgent("agent1", "agent") { Behavior = c => StepBehavior.Ok(c.StepId.EndsWith("/a", StringComparison.Ordinal) ? 3000 : 0) };
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var plan = TestPlans.Create(TestPlans.Phase("agents", ["agent1"], ["a", "b"], timeout: TimeSpan.FromMinutes(10)));
+        var started = await fleet.Executor.StartAsync(plan, "tester");
+        await fleet.WaitForAsync(started.Run.RunId, s => s.Steps[0].State == StepState.Running);
+
+        // Down twice, each time for less than the 2 s reconnect timeout but 2.6 s in total: the clock restarts.
+        await agent.DisconnectAsync();
+        await Task.Delay(1300);
+        await agent.ConnectAsync(fleet.Hub);
+        await Task.Delay(200);
+        await agent.DisconnectAsync();
+        await Task.Delay(1300);
+        await agent.ConnectAsync(fleet.Hub);
+        await fleet.Executor.WaitAsync(started.Run.RunId).WaitAsync(TimeSpan.FromSeconds(15));
+
+        var result = fleet.Executor.Get(started.Run.RunId);
+        Assert.True(result.Run.State == RunState.Succeeded, result.Run.Message);
+        Assert.Equal(1, agent.Executions["agents/agent1/a"]);
     }
 }
