@@ -1,12 +1,13 @@
 using System.Globalization;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using RollbackMesh.Agent.Configuration.Yaml;
 
 namespace RollbackMesh.Agent.Configuration;
 
 /// <summary>
 /// Reads agent.yaml into flat configuration keys under "Agent:" (sequences become ":0", ":1", ...), and
 /// reports keys the agent does not know, so a typo is a start-up error rather than a silently ignored setting.
+/// The file is read by <see cref="YamlSubsetReader"/>, which refuses YAML outside the subset agent.yaml needs
+/// instead of reading it some other way.
 /// </summary>
 internal static class YamlConfigurationLoader
 {
@@ -26,35 +27,30 @@ internal static class YamlConfigurationLoader
             return new ConfigFileResult(path, values, problems);
         }
 
-        var stream = new YamlStream();
+        YamlNode? root;
         try
         {
-            stream.Load(new StringReader(text));
+            root = YamlSubsetReader.Read(text);
         }
-        catch (YamlException ex)
+        catch (YamlSubsetException ex)
         {
-            problems.Add($"{path}: not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}");
-            return new ConfigFileResult(path, values, problems);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // YamlDotNet reports some truncated documents (an unclosed flow sequence at the end) this way.
-            problems.Add($"{path}: not valid YAML ({ex.Message})");
+            var what = ex.Unsupported ? "YAML the agent does not read" : "not valid YAML";
+            problems.Add($"{path}: {what} at line {ex.Line}, column {ex.Column}: {ex.Message}");
             return new ConfigFileResult(path, values, problems);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (root is null)
         {
             return new ConfigFileResult(path, values, problems);
         }
 
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (root is not YamlMapping mapping)
         {
             problems.Add($"{path}: the top level must be a mapping of keys to values");
             return new ConfigFileResult(path, values, problems);
         }
 
-        Flatten(root, AgentOptions.SectionName, string.Empty, values, problems);
+        Flatten(mapping, AgentOptions.SectionName, string.Empty, values, problems);
         return new ConfigFileResult(path, values, problems);
     }
 
@@ -62,39 +58,54 @@ internal static class YamlConfigurationLoader
     {
         switch (node)
         {
-            case YamlScalarNode scalar:
+            case YamlScalar scalar:
+                // The text as written, "~" and "null" included: what the loader stored when it used a YAML library, so the binder's
+                // reading of every existing agent.yaml is unchanged.
                 values[key] = scalar.Value;
                 break;
-            case YamlSequenceNode sequence:
-                for (var i = 0; i < sequence.Children.Count; i++)
+            case YamlSequence sequence:
+                for (var i = 0; i < sequence.Items.Count; i++)
                 {
                     var childPath = yamlPath + "[" + i.ToString(CultureInfo.InvariantCulture) + "]";
-                    Flatten(sequence.Children[i], key + ":" + i.ToString(CultureInfo.InvariantCulture), childPath, values, problems);
+                    Flatten(sequence.Items[i], key + ":" + i.ToString(CultureInfo.InvariantCulture), childPath, values, problems);
                 }
 
                 break;
-            case YamlMappingNode mapping:
-                foreach (var (childKey, childValue) in mapping.Children)
-                {
-                    var name = (childKey as YamlScalarNode)?.Value ?? string.Empty;
-                    var childPath = yamlPath.Length == 0 ? name : yamlPath + "." + name;
-                    if (!AgentConfigurationSchema.IsKnown(childPath))
-                    {
-                        problems.Add($"{childPath}: unknown key (line {childKey.Start.Line})");
-                        continue;
-                    }
-
-                    if (AgentConfigurationSchema.IsBoolean(childPath)
-                        && (childValue is not YamlScalarNode { Value: var flag } || !bool.TryParse(flag, out _)))
-                    {
-                        problems.Add($"{childPath}: must be true or false (line {childValue.Start.Line})");
-                        continue;
-                    }
-
-                    Flatten(childValue, key + ":" + name, childPath, values, problems);
-                }
-
+            case YamlMapping mapping:
+                FlattenMapping(mapping, key, yamlPath, values, problems);
                 break;
+        }
+    }
+
+    private static void FlattenMapping(YamlMapping mapping, string key, string yamlPath, Dictionary<string, string?> values, List<string> problems)
+    {
+        // Configuration keys ignore case, so "roles" and "Roles" would merge silently; YAML only refuses exact repeats.
+        var seen = new Dictionary<string, YamlScalar>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (childKey, childValue) in mapping.Entries)
+        {
+            var name = childKey.Value;
+            var childPath = yamlPath.Length == 0 ? name : yamlPath + "." + name;
+            if (!seen.TryAdd(name, childKey))
+            {
+                var first = seen[name];
+                problems.Add($"{childPath}: same key as '{first.Value}' on line {first.Line} (keys are not case-sensitive) (line {childKey.Line})");
+                continue;
+            }
+
+            if (!AgentConfigurationSchema.IsKnown(childPath))
+            {
+                problems.Add($"{childPath}: unknown key (line {childKey.Line})");
+                continue;
+            }
+
+            if (AgentConfigurationSchema.IsBoolean(childPath)
+                && (childValue is not YamlScalar { Value: var flag } || !bool.TryParse(flag, out _)))
+            {
+                problems.Add($"{childPath}: must be true or false (line {childValue.Line})");
+                continue;
+            }
+
+            Flatten(childValue, key + ":" + name, childPath, values, problems);
         }
     }
 }
