@@ -71,6 +71,8 @@ internal sealed partial class YamlInlineScanner
             }
 
             // A plain key's ':' is followed by whitespace (ReadPlain stops only there); a quoted key's may touch its value, as in JSON.
+            RejectTabAfterColon(_position);
+            RejectAliasLikeWordInKey(key);
             _position++;
             SkipWhitespace();
             ExpectMore(open);

@@ -57,6 +57,8 @@ internal sealed partial class YamlInlineScanner
             throw Invalid(start, $"a key longer than {MaxKeyLength} characters");
         }
 
+        RejectTabAfterColon(_position);
+        RejectAliasLikeWordInKey(key);
         _position++;
         return key;
     }
@@ -107,6 +109,29 @@ internal sealed partial class YamlInlineScanner
         while (_position < _text.Length && _text[_position] is ' ' or '\t')
         {
             _position++;
+        }
+    }
+
+    /// <summary>YAML readers disagree on whether "key:&lt;TAB&gt;" starts a value (YamlDotNet does not after a space in the key).</summary>
+    private void RejectTabAfterColon(int colon)
+    {
+        if (colon + 1 < _text.Length && _text[colon + 1] == '\t')
+        {
+            throw Unsupported(colon + 1, "a tab after ':' (separate the value with a space)");
+        }
+    }
+
+    /// <summary>
+    /// YamlDotNet reads "p *: x" as the plain value "p *: x" where YAML 1.2 reads the key "p *": a word starting
+    /// with '*' in a plain key is refused rather than read one way or the other.
+    /// </summary>
+    private void RejectAliasLikeWordInKey(YamlScalar key)
+    {
+        var star = key.Style == YamlScalarStyle.Plain ? key.Value.IndexOf(" *", StringComparison.Ordinal) : -1;
+        star = star < 0 && key.Style == YamlScalarStyle.Plain ? key.Value.IndexOf("\t*", StringComparison.Ordinal) : star;
+        if (star >= 0)
+        {
+            throw Unsupported(key.Column + star, "a word starting with '*' in a key (quote the key)");
         }
     }
 

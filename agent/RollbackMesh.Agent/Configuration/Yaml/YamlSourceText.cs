@@ -37,14 +37,15 @@ internal static class YamlSourceText
                 content++;
             }
 
+            if (content != indent)
+            {
+                // YAML forbids tabs in indentation; guessing their width could put a key under the wrong parent. Blank
+                // and comment lines are held to the same rule, which YamlDotNet also applies to most of them.
+                throw new YamlSubsetException(number, indent + 1, "a tab at the start of a line (indent with spaces only)");
+            }
+
             if (content < line.Length && line[content] != '#')
             {
-                if (content != indent)
-                {
-                    // YAML forbids tabs in indentation; guessing their width could put a key under the wrong parent.
-                    throw new YamlSubsetException(number, indent + 1, "a tab in the indentation (indent with spaces only)");
-                }
-
                 lines.Add(new YamlLine(number, line, indent));
             }
 
