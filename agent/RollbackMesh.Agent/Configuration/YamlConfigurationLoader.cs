@@ -92,6 +92,13 @@ internal static class YamlConfigurationLoader
                 continue;
             }
 
+            if (name.Contains(':', StringComparison.Ordinal))
+            {
+                // ':' separates configuration sections: "a:b" under labels would bind as labels.a.b, not as one label.
+                problems.Add($"{childPath}: a key cannot contain ':' (line {childKey.Line})");
+                continue;
+            }
+
             if (!AgentConfigurationSchema.IsKnown(childPath))
             {
                 problems.Add($"{childPath}: unknown key (line {childKey.Line})");

@@ -110,6 +110,17 @@ public sealed class YamlConfigurationLoaderTests
         Assert.Equal("agent", result.Values["Agent:roles:1"]);
     }
 
+    [Fact]
+    public void Load_KeyWithAColon_ReportedNotNested()
+    {
+        using var config = new TempConfig("labels:\n  zone: z1\n  'rack:r1': x\n");
+
+        var result = YamlConfigurationLoader.Load(config.Path);
+
+        Assert.Equal(["labels.rack:r1: a key cannot contain ':' (line 3)"], result.Problems);
+        Assert.Equal(["Agent:labels:zone"], result.Values.Keys);
+    }
+
     [Theory]
     [InlineData("just a value")]
     [InlineData("- a\n- b")]
