@@ -69,7 +69,7 @@ internal sealed partial class YamlInlineScanner
             case ':' when indicatorAlone:
                 throw Unsupported(_position, "an empty key is not supported (write a key before the ':')");
             case ':':
-                // YAML 1.2 reads ":x" as a plain value but YAML 1.1 readers (YamlDotNet among them) drop the ':'.
+                // YAML 1.2 reads ":x" as a plain value but some readers (the library the agent used before) drop the ':'.
                 throw Unsupported(_position, "a plain value cannot start with ':' (quote the value)");
             default:
                 break;

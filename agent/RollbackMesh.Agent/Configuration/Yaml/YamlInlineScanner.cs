@@ -112,7 +112,7 @@ internal sealed partial class YamlInlineScanner
         }
     }
 
-    /// <summary>YAML readers disagree on whether "key:&lt;TAB&gt;" starts a value (YamlDotNet does not after a space in the key).</summary>
+    /// <summary>YAML readers disagree on whether "key:&lt;TAB&gt;" starts a value (the library the agent used before does not after a space in the key).</summary>
     private void RejectTabAfterColon(int colon)
     {
         if (colon + 1 < _text.Length && _text[colon + 1] == '\t')
@@ -122,8 +122,8 @@ internal sealed partial class YamlInlineScanner
     }
 
     /// <summary>
-    /// YamlDotNet reads "p *: x" as the plain value "p *: x" where YAML 1.2 reads the key "p *": a word starting
-    /// with '*' in a plain key is refused rather than read one way or the other.
+    /// The library the agent used before reads "p *: x" as the plain value "p *: x" where YAML 1.2 reads the key
+    /// "p *": a word starting with '*' in a plain key is refused rather than read one way or the other.
     /// </summary>
     private void RejectAliasLikeWordInKey(YamlScalar key)
     {

@@ -40,7 +40,7 @@ internal static class YamlSourceText
             if (content != indent)
             {
                 // YAML forbids tabs in indentation; guessing their width could put a key under the wrong parent. Blank
-                // and comment lines are held to the same rule, which YamlDotNet also applies to most of them.
+                // and comment lines are held to the same rule, which other readers also apply to most of them.
                 throw new YamlSubsetException(number, indent + 1, "a tab at the start of a line (indent with spaces only)");
             }
 
