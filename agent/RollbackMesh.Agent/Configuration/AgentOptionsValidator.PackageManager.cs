@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace RollbackMesh.Agent.Configuration;
 
@@ -23,12 +22,9 @@ internal sealed partial class AgentOptionsValidator
             }
         }
 
-        if (packages.ReleaseVersion is { } release && !ReleaseVersionPattern().IsMatch(release))
+        if (packages.ReleaseVersion is { } release && !ValueShapes.IsReleaseVersion(release))
         {
             yield return $"packageManager.releaseVersion: '{release}' is not a release version (e.g. 9, 8.6, rawhide)";
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex ReleaseVersionPattern();
 }

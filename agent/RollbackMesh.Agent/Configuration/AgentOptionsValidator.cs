@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace RollbackMesh.Agent.Configuration;
@@ -35,7 +34,7 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
     /// <summary>Every problem in <paramref name="options"/>, each naming its YAML key.</summary>
     public static IEnumerable<string> Check(AgentOptions options)
     {
-        if (!NodeNamePattern().IsMatch(options.NodeName))
+        if (!ValueShapes.IsNodeName(options.NodeName))
         {
             yield return $"nodeName: '{options.NodeName}' is not a valid node name (lowercase letters, digits, '-' and '.', at most 253 characters)";
         }
@@ -111,7 +110,4 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
             yield return ("logFile", options.LogFile);
         }
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")]
-    private static partial Regex NodeNamePattern();
 }

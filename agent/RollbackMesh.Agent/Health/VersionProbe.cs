@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Processes;
 
@@ -47,10 +46,10 @@ internal sealed partial class VersionProbe
                 continue;
             }
 
-            var match = VersionPattern().Match(result.StandardOutput + "\n" + result.StandardError);
-            if (result.Succeeded && match.Success)
+            var version = VersionText.Find(result.StandardOutput + "\n" + result.StandardError);
+            if (result.Succeeded && version is not null)
             {
-                versions[component] = match.Value;
+                versions[component] = version;
             }
             else
             {
@@ -127,8 +126,4 @@ internal sealed partial class VersionProbe
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
-
-    // k3s prints "k3s version v1.28.5+k3s1 (5b2d1271)"; calico-felix prints "v3.26.1" or "3.26.1".
-    [GeneratedRegex(@"v?\d+\.\d+(\.\d+)?[-+.~\w]*")]
-    private static partial Regex VersionPattern();
 }
