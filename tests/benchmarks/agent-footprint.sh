@@ -41,7 +41,7 @@ for kind in fdd aot; do
   log="$out/$kind.log"
   "$bench" --agent "$out/$kind/rollbackmesh-agent" --seconds "$seconds" --maps 15 > "$log"
   result[$kind]=$(awk '
-    /first Hello/      { hello = $(NF-1) }
+    /^start -> first Hello/ { hello = $(NF-1) }
     /^start-up RSS/    { startup = $(NF-1) }
     /^idle over/       { rss = $(NF-1) }
     /of which/         { anon = $4; file = $7; shmem = $10; pss = $(NF-1) }
