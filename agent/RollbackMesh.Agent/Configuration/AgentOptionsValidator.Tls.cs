@@ -1,4 +1,5 @@
 using RollbackMesh.Agent.Enrollment;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Agent.Configuration;
 
@@ -9,7 +10,7 @@ internal sealed partial class AgentOptionsValidator
     private static IEnumerable<string> CheckTls(CoordinatorOptions coordinator)
     {
         var hasToken = !string.IsNullOrWhiteSpace(coordinator.Token);
-        if (hasToken && !AgentJoinToken.TryParse(coordinator.Token, out _))
+        if (hasToken && !JoinToken.TryParse(coordinator.Token, out _))
         {
             yield return "coordinator.token: not a join token (expected K10<CA fingerprint>::<id>.<secret>, as printed by 'rollbackmesh-coordinator token create')";
         }

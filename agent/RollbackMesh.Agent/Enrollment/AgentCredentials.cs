@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Agent.Enrollment;
 
@@ -42,7 +43,7 @@ internal sealed class AgentCredentials
     /// <exception cref="EnrollmentException">Enrollment failed (<see cref="EnrollmentException.IsTransient"/> says whether to retry).</exception>
     public async Task EnsureEnrolledAsync(CancellationToken ct)
     {
-        if (Paths is null || File.Exists(Paths.Certificate) || !AgentJoinToken.TryParse(_options.Token, out var token))
+        if (Paths is null || File.Exists(Paths.Certificate) || !JoinToken.TryParse(_options.Token, out var token))
         {
             return;
         }
@@ -56,7 +57,7 @@ internal sealed class AgentCredentials
             }
 
             EnrollmentLog.Enrolling(_logger, Paths.Certificate, _nodeName, Address.ToString(), token.Id);
-            using var certificate = await _client.EnrollAsync(Address, token.Text, _nodeName, Paths, ct).ConfigureAwait(false);
+            using var certificate = await _client.EnrollAsync(Address, token.Format(), _nodeName, Paths, ct).ConfigureAwait(false);
             EnrollmentLog.Enrolled(_logger, _nodeName, certificate.SerialNumber, certificate.NotAfter.ToUniversalTime());
         }
         finally

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using RollbackMesh.Transport;
 using RollbackMesh.V1;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Agent.Enrollment;
 
@@ -23,7 +24,7 @@ internal sealed class EnrollmentClient(TimeProvider time)
     /// <exception cref="EnrollmentException">The token is malformed, the CA does not match, or the coordinator refused.</exception>
     public async Task<X509Certificate2> EnrollAsync(Uri address, string tokenText, string nodeName, AgentCredentialPaths paths, CancellationToken ct)
     {
-        if (!AgentJoinToken.TryParse(tokenText, out var token))
+        if (!JoinToken.TryParse(tokenText, out var token))
         {
             throw new EnrollmentException("The join token is malformed (expected K10<fingerprint>::<id>.<secret>).");
         }
@@ -35,7 +36,7 @@ internal sealed class EnrollmentClient(TimeProvider time)
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new EnrollRequest { Token = token.Text, NodeName = nodeName, CsrDer = ByteString.CopyFrom(Csr(key, nodeName)) };
+        var request = new EnrollRequest { Token = token.Format(), NodeName = nodeName, CsrDer = ByteString.CopyFrom(Csr(key, nodeName)) };
         var response = await CallAsync(address, request, new GrpcChannelOptions { ServerCertificateValidation = CaPinning.TrustOnly(ca) }, ct).ConfigureAwait(false);
         return Store(response, key, ca, paths);
     }

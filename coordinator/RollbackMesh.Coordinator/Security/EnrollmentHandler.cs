@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Transport;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Coordinator.Security;
 

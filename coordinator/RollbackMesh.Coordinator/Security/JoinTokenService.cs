@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Coordinator.Security;
 

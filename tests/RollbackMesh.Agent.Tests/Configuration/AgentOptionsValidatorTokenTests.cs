@@ -9,7 +9,7 @@ namespace RollbackMesh.Agent.Tests.Configuration;
 /// <summary>coordinator.token: with it the TLS files may be missing (enrollment writes them); it is never echoed.</summary>
 public sealed class AgentOptionsValidatorTokenTests
 {
-    private const string Token = "K10" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" + "::tok1.s3cr3t-value";
+    private const string Token = "K10" + "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" + "::0123456789abcdef.0123456789abcdef0123456789abcdef";
 
     [Fact]
     public void Resolve_TokenFromEnvironmentAndNoTlsFiles_ValidAndBound()

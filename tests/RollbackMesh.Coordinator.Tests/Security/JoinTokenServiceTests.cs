@@ -1,5 +1,6 @@
 using RollbackMesh.Coordinator.Security;
 using Xunit;
+using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Coordinator.Tests.Security;
 

@@ -1,13 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace RollbackMesh.Coordinator.Security;
+namespace RollbackMesh.Protos.Enrollment;
 
 /// <summary>
 /// A join token, in the K3s secure-token shape: <c>K10&lt;sha256 of the CA certificate, hex&gt;::&lt;id&gt;.&lt;secret&gt;</c>.
 /// The fingerprint lets a new agent pin the CA before it trusts anything; the id finds the stored record; only the
 /// secret's hash is stored. <see cref="ToString"/> hides the secret so a token never reaches a log by accident.
+/// One parser for both ends: the coordinator creates and redeems tokens, the agent reads one from its configuration.
 /// </summary>
-internal sealed record JoinToken(string CaFingerprint, string Id, string Secret)
+public sealed record JoinToken(string CaFingerprint, string Id, string Secret)
 {
     /// <summary>The token prefix (as in K3s).</summary>
     public const string Prefix = "K10";
