@@ -80,13 +80,13 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Node {Node} connected (agent {AgentVersion})")]
+        [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Node {Node} connected (agent {AgentVersion})")]
         public static partial void Connected(ILogger logger, string node, string agentVersion);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Node {Node} disconnected")]
+        [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Node {Node} disconnected")]
         public static partial void Disconnected(ILogger logger, string node);
 
-        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignored a {What} from {Node}, which has not said Hello")]
+        [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Ignored a {What} from {Node}, which has not said Hello")]
         public static partial void UnknownNode(ILogger logger, string node, string what);
     }
 }

@@ -39,10 +39,10 @@ internal static partial class ForeignStepUpdates
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused an update from {Node} for step {StepId} of run {RunId}: not a step dispatched to that node")]
+        [LoggerMessage(EventId = 411, Level = LogLevel.Warning, Message = "Refused an update from {Node} for step {StepId} of run {RunId}: not a step dispatched to that node")]
         public static partial void Refused(ILogger logger, string node, string runId, string stepId);
 
-        [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "Could not audit a foreign step update from {Node} (run {RunId})")]
+        [LoggerMessage(EventId = 412, Level = LogLevel.Error, Message = "Could not audit a foreign step update from {Node} (run {RunId})")]
         public static partial void AuditFailed(ILogger logger, Exception exception, string node, string runId);
     }
 }
