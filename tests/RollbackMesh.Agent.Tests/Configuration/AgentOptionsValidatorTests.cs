@@ -7,7 +7,8 @@ namespace RollbackMesh.Agent.Tests.Configuration;
 
 public sealed class AgentOptionsValidatorTests
 {
-    private const string ValidYaml = """
+    /// <summary>A complete valid agent.yaml; also fed to the YAML oracle test (ExistingTestConfigs).</summary>
+    internal const string ValidYaml = """
         nodeName: node-1
         roles: [server, first-server]
         labels:

@@ -8,20 +8,7 @@ internal static class ExistingTestConfigs
     /// <summary>Name (the test that writes it) and text.</summary>
     public static IReadOnlyList<(string Name, string Text)> All { get; } =
     [
-        ("AgentOptionsValidatorTests valid", """
-            nodeName: node-1
-            roles: [server, first-server]
-            labels:
-              rack: r1
-            coordinator:
-              address: http://127.0.0.1:7443
-              insecure: true
-            watchedUnits: [k3s.service]
-            healthInterval: 15s
-            journalPath: /var/lib/rollbackmesh-agent/journal.db
-            toolPaths:
-              k3s: /opt/k3s/bin/k3s
-            """),
+        ("AgentOptionsValidatorTests valid", AgentOptionsValidatorTests.ValidYaml),
         ("AgentOptionsValidatorTests invalid", """
             nodeName: Not_A_Name
             roles: [server, agent, wizard]
