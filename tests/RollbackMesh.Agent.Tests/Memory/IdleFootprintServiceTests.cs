@@ -6,20 +6,25 @@ using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Tests.Memory;
 
-/// <summary>Memory is given back once the agent is idle: after connecting, and after its last step ends, never mid-step.</summary>
+/// <summary>
+/// Memory is given back once the agent is idle: after connecting, after its last step ends, and again when idle memory
+/// has regrown; never mid-step.
+/// </summary>
 public sealed class IdleFootprintServiceTests : IAsyncDisposable
 {
     private readonly ConnectionMonitor _monitor = new();
     private readonly BlockingExecutor _executor = new();
     private readonly StepDispatcher _dispatcher;
     private readonly IdleFootprintService _service;
+    private static readonly TimeSpan TestRecheckInterval = TimeSpan.FromMilliseconds(200);
     private int _releases;
+    private long _resident = 40L * 1024 * 1024;
 
     public IdleFootprintServiceTests()
     {
         _dispatcher = new StepDispatcher(_executor, new AgentOutbox(new LastStepTracker()), NullLogger<StepDispatcher>.Instance);
         _service = new IdleFootprintService(_monitor, _dispatcher, TimeProvider.System, NullLogger<IdleFootprintService>.Instance,
-            () => Interlocked.Increment(ref _releases));
+            () => Interlocked.Increment(ref _releases), () => Interlocked.Read(ref _resident), TestRecheckInterval);
     }
 
     [Fact]
@@ -54,6 +59,53 @@ public sealed class IdleFootprintServiceTests : IAsyncDisposable
 
         Assert.Equal(0, whileRunning);
         Assert.Equal(1, Volatile.Read(ref _releases));
+    }
+
+    [Fact]
+    public async Task IdleAndRegrownByTheThreshold_ReleasesAgainAtTheNextRecheck()
+    {
+        await _service.StartAsync(CancellationToken.None);
+        _monitor.Set(ConnectionState.Connected, "https://coordinator:7443");
+        await WaitForAsync(() => Volatile.Read(ref _releases) == 1);
+
+        Interlocked.Add(ref _resident, IdleFootprintService.RegrowthThreshold - 1);
+        await Task.Delay(TestRecheckInterval * 5);
+        var belowThreshold = Volatile.Read(ref _releases);
+        Interlocked.Increment(ref _resident);
+        await WaitForAsync(() => Volatile.Read(ref _releases) == 2);
+        await Task.Delay(TestRecheckInterval * 5); // the new baseline is the regrown figure: no release after release
+
+        Assert.Equal(1, belowThreshold);
+        Assert.Equal(2, Volatile.Read(ref _releases));
+    }
+
+    [Fact]
+    public async Task RegrownWhileAStepRuns_NoReleaseUntilTheStepEnds()
+    {
+        await _service.StartAsync(CancellationToken.None);
+        _monitor.Set(ConnectionState.Connected, "https://coordinator:7443");
+        await WaitForAsync(() => Volatile.Read(ref _releases) == 1);
+        _dispatcher.Start(new StepCommand { RunId = "run-1", StepId = "step-1", Action = new V1.Action { NoOp = new NoOp() } });
+        await WaitForAsync(() => _executor.Started);
+
+        Interlocked.Add(ref _resident, 2 * IdleFootprintService.RegrowthThreshold);
+        await Task.Delay(TestRecheckInterval * 5);
+        var whileRunning = Volatile.Read(ref _releases);
+        _executor.Finish();
+        await WaitForAsync(() => Volatile.Read(ref _releases) == 2);
+
+        Assert.Equal(1, whileRunning);
+    }
+
+    [Fact]
+    public async Task NeverConnected_RechecksReleaseNothing()
+    {
+        await _service.StartAsync(CancellationToken.None);
+
+        Interlocked.Add(ref _resident, 2 * IdleFootprintService.RegrowthThreshold);
+        await Task.Delay(TestRecheckInterval * 5);
+
+        Assert.Equal(0, Volatile.Read(ref _releases)); // no baseline yet: start-up memory is released on connect
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
