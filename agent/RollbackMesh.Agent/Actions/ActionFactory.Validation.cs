@@ -7,11 +7,18 @@ namespace RollbackMesh.Agent.Actions;
 /// <summary>Argument checks for <see cref="ActionFactory"/>: each returns the value and records a problem.</summary>
 internal sealed partial class ActionFactory
 {
+    // kubectl wait accepts any duration; a day bounds a typo (an extra digit) without limiting a real restore.
+    private const uint MaxWaitSeconds = 86_400;
+
     [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")]
     private static partial Regex NameRegex();
 
     [GeneratedRegex(@"^[a-z]+(\.[a-z0-9]+)*/[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")]
     private static partial Regex ResourceRegex();
+
+    // A condition type (Ready, Available); no '=' so that the status part of --for=condition=TYPE=STATUS stays ours.
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_.-]{0,62}$")]
+    private static partial Regex ConditionRegex();
 
     [GeneratedRegex(@"^[A-Za-z0-9./_-]+(==?|!=)[A-Za-z0-9._-]*(,[A-Za-z0-9./_-]+(==?|!=)[A-Za-z0-9._-]*)*$")]
     private static partial Regex SelectorRegex();
@@ -84,6 +91,19 @@ internal sealed partial class ActionFactory
 
         public string Matching(string value, Regex regex, string field) =>
             regex.IsMatch(value) ? value : Fail<string>($"{field} '{value}' is not allowed") ?? value;
+
+        public string Shaped(string value, Regex regex, string field, string shape) =>
+            regex.IsMatch(value) ? value : Fail<string>($"{field} '{value}' is not {shape}") ?? value;
+
+        public TimeSpan Seconds(uint seconds, uint fallback, uint max, string field)
+        {
+            if (seconds > max)
+            {
+                Problem($"{field} {seconds} is more than {max}");
+            }
+
+            return TimeSpan.FromSeconds(seconds == 0 ? fallback : seconds);
+        }
 
         public string Optional(string value, Regex regex, string field) => value.Length == 0 ? value : Matching(value, regex, field);
 

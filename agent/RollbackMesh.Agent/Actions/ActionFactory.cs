@@ -105,6 +105,14 @@ internal sealed partial class ActionFactory
             Kubeconfig(action.KubectlDeletePod.Kubeconfig, v)),
         V1.Action.KindOneofCase.KubectlApply => new KubectlApplyAction(
             v.Path(action.KubectlApply.ManifestPath, "manifest_path"), Kubeconfig(action.KubectlApply.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlCreate => new KubectlCreateAction(
+            v.Path(action.KubectlCreate.ManifestPath, "manifest_path"), Kubeconfig(action.KubectlCreate.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlWait => new KubectlWaitAction(
+            v.Shaped(action.KubectlWait.Resource, ResourceRegex(), "resource", "kind/name such as restore/restore-migration"),
+            action.KubectlWait.Namespace.Length == 0 ? string.Empty : v.Name(action.KubectlWait.Namespace, "namespace"),
+            v.Shaped(action.KubectlWait.Condition, ConditionRegex(), "condition", "a condition type such as Ready"),
+            v.Seconds(action.KubectlWait.TimeoutSeconds, 300, MaxWaitSeconds, "timeout_seconds"),
+            Kubeconfig(action.KubectlWait.Kubeconfig, v)),
         V1.Action.KindOneofCase.CalicoUpgradeAbort => new CalicoUpgradeAbortAction(
             v.Path(action.CalicoUpgradeAbort.ApiconfigV1, "apiconfig_v1"), v.Path(action.CalicoUpgradeAbort.ApiconfigV3, "apiconfig_v3")),
         V1.Action.KindOneofCase.InstallToolBinary => new InstallToolBinaryAction(

@@ -42,6 +42,8 @@ internal static class ActionKindNames
         V1.Action.KindOneofCase.HelmHistory => "helm_history",
         V1.Action.KindOneofCase.NoOp => "no_op",
         V1.Action.KindOneofCase.WaitNodeReady => "wait_node_ready",
+        V1.Action.KindOneofCase.KubectlCreate => "kubectl_create",
+        V1.Action.KindOneofCase.KubectlWait => "kubectl_wait",
         _ => "unknown_" + ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -1,6 +1,9 @@
 namespace RollbackMesh.Agent.Actions.Kubernetes;
 
-/// <summary>`kubectl apply -f MANIFEST` (e.g. a rancher-backup Restore resource from a local file).</summary>
+/// <summary>
+/// `kubectl apply -f MANIFEST` (e.g. calico-node.yaml in the Calico upgrade). An object that exists with the same
+/// content is "unchanged" and passes; where that must fail instead (a rancher-backup Restore), use <see cref="KubectlCreateAction"/>.
+/// </summary>
 internal sealed class KubectlApplyAction : AgentAction
 {
     private readonly string _manifest;

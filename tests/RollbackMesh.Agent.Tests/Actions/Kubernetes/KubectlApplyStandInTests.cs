@@ -5,27 +5,11 @@ namespace RollbackMesh.Agent.Tests.Actions.Kubernetes;
 
 /// <summary>
 /// Applying a rancher-backup Restore manifest from a local file (the Rancher rollback procedure) through the
-/// <see cref="KubectlApplyStandIn"/>; the manifest path must lie under the allowed roots after resolving symlinks.
+/// <see cref="KubectlManifestStandIn"/>; the manifest path must lie under the allowed roots after resolving symlinks.
 /// </summary>
 public sealed class KubectlApplyStandInTests : IDisposable
 {
-    private const string Restore = """
-        apiVersion: resources.cattle.io/v1
-        kind: Restore
-        metadata:
-          name: restore-migration
-        spec:
-          backupFilename: backup-migration-5be7bcd8-2023-05-01T09-21-02Z.tar.gz
-          encryptionConfigSecretName: encryptionconfig
-          storageLocation:
-            s3:
-              credentialSecretName: s3-creds
-              credentialSecretNamespace: default
-              bucketName: rancher-backups
-              folder: rancher
-              region: us-west-2
-              endpoint: s3.us-west-2.amazonaws.com
-        """;
+    private const string Restore = RestoreManifest.Yaml;
 
     private readonly AgentHarness _h;
     private readonly string _log;
@@ -36,7 +20,7 @@ public sealed class KubectlApplyStandInTests : IDisposable
         string? kubectl = null;
         _h = new AgentHarness(o => o with { Tools = o.Tools with { Kubectl = kubectl = Path.Combine(o.AllowedRoots[0], "bin/kubectl") } });
         _log = _h.Root["kubectl.log"];
-        KubectlApplyStandIn.Write(kubectl!, _log, _h.Root.Dir("applied"));
+        KubectlManifestStandIn.Write(kubectl!, _log, _h.Root.Dir("applied"));
         File.WriteAllText(_h.Options.DefaultKubeconfig, "apiVersion: v1\nkind: Config\n");
         _manifest = _h.Root.Write("allowed/rancher/restore-migration.yaml", Restore);
     }
