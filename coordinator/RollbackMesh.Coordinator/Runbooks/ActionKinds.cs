@@ -33,6 +33,8 @@ internal static class ActionKinds
         ["kubectl_rollout"] = ["resource", "namespace", "operation"],
         ["kubectl_delete_pod"] = ["namespace", "label_selector", "node"],
         ["kubectl_apply"] = ["manifest_path"],
+        ["kubectl_create"] = ["manifest_path"],
+        ["kubectl_wait"] = ["resource", "condition", "timeout_seconds"],
         ["install_tool_binary"] = ["source_path", "sha256", "install_path"],
         ["helm_history"] = ["release", "namespace"],
         ["helm_rollback"] = ["release", "namespace"],
@@ -43,7 +45,7 @@ internal static class ActionKinds
 
     // Kinds that only observe. Preflight may use only these, and the ordering invariants ignore them.
     private static readonly FrozenSet<string> ReadOnly =
-        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history" }
+        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait" }
             .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every kind name, sorted, for error messages.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Google.Protobuf.Reflection;
+using RollbackMesh.Coordinator.Planning;
 
 namespace RollbackMesh.Coordinator.Runbooks;
 
@@ -38,6 +40,22 @@ internal static partial class RunbookValidator
         foreach (var required in ActionKinds.Required(step.Kind).Where(r => !step.Arguments.ContainsKey(r)))
         {
             errors.Add(step.KindPosition, $"missing required argument '{required}' for action '{step.Kind}' in {context}");
+        }
+
+        WaitFitsStepTimeout(step, context, errors);
+    }
+
+    // A wait's own timeout (timeout_seconds: wait_node_ready, kubectl_wait) must end before the step's deadline, so the
+    // step fails with the tool's "timed out waiting" rather than being cut off by the coordinator without a reason.
+    private static void WaitFitsStepTimeout(RunbookStep step, string context, RunbookErrorSink errors)
+    {
+        var stepTimeout = step.Timeout ?? RunbookPlanner.DefaultStepTimeout;
+        if (step.Arguments.TryGetValue("timeout_seconds", out var value) && value.Scalar is { } text
+            && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            && TimeSpan.FromSeconds(seconds) >= stepTimeout)
+        {
+            errors.Add(value.Position,
+                $"argument 'timeout_seconds' of {context}: {seconds} s is not shorter than the step's timeout {Durations.Format(stepTimeout)}; the wait would be cut off without its own error");
         }
     }
 

@@ -20,7 +20,7 @@ internal static class BuiltInParameters
             ["calico-downgrade-openstack-ubuntu"] = Of(("calicoctl_source", "/var/lib/rollbackmesh/artifacts/calicoctl"), ("calicoctl_sha256", Sha)),
             ["calico-upgrade-k8s"] = Of(("policy_controller_manifest", "/srv/policy-controller.yaml"), ("calico_node_manifest", "/srv/calico-node.yaml")),
             ["rancher-rollback-helm"] = Of(),
-            ["rancher-rollback-restore"] = Of(("rollback_from_v2_6_4_or_later", "true"), ("restore_manifest", "/srv/restore.yaml")),
+            ["rancher-rollback-restore"] = Of(("rollback_from_v2_6_4_or_later", "true"), ("restore_manifest", "/srv/restore.yaml"), ("restore_name", "restore-migration")),
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     public static bool IsOpenStack(string runbook) => runbook.Contains("openstack", StringComparison.Ordinal);

@@ -38,6 +38,31 @@ public sealed class RunbookPlannerErrorTests
         Assert.Contains("parameter 'k3s_version': 'v1.28.5' does not match the pattern", problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Restore-Migration")]
+    [InlineData("restore/migration")]
+    [InlineData("restore-migration --all")]
+    [InlineData("-restore")]
+    public void CreatePlan_RancherRestoreNameNotAKubernetesName_NamesParameter(string name)
+    {
+        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"].SetItem("restore_name", name);
+
+        var exception = Fails(Catalog.Get("rancher-rollback-restore"), parameters, TestFleets.K3s(1, 0));
+
+        var problem = Assert.Single(exception.Problems);
+        Assert.Contains($"parameter 'restore_name': '{name}' does not match the pattern", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CreatePlan_RancherRestoreWithoutRestoreName_IsMissingRequiredParameter()
+    {
+        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"].Remove("restore_name");
+
+        var exception = Fails(Catalog.Get("rancher-rollback-restore"), parameters, TestFleets.K3s(1, 0));
+
+        Assert.Contains(exception.Problems, p => p.StartsWith("missing required parameter 'restore_name' (string)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void CreatePlan_RelativePath_IsRejected()
     {

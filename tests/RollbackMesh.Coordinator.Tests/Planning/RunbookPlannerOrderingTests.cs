@@ -85,6 +85,25 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
+    public void CreatePlan_RancherRestore_CreatesRestoreWaitsForReadyThenRancherBeforeHelmRollback()
+    {
+        var plan = new RunbookPlanner().CreatePlan(
+            Catalog.Get("rancher-rollback-restore"), BuiltInParameters.ByRunbook["rancher-rollback-restore"], TestFleets.K3s(3, 1));
+        var steps = plan.AllSteps.Where(s => s.Phase is "restore" or "previous-rancher").ToList();
+
+        Assert.Equal(
+            ["kubectl_create", "kubectl_wait", "kubectl_rollout", "helm_rollback", "kubectl_rollout"],
+            steps.Select(s => ActionText.KindName(s.Action)));
+        Assert.All(steps, s => Assert.Equal("server-1", s.Node));
+        Assert.Equal("/srv/restore.yaml", steps[0].Action.KubectlCreate.ManifestPath);
+        Assert.True(steps[0].Irreversible && steps[0].RequiresApproval);
+        var wait = steps[1].Action.KubectlWait;
+        Assert.Equal(("restores.resources.cattle.io/restore-migration", "Ready", string.Empty), (wait.Resource, wait.Condition, wait.Namespace));
+        Assert.True(TimeSpan.FromSeconds(wait.TimeoutSeconds) < steps[1].Timeout, "kubectl's own timeout must end before the step deadline");
+        Assert.Equal(("deployment/rancher", RollbackMesh.V1.RolloutOperation.Status), (steps[2].Action.KubectlRollout.Resource, steps[2].Action.KubectlRollout.Operation));
+    }
+
+    [Fact]
     public void CreatePlan_CalicoUpgrade_GoesNodeByNodeThroughFirstServer()
     {
         var plan = new RunbookPlanner().CreatePlan(Catalog.Get("calico-upgrade-k8s"), BuiltInParameters.ByRunbook["calico-upgrade-k8s"], TestFleets.K3s(1, 2));

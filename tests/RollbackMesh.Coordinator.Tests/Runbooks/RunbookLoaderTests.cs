@@ -165,6 +165,70 @@ public sealed class RunbookLoaderTests
         Assert.True(RunbookLoader.Load(yaml, "ok.yaml").Success);
     }
 
+    [Theory]
+    [InlineData("timeout: 1h", "3600", "3600 s is not shorter than the step's timeout 1h")]
+    [InlineData("source: \"no timeout: the default 10m\"", "600", "600 s is not shorter than the step's timeout 10m")]
+    public void Load_WaitTimeoutNotShorterThanStepTimeout_IsRejectedOnTheArgument(string timeoutLine, string seconds, string message)
+    {
+        var yaml = $$"""
+            name: wait
+            version: "1"
+            procedure: test.txt
+            phases:
+              - name: p
+                nodes: first-server
+                steps:
+                  - name: wait-restore
+                    action: kubectl_wait
+                    args: { resource: restore/restore-migration, condition: Ready, timeout_seconds: "{{seconds}}" }
+                    {{timeoutLine}}
+            """;
+
+        var error = Assert.Single(RunbookLoader.Load(yaml, "wait.yaml").Errors);
+
+        Assert.Equal(10, error.Line);
+        Assert.Contains($"argument 'timeout_seconds' of step 'wait-restore' of phase 'p': {message}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_KubectlWaitWithoutConditionOrTimeout_MissingRequiredArguments()
+    {
+        var yaml = """
+            name: wait
+            version: "1"
+            procedure: test.txt
+            phases:
+              - name: p
+                nodes: first-server
+                steps:
+                  - name: wait-restore
+                    action: kubectl_wait
+                    args: { resource: restore/restore-migration }
+            """;
+
+        var errors = RunbookLoader.Load(yaml, "wait.yaml").Errors;
+
+        Assert.Contains(errors, e => e.Message.Contains("missing required argument 'condition' for action 'kubectl_wait'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Message.Contains("missing required argument 'timeout_seconds' for action 'kubectl_wait'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_KubectlWaitInPreflight_IsAllowedBecauseItOnlyObserves()
+    {
+        var yaml = TestRunbooks.Minimal("pre") + """
+
+            preflight:
+              - name: restore-ready
+                on: first-server
+                action: kubectl_wait
+                args: { resource: restore/restore-migration, condition: Ready, timeout_seconds: "60" }
+            """;
+
+        var result = RunbookLoader.Load(yaml, "pre.yaml");
+
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+    }
+
     [Fact]
     public void Load_StateChangingPreflight_IsRejected()
     {

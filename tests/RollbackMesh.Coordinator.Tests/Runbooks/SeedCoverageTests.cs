@@ -78,11 +78,13 @@ public sealed class SeedCoverageTests
         { Rancher, "verify.sh", "rancher_cleanup" },
         { Rancher, "cleanup.sh", "rancher_cleanup" },
         { Rancher, "rancher-backup Helm chart", Unmapped },
-        { Rancher, "kubectl create -f restore.yaml", "kubectl_apply" },
-        { Rancher, "backupFilename", "kubectl_apply" },
-        { Rancher, "encryptionConfigSecretName", "kubectl_apply" },
-        { Rancher, "storageLocation", "kubectl_apply" },
-        { Rancher, "CRDs, cluster-scoped then namespaced", "kubectl_rollout" },
+        { Rancher, "kubectl create -f restore.yaml", "kubectl_create" },
+        { Rancher, "backupFilename", "kubectl_create" },
+        { Rancher, "encryptionConfigSecretName", "kubectl_create" },
+        { Rancher, "storageLocation", "kubectl_create" },
+        { Rancher, "unavailable until the restore is complete", "kubectl_wait" },
+        { Rancher, "CRDs, cluster-scoped then namespaced", "kubectl_wait" },
+        { Rancher, "scale it back up once the restore completes", "kubectl_rollout" },
         { Rancher, "kubectl logs -n cattle-resources-system", Unmapped },
         { Rancher, "helm history rancher -n cattle-system", "helm_history" },
         { Rancher, "helm rollback rancher [REVISION] -n cattle-system", "helm_rollback" },
@@ -123,11 +125,23 @@ public sealed class SeedCoverageTests
     [Fact]
     public void BuiltIns_ClusterWideKubectlAndHelmSteps_RunOnOneServerNode()
     {
-        string[] clusterWide = ["kubectl_node", "kubectl_rollout", "kubectl_delete_pod", "kubectl_apply", "helm_rollback", "helm_history", "calico_upgrade_abort", "rancher_cleanup"];
+        string[] clusterWide = ["kubectl_node", "kubectl_rollout", "kubectl_delete_pod", "kubectl_apply", "kubectl_create", "kubectl_wait", "helm_rollback", "helm_history", "calico_upgrade_abort", "rancher_cleanup"];
 
         var phases = Catalog.All.SelectMany(r => r.Phases).Where(p => p.Steps.Any(s => clusterWide.Contains(s.Kind)));
 
         Assert.All(phases, p => Assert.Equal(NodeSelector.FirstServer, p.Selector));
+    }
+
+    [Fact]
+    public void BuiltIns_KubectlVerb_IsTheOneTheSourceQuotes()
+    {
+        var steps = Catalog.All.SelectMany(r => r.Phases.SelectMany(p => p.Steps)).ToList();
+
+        // apply of an object that exists is "unchanged" and passes; the Rancher procedure says create, which fails.
+        Assert.All(steps.Where(s => s.Source.Contains("kubectl create", StringComparison.Ordinal)), s => Assert.Equal("kubectl_create", s.Kind));
+        Assert.All(steps.Where(s => s.Source.Contains("kubectl apply", StringComparison.Ordinal)), s => Assert.Equal("kubectl_apply", s.Kind));
+        Assert.Contains(steps, s => s.Kind == "kubectl_create");
+        Assert.Contains(steps, s => s.Kind == "kubectl_apply");
     }
 
     [Fact]
