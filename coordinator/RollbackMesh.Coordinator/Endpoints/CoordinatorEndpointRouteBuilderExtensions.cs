@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using RollbackMesh.Protos.Health;
+using RollbackMesh.Transport.Health;
 
 namespace RollbackMesh.Coordinator.Endpoints;
 

@@ -3,8 +3,8 @@ using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
-using RollbackMesh.Protos.Health;
 using RollbackMesh.Transport;
+using RollbackMesh.Transport.Health;
 
 namespace RollbackMesh.Coordinator.Hosting;
 

@@ -4,7 +4,7 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace RollbackMesh.Transport.Tests.Health;
 
-/// <summary>The grpc.health.v1 service (RollbackMesh.Protos.Health) over the real transport.</summary>
+/// <summary>The grpc.health.v1 service (RollbackMesh.Transport.Health, in RollbackMesh.Transport.Server) over the real transport.</summary>
 public sealed class HealthServiceTests : IAsyncLifetime
 {
     private TestServer _server = null!;

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Protos.Health;
+using RollbackMesh.Transport.Health;
 
 namespace RollbackMesh.Transport.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
-namespace RollbackMesh.Protos.Health;
+namespace RollbackMesh.Transport.Health;
 
 /// <summary>
 /// The serving status of each service a server hosts, for the grpc.health.v1 Check and Watch methods.

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
-namespace RollbackMesh.Protos.Health;
+namespace RollbackMesh.Transport.Health;
 
 /// <summary>
 /// One Watch subscription. Its channel holds only the latest status: a slow watcher skips intermediate states

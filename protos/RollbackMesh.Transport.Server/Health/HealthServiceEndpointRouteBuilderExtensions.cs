@@ -1,8 +1,7 @@
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Routing;
-using RollbackMesh.Transport;
 
-namespace RollbackMesh.Protos.Health;
+namespace RollbackMesh.Transport.Health;
 
 /// <summary>Hosts the standard grpc.health.v1.Health service over <see cref="HealthStatusRegistry"/>.</summary>
 public static class HealthServiceEndpointRouteBuilderExtensions
