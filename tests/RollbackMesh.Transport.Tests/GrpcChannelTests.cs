@@ -178,9 +178,11 @@ public sealed class GrpcChannelTests : IAsyncLifetime
     [Fact]
     public async Task UnaryAsync_DeadlinePasses_ClientGetsDeadlineExceededAndServerTokenFires()
     {
+        // 3 s, not less: the handler must have started before the deadline for its token to fire (on two busy cores a
+        // 500 ms deadline could pass before the request reached the server at all).
         var request = new TestRequest { Text = "slow-unary", DelayMs = 120_000 };
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.UnaryAsync(TestServiceMethods.Echo, request, new CallOptions(Deadline: DateTime.UtcNow.AddMilliseconds(500))));
+            _channel.UnaryAsync(TestServiceMethods.Echo, request, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(3))));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await _server.Service.WhenCancelled("slow-unary").WaitAsync(Patience);

@@ -121,7 +121,7 @@ public sealed class CSharpClientPythonServerTests : IAsyncLifetime
         Assert.InRange(reply.TimeRemaining, 0.001, 30.0);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => _channel.UnaryAsync(
-            TestServiceMethods.Echo, new TestRequest { Text = "slow", DelayMs = 120_000 }, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(1))));
+            TestServiceMethods.Echo, new TestRequest { Text = "slow", DelayMs = 120_000 }, new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(3))));
 
         Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await _python.WaitForLineAsync(l => l == "CANCELLED slow", Patience);

@@ -93,10 +93,12 @@ class TestService(pb_grpc.TestServiceServicer):
                     finished.set()
                     context.abort(code_of(request.fail_code), request.fail_message)
                 yield reply_for(request, context, index)
-            finished.set()
         except grpc.RpcError:
             # The request iterator raises when the client cancels; the callback reports it.
-            pass
+            return
+        # The requests ended: a half-close leaves the call active, a cancellation that ended the iterator does not.
+        if context.is_active():
+            finished.set()
 
 
 def code_of(number):
