@@ -78,5 +78,16 @@ internal sealed class AgentHarness : IDisposable
         return (new StepRunner(Options, journal, Services, time ?? TimeProvider.System, NullLogger<StepRunner>.Instance), journal);
     }
 
+    /// <summary>Runs one step through a fresh runner on the harness journal (closed afterwards, as a restart would).</summary>
+    public async Task<V1.StepResult> RunStepAsync(V1.Action action, string runId, string stepId, Action<V1.StepUpdate>? onUpdate = null)
+    {
+        var (runner, journal) = Runner();
+        using (journal)
+        {
+            var command = new V1.StepCommand { RunId = runId, StepId = stepId, Action = action };
+            return await runner.RunAsync(command, onUpdate ?? (_ => { }), CancellationToken.None);
+        }
+    }
+
     public void Dispose() => Root.Dispose();
 }

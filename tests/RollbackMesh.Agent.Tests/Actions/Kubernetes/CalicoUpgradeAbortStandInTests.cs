@@ -76,20 +76,9 @@ public sealed class CalicoUpgradeAbortStandInTests : IDisposable
         Assert.Empty(StandIns.Calls(_log));
     }
 
-    private async Task<V1.StepResult> RunAsync(string v1, string v3, Action<V1.StepUpdate>? onUpdate = null)
-    {
-        var (runner, journal) = _h.Runner();
-        using (journal)
-        {
-            var command = new V1.StepCommand
-            {
-                RunId = "run-calico",
-                StepId = "step-1",
-                Action = new V1.Action { CalicoUpgradeAbort = new V1.CalicoUpgradeAbort { ApiconfigV1 = v1, ApiconfigV3 = v3 } },
-            };
-            return await runner.RunAsync(command, onUpdate ?? (_ => { }), CancellationToken.None);
-        }
-    }
+    private Task<V1.StepResult> RunAsync(string v1, string v3, Action<V1.StepUpdate>? onUpdate = null) =>
+        _h.RunStepAsync(
+            new V1.Action { CalicoUpgradeAbort = new V1.CalicoUpgradeAbort { ApiconfigV1 = v1, ApiconfigV3 = v3 } }, "run-calico", "step-1", onUpdate);
 
     public void Dispose() => _h.Dispose();
 }

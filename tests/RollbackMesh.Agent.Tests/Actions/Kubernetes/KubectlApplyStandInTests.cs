@@ -95,20 +95,8 @@ public sealed class KubectlApplyStandInTests : IDisposable
         Assert.Empty(StandIns.Calls(_log));
     }
 
-    private async Task<V1.StepResult> RunAsync(string manifest, string step)
-    {
-        var (runner, journal) = _h.Runner();
-        using (journal)
-        {
-            var command = new V1.StepCommand
-            {
-                RunId = "run-apply",
-                StepId = step,
-                Action = new V1.Action { KubectlApply = new V1.KubectlApply { ManifestPath = manifest } },
-            };
-            return await runner.RunAsync(command, _ => { }, CancellationToken.None);
-        }
-    }
+    private Task<V1.StepResult> RunAsync(string manifest, string step) =>
+        _h.RunStepAsync(new V1.Action { KubectlApply = new V1.KubectlApply { ManifestPath = manifest } }, "run-apply", step);
 
     public void Dispose() => _h.Dispose();
 }

@@ -103,15 +103,7 @@ public sealed class KubectlWaitStandInTests : IDisposable
         KubectlWait = new V1.KubectlWait { Resource = resource, Condition = condition, TimeoutSeconds = seconds, Namespace = ns },
     };
 
-    private async Task<V1.StepResult> RunAsync(V1.Action action)
-    {
-        var (runner, journal) = _h.Runner();
-        using (journal)
-        {
-            var command = new V1.StepCommand { RunId = "run-wait", StepId = "wait-restore", Action = action };
-            return await runner.RunAsync(command, _ => { }, CancellationToken.None);
-        }
-    }
+    private Task<V1.StepResult> RunAsync(V1.Action action) => _h.RunStepAsync(action, "run-wait", "wait-restore");
 
     public void Dispose() => _h.Dispose();
 }
