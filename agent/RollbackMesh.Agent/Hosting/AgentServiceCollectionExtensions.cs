@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Actions.Services;
@@ -23,7 +24,8 @@ internal static class AgentServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgentFailure>();
-        services.TryAddSingleton<ISystemdNotifier>(_ => SystemdNotifier.FromEnvironment());
+        // AddSystemd registers the notifier only under systemd; outside it this one has no $NOTIFY_SOCKET and is disabled.
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.TryAddSingleton(_ => new WatchdogInterval(WatchdogSettings.FromEnvironment()));
         services.TryAddSingleton<ConnectionMonitor>();
         services.TryAddSingleton<LastStepTracker>();
