@@ -59,6 +59,43 @@ public sealed class SystemdConnectionTests(SystemdUserFixture systemd) : IClassF
         await second.StopUnitAsync("rbm-slow.service", JobTimeout, Cancel());
     }
 
+    [Fact]
+    public async Task GetManagerAsync_AfterSystemdReexecuted_FailsThePendingJobThenReconnects()
+    {
+        using var connection = new SystemdConnection(systemd.BusAddress, TimeProvider.System);
+        var first = await connection.GetManagerAsync(Cancel());
+        var slow = first.StartUnitAsync("rbm-slow.service", TimeSpan.FromSeconds(60), Cancel());
+        var clock = Stopwatch.StartNew();
+
+        // daemon-reexec (as a systemd package upgrade does): the bus stays, systemd comes back under a new unique name.
+        // systemd sends no reply: the bus answers NoReply once the old process has left it.
+        using (var other = await SystemdManager.ConnectAsync(systemd.BusAddress, TimeProvider.System, Cancel()))
+        {
+            await Assert.ThrowsAsync<DBusErrorReplyException>(() => other.Connection.CallMethodAsync(ManagerCall(other.Connection, "Reexecute")).WaitAsync(Cancel()));
+        }
+
+        await Assert.ThrowsAnyAsync<DBusConnectionException>(() => slow.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.False(first.IsConnected);
+        var second = await ReconnectAsync(connection);
+        Assert.NotSame(first, second);
+        Assert.Equal(JobResult.Done, (await second.StopUnitAsync("rbm-slow.service", JobTimeout, Cancel())).Result);
+    }
+
+    private static MessageBuffer ManagerCall(DBusConnection connection, string member)
+    {
+        var writer = connection.GetMessageWriter();
+        try
+        {
+            writer.WriteMethodCallHeader(SystemdManager.ServiceName, SystemdManager.ManagerPath, SystemdManager.ManagerInterface, member, null, MessageFlags.None);
+            return writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
     /// <summary>The restarted bus is back at once, systemd a moment later: until then the bus says NameHasNoOwner.</summary>
     private static async Task<SystemdManager> ReconnectAsync(SystemdConnection connection)
     {
