@@ -1,59 +1,23 @@
-using RollbackMesh.DBus.Systemd;
+using RollbackMesh.Agent.Systemd;
 
 namespace RollbackMesh.Agent.Health;
 
 /// <summary>
-/// Reads unit states from systemd over the system bus. The bus connection is opened on first use and dropped after
-/// any failure, so a restarted dbus-daemon or systemd is picked up by the next health report.
+/// Reads unit states from systemd over the agent's shared <see cref="SystemdConnection"/>, which reconnects on the next
+/// read after the bus went away, so a restarted dbus-daemon or systemd is picked up by the next health report.
 /// </summary>
-internal sealed class DBusUnitStateReader : IUnitStateReader, IAsyncDisposable
+internal sealed class DBusUnitStateReader : IUnitStateReader
 {
-    private readonly string _busAddress;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private SystemdManager? _manager;
+    private readonly SystemdConnection _systemd;
 
-    /// <summary>Creates the reader for the bus at <paramref name="busAddress"/> (a D-Bus address string).</summary>
-    public DBusUnitStateReader(string busAddress) => _busAddress = busAddress;
+    /// <summary>Reads through <paramref name="systemd"/> (owned by the caller).</summary>
+    public DBusUnitStateReader(SystemdConnection systemd) => _systemd = systemd;
 
     /// <inheritdoc />
     public async Task<UnitStatus> ReadAsync(string unit, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _manager ??= await SystemdManager.ConnectAsync(_busAddress, cancellationToken).ConfigureAwait(false);
-            var state = await _manager.GetUnitStateAsync(unit, cancellationToken).ConfigureAwait(false);
-            return new UnitStatus(state.Unit, state.ActiveState, state.SubState);
-        }
-        catch (UnitNotFoundException)
-        {
-            throw;
-        }
-        catch (Exception) when (_manager is not null)
-        {
-            await DropAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        await DropAsync().ConfigureAwait(false);
-        _gate.Dispose();
-    }
-
-    private async Task DropAsync()
-    {
-        var manager = _manager;
-        _manager = null;
-        if (manager is not null)
-        {
-            await manager.DisposeAsync().ConfigureAwait(false);
-        }
+        var manager = await _systemd.GetManagerAsync(cancellationToken).ConfigureAwait(false);
+        var state = await manager.GetUnitStateAsync(unit, cancellationToken).ConfigureAwait(false);
+        return new UnitStatus(state.Unit, state.ActiveState, state.SubState);
     }
 }

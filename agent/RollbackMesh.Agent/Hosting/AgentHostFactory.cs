@@ -48,7 +48,11 @@ internal static class AgentHostFactory
 
         // Logging is needed before the options are validated, so it reads the log settings leniently here.
         var logOptions = TryBind(builder.Configuration) ?? new AgentOptions();
-        AgentLogging.Configure(builder.Logging, AgentLogging.CreateLogger(logOptions, AgentLogging.IsUnderJournal()));
+        AgentLogging.Configure(builder.Services, AgentLogging.CreateLogger(logOptions, AgentLogging.IsUnderJournal()));
+
+        // Under systemd (parent process systemd): its lifetime sends READY=1 once started and STOPPING=1 on SIGTERM.
+        // Elsewhere it registers nothing and the console lifetime stays.
+        builder.Services.AddSystemd();
 
         builder.Services.AddSandboxWhenConfigured(builder.Configuration); // only with sandbox.root (simulated nodes)
         builder.Services.AddAgentServices();

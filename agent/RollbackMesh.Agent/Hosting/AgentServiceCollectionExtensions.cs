@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Connection;
 using RollbackMesh.Agent.Enrollment;
@@ -22,17 +24,19 @@ internal static class AgentServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgentFailure>();
-        services.TryAddSingleton<ISystemdNotifier>(_ => SystemdNotifier.FromEnvironment());
+        // AddSystemd registers the notifier only under systemd; outside it this one has no $NOTIFY_SOCKET and is disabled.
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.TryAddSingleton(_ => new WatchdogInterval(WatchdogSettings.FromEnvironment()));
         services.TryAddSingleton<ConnectionMonitor>();
         services.TryAddSingleton<LastStepTracker>();
         services.TryAddSingleton<AgentOutbox>();
         services.TryAddSingleton<ToolRunner>();
         services.TryAddSingleton(_ => new ReconnectBackoff());
-        services.TryAddSingleton<IUnitStateReader>(sp => new DBusUnitStateReader(Options(sp).SystemBusAddress));
+        services.TryAddSingleton(sp => new SystemdConnection(Options(sp).SystemBusAddress, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IUnitStateReader>(sp => new DBusUnitStateReader(sp.GetRequiredService<SystemdConnection>()));
         services.TryAddSingleton(sp => new StepJournal(Options(sp).JournalPath));
         services.TryAddSingleton(sp => new StepRunner(ActionOptionsMapper.From(Options(sp)), sp.GetRequiredService<StepJournal>(),
-            new LazySystemdServiceController(Options(sp).SystemBusAddress), sp.GetRequiredService<TimeProvider>(),
+            new SystemdServiceController(sp.GetRequiredService<SystemdConnection>()), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<StepRunner>>()));
         services.TryAddSingleton<IStepExecutor, StepRunnerExecutor>();
         services.TryAddSingleton<IJournalReader, StepRunnerJournalReader>();

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Display;
@@ -6,7 +6,11 @@ using RollbackMesh.Agent.Configuration;
 
 namespace RollbackMesh.Agent.Logging;
 
-/// <summary>Builds the agent's Serilog pipeline: the console in journald form, and an optional plain-text file.</summary>
+/// <summary>
+/// Builds the agent's Serilog pipeline: the console in journald form (each line with its sd-daemon priority prefix),
+/// and an optional plain-text file. Hosting.Systemd's journald console format applies to Microsoft's console logger,
+/// which the agent does not use; <see cref="JournaldTextFormatter"/> is its counterpart for Serilog.
+/// </summary>
 internal static class AgentLogging
 {
     /// <summary>Creates the Serilog logger for <paramref name="options"/>; <paramref name="underJournal"/> drops timestamps.</summary>
@@ -29,13 +33,11 @@ internal static class AgentLogging
         return configuration.CreateLogger();
     }
 
-    /// <summary>Replaces the host's logging providers with Serilog.</summary>
-    public static void Configure(ILoggingBuilder logging, Serilog.Core.Logger logger)
-    {
-        logging.ClearProviders();
-        logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Trace);
-        logging.AddSerilog(logger, dispose: true);
-    }
+    /// <summary>
+    /// Makes Serilog the host's logger factory (Serilog.Extensions.Hosting): levels are Serilog's alone, and the logger
+    /// is disposed, so flushed, with the host.
+    /// </summary>
+    public static void Configure(IServiceCollection services, Serilog.Core.Logger logger) => services.AddSerilog(logger, dispose: true);
 
     /// <summary>True when stdout/stderr are connected to the journal (systemd sets JOURNAL_STREAM).</summary>
     public static bool IsUnderJournal() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));

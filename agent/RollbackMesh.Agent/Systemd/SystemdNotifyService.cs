@@ -1,13 +1,15 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Agent.Connection;
 
 namespace RollbackMesh.Agent.Systemd;
 
 /// <summary>
-/// Speaks sd_notify for a Type=notify unit: READY=1 once the host has started (the agent keeps retrying the
-/// coordinator on its own, so readiness does not wait for it), STATUS= with every connection change, WATCHDOG=1
-/// at half of $WATCHDOG_USEC, and STOPPING=1 when shutdown begins (SIGTERM).
+/// What the agent adds to Hosting.Systemd's lifetime (which sends READY=1 once the host has started, and STOPPING=1
+/// when shutdown begins): STATUS= with every connection change, and WATCHDOG=1 at half of $WATCHDOG_USEC, since that
+/// library keeps no watchdog timer. Readiness does not wait for the coordinator: the agent keeps retrying it on its own.
 /// </summary>
 internal sealed class SystemdNotifyService : IHostedService, IDisposable
 {
@@ -40,12 +42,8 @@ internal sealed class SystemdNotifyService : IHostedService, IDisposable
         }
 
         _connection.Changed += OnConnectionChanged;
-        _subscriptions.Add(_lifetime.ApplicationStarted.Register(() =>
-        {
-            Send("READY=1\nSTATUS=" + _connection.Current.ToStatusLine());
-            SystemdLog.ReadySent(_logger);
-        }));
-        _subscriptions.Add(_lifetime.ApplicationStopping.Register(() => Send("STOPPING=1\nSTATUS=Stopping")));
+        _subscriptions.Add(_lifetime.ApplicationStarted.Register(() => Send("STATUS=" + _connection.Current.ToStatusLine())));
+        _subscriptions.Add(_lifetime.ApplicationStopping.Register(() => Send("STATUS=Stopping")));
         if (_watchdogInterval is { } interval)
         {
             _subscriptions.Add(_timeProvider.CreateTimer(_ => Send("WATCHDOG=1"), null, TimeSpan.Zero, interval));
@@ -72,9 +70,15 @@ internal sealed class SystemdNotifyService : IHostedService, IDisposable
 
     private void Send(string state)
     {
-        if (!_notifier.Notify(state))
+        try
         {
-            SystemdLog.NotifyFailed(_logger, state);
+            _notifier.Notify(new ServiceState(state));
+        }
+        catch (SocketException ex)
+        {
+            // systemd may not be listening (e.g. the unit is not Type=notify any more): a lost notification must not
+            // take the agent down, and the watchdog timer must keep running.
+            SystemdLog.NotifyFailed(_logger, state, ex.SocketErrorCode);
         }
     }
 }

@@ -37,7 +37,8 @@ internal static class CoordinatorProcess
                 return CoordinatorExitCodes.Config;
             }
 
-            await using var app = CoordinatorApp.Build(options, catalog, logging => logging.AddSerilog(serilog));
+            // Serilog.Extensions.Hosting: Serilog becomes the host's logger factory; this method disposes the logger.
+            await using var app = CoordinatorApp.Build(options, catalog, logging => logging.Services.AddSerilog(serilog));
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RollbackMesh.Coordinator");
             CoordinatorLog.RunbooksLoaded(logger, catalog.All.Count());
             await app.StartAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Processes;
+using RollbackMesh.Agent.Systemd;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Tests.Health;
@@ -58,7 +59,8 @@ public sealed class HealthCollectorTests
         options.ToolPaths["rpm"] = sandbox.PathOf("bin/none");
         options.Packages.Add("calico-felix");
 
-        var snapshot = await Collect(options, new DBusUnitStateReader("unix:path=" + sandbox.PathOf("no-bus")));
+        using var systemd = new SystemdConnection("unix:path=" + sandbox.PathOf("no-bus"), TimeProvider.System);
+        var snapshot = await Collect(options, new DBusUnitStateReader(systemd));
 
         Assert.False(snapshot.Healthy);
         Assert.Contains(snapshot.Problems, p => p.StartsWith("unit k3s.service: cannot read its state (", StringComparison.Ordinal));

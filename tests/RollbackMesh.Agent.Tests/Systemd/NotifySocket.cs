@@ -1,11 +1,13 @@
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Hosting.Systemd;
 
 namespace RollbackMesh.Agent.Tests.Systemd;
 
 /// <summary>A real unix datagram socket standing where systemd's notify socket would be.</summary>
 internal sealed class NotifySocket : IDisposable
 {
+    private static readonly Lock EnvironmentLock = new();
     private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
     private readonly string? _directory;
 
@@ -32,6 +34,30 @@ internal sealed class NotifySocket : IDisposable
     {
         var name = "rbm-notify-test-" + Guid.NewGuid().ToString("N");
         return new NotifySocket("\0" + name, "@" + name, null);
+    }
+
+    /// <summary>
+    /// Hosting.Systemd's notifier aimed at this socket. It reads $NOTIFY_SOCKET once, when constructed, so the variable
+    /// is set only for that moment (the tests doing so run in <see cref="NotifySocketCollection"/>, alone).
+    /// </summary>
+    public SystemdNotifier CreateNotifier() => CreateNotifier(EnvironmentValue);
+
+    /// <summary>The notifier for any $NOTIFY_SOCKET value; null means unset.</summary>
+    public static SystemdNotifier CreateNotifier(string? notifySocket)
+    {
+        lock (EnvironmentLock)
+        {
+            var before = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
+            Environment.SetEnvironmentVariable("NOTIFY_SOCKET", notifySocket);
+            try
+            {
+                return new SystemdNotifier();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("NOTIFY_SOCKET", before);
+            }
+        }
     }
 
     /// <summary>Receives one datagram, failing after <paramref name="timeout"/>.</summary>

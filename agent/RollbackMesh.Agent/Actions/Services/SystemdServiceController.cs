@@ -1,34 +1,36 @@
-using RollbackMesh.DBus;
-using RollbackMesh.DBus.Systemd;
+using RollbackMesh.Agent.Systemd;
+using Tmds.DBus.Protocol;
 
 namespace RollbackMesh.Agent.Actions.Services;
 
 /// <summary>
-/// <see cref="IServiceController"/> over systemd's D-Bus API (<see cref="SystemdManager"/>): the job is awaited
-/// through JobRemoved, and bus errors, unknown units and job timeouts become <see cref="ActionFailedException"/>.
+/// <see cref="IServiceController"/> over systemd's D-Bus API (<see cref="SystemdManager"/> on the shared
+/// <see cref="SystemdConnection"/>): the job is awaited through JobRemoved, and an unreachable bus, bus errors,
+/// unknown units and job timeouts become <see cref="ActionFailedException"/>.
 /// </summary>
 internal sealed class SystemdServiceController : IServiceController
 {
-    private readonly SystemdManager _manager;
+    private readonly SystemdConnection _systemd;
 
-    /// <summary>Wraps a connected manager (owned by the caller).</summary>
-    public SystemdServiceController(SystemdManager manager) => _manager = manager;
+    /// <summary>Uses <paramref name="systemd"/> (owned by the caller).</summary>
+    public SystemdServiceController(SystemdConnection systemd) => _systemd = systemd;
 
     /// <inheritdoc />
     public async Task<ServiceJobOutcome> RunAsync(string unit, ServiceOperation operation, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
+            var manager = await ManagerAsync(cancellationToken).ConfigureAwait(false);
             var job = await (operation switch
             {
-                ServiceOperation.Start => _manager.StartUnitAsync(unit, timeout, cancellationToken),
-                ServiceOperation.Stop => _manager.StopUnitAsync(unit, timeout, cancellationToken),
-                ServiceOperation.Restart => _manager.RestartUnitAsync(unit, timeout, cancellationToken),
-                _ => _manager.ReloadUnitAsync(unit, timeout, cancellationToken),
+                ServiceOperation.Start => manager.StartUnitAsync(unit, timeout, cancellationToken),
+                ServiceOperation.Stop => manager.StopUnitAsync(unit, timeout, cancellationToken),
+                ServiceOperation.Restart => manager.RestartUnitAsync(unit, timeout, cancellationToken),
+                _ => manager.ReloadUnitAsync(unit, timeout, cancellationToken),
             }).ConfigureAwait(false);
             return new ServiceJobOutcome(job.Result == JobResult.Done, job.Result.ToString().ToLowerInvariant());
         }
-        catch (Exception ex) when (ex is UnitNotFoundException or DBusErrorException or TimeoutException or ArgumentException)
+        catch (Exception ex) when (ex is UnitNotFoundException or DBusExceptionBase or TimeoutException or ArgumentException)
         {
             throw new ActionFailedException($"{operation.ToString().ToLowerInvariant()} {unit}: {ex.Message}", ex);
         }
@@ -39,12 +41,25 @@ internal sealed class SystemdServiceController : IServiceController
     {
         try
         {
-            var state = await _manager.GetUnitStateAsync(unit, cancellationToken).ConfigureAwait(false);
+            var manager = await ManagerAsync(cancellationToken).ConfigureAwait(false);
+            var state = await manager.GetUnitStateAsync(unit, cancellationToken).ConfigureAwait(false);
             return new ServiceStatus(state.Unit, state.LoadState, state.ActiveState, state.SubState);
         }
-        catch (Exception ex) when (ex is UnitNotFoundException or DBusErrorException or ArgumentException)
+        catch (Exception ex) when (ex is UnitNotFoundException or DBusExceptionBase or ArgumentException)
         {
             throw new ActionFailedException($"state of {unit}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<SystemdManager> ManagerAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _systemd.GetManagerAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DBusExceptionBase ex)
+        {
+            throw new ActionFailedException($"cannot reach systemd on {_systemd.BusAddress}: {ex.Message}", ex);
         }
     }
 }

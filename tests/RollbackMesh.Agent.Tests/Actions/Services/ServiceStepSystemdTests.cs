@@ -1,20 +1,19 @@
 using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Steps;
+using RollbackMesh.Agent.Systemd;
 using RollbackMesh.Agent.Tests.Testbeds;
-using RollbackMesh.DBus;
-using RollbackMesh.DBus.Systemd;
-using RollbackMesh.DBus.Tests.Infrastructure;
 using V1 = RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Tests.Actions.Services;
 
 /// <summary>
-/// Service steps end to end: StepRunner → ServiceControlAction → SystemdServiceController → a real systemd 252
+/// Service steps end to end: StepRunner → ServiceControlAction → SystemdServiceController → SystemdConnection → a real systemd 252
 /// user manager (<see cref="SystemdUserFixture"/>, units from <c>SystemdTestUnits</c>). Each test uses its own units.
 /// </summary>
 public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClassFixture<SystemdUserFixture>, IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private SystemdConnection _connection = null!;
     private SystemdManager _manager = null!;
     private AgentHarness _h = null!;
     private StepRunner _runner = null!;
@@ -22,17 +21,19 @@ public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClass
 
     public async Task InitializeAsync()
     {
-        _manager = await systemd.ConnectAsync();
-        _h = new AgentHarness(o => o with { ServiceJobTimeout = TimeSpan.FromSeconds(20) }, new SystemdServiceController(_manager));
+        _connection = new SystemdConnection(systemd.BusAddress, TimeProvider.System);
+        _manager = await _connection.GetManagerAsync(Cancel());
+        _h = new AgentHarness(o => o with { ServiceJobTimeout = TimeSpan.FromSeconds(20) }, new SystemdServiceController(_connection));
         (_runner, var journal) = _h.Runner();
         _journal = journal;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync()
     {
         _journal.Dispose();
         _h.Dispose();
-        await _manager.DisposeAsync();
+        _connection.Dispose();
+        return Task.CompletedTask;
     }
 
     [Fact]
@@ -187,16 +188,8 @@ public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClass
 
     private async Task<uint> MainPidAsync(string unit)
     {
-        const string systemd1 = "org.freedesktop.systemd1";
-        var load = await _manager.Connection.CallMethodAsync(
-            new MethodCall(systemd1, "/org/freedesktop/systemd1", systemd1 + ".Manager", "LoadUnit") { Signature = "s", Arguments = [unit] },
-            Cancel());
-        var get = new MethodCall(systemd1, ((ObjectPath)load.Body[0]).Value, "org.freedesktop.DBus.Properties", "Get")
-        {
-            Signature = "ss",
-            Arguments = [systemd1 + ".Service", "MainPID"],
-        };
-        return (uint)((DBusVariant)(await _manager.Connection.CallMethodAsync(get, Cancel())).Body[0]).Value;
+        var path = await _manager.LoadUnitAsync(unit, Cancel());
+        return await _manager.GetPropertyAsync(path, SystemdManager.ServiceInterface, "MainPID", static v => v.GetUInt32(), Cancel());
     }
 
     private static CancellationToken Cancel() => new CancellationTokenSource(Timeout).Token;
