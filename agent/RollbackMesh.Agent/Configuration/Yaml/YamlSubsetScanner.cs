@@ -47,6 +47,14 @@ internal sealed class YamlSubsetScanner : IScanner
     /// <inheritdoc />
     public void ConsumeCurrent() => _scanner.ConsumeCurrent();
 
+    /// <summary>
+    /// The error for a text YamlDotNet's scanner stopped reading without a syntax error of its own (it fails that way
+    /// when a plain scalar inside an unclosed '[' or '{' runs to the end of the text): the unclosed bracket, or else
+    /// where scanning stopped.
+    /// </summary>
+    public YamlSubsetException Unfinished() =>
+        _openFlows.TryPeek(out var open) ? NotClosed(open) : Invalid(_scanner.CurrentPosition, "the text ends inside an unfinished value");
+
     private bool Inspect(bool moved)
     {
         // The parser peeks at a token several times before consuming it: check each one once.
@@ -80,9 +88,9 @@ internal sealed class YamlSubsetScanner : IScanner
             case Value:
                 CheckValueIndicator(token);
                 break;
-            case BlockEntry when At(token.End) == '\t':
-                // What follows "- " is indented by its column; a tab would make that column a guess.
-                throw Invalid(token.End, "a tab after '-' (separate the item with spaces)");
+            case BlockEntry:
+                CheckBlockEntry(token);
+                break;
             case FlowSequenceStart or FlowMappingStart:
                 _openFlows.Push(token);
                 _atFlowMappingEntry = token is FlowMappingStart;
@@ -108,14 +116,6 @@ internal sealed class YamlSubsetScanner : IScanner
         }
     }
 
-    /// <summary>
-    /// The error for a text YamlDotNet's scanner stopped reading without a syntax error of its own (it fails that way
-    /// when a plain scalar inside an unclosed '[' or '{' runs to the end of the text): the unclosed bracket, or else
-    /// where scanning stopped.
-    /// </summary>
-    public YamlSubsetException Unfinished() =>
-        _openFlows.TryPeek(out var open) ? NotClosed(open) : Invalid(_scanner.CurrentPosition, "the text ends inside an unfinished value");
-
     private void RequireFlowOnOneLine(Token token)
     {
         if (_openFlows.TryPeek(out var open)
@@ -127,6 +127,27 @@ internal sealed class YamlSubsetScanner : IScanner
 
     private YamlSubsetException NotClosed(Token open) =>
         Invalid(open.Start, $"this '{At(open.Start)}' is not closed on its line (multi-line [ ] and {{ }} are not supported)");
+
+    private void CheckBlockEntry(Token entry)
+    {
+        var index = (int)entry.End.Index;
+        while (index < _text.Length && _text[index] == ' ')
+        {
+            index++;
+        }
+
+        var content = index;
+        while (content < _text.Length && _text[content] is ' ' or '\t')
+        {
+            content++;
+        }
+
+        if (index < _text.Length && _text[index] == '\t' && content < _text.Length && _text[content] is not ('\r' or '\n' or '#'))
+        {
+            // What follows "- " is indented by its column; a tab would make that column a guess.
+            throw Invalid(Offset(entry.End, index - (int)entry.End.Index), "a tab after '-' (separate the item with spaces)");
+        }
+    }
 
     private void CheckValueIndicator(Token value)
     {

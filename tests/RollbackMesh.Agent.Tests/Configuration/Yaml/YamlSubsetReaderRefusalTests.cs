@@ -48,6 +48,7 @@ public sealed class YamlSubsetReaderRefusalTests
     [InlineData("a:\n\t- x", 2, 1, "a tab at the start of a line")]
     [InlineData("a: 1\n\t# comment", 2, 1, "a tab at the start of a line")]
     [InlineData("-\tx", 1, 2, "a tab after '-'")]
+    [InlineData("a:\n  -  \tx", 2, 6, "a tab after '-'")]
     [InlineData("a: \"\\q\"", 1, 4, "found unknown escape character")]
     [InlineData("a: \"\\uD800\"", 1, 4, "found invalid Unicode surrogates")]
     [InlineData("a: \"\\x4\"", 1, 4, "did not find expected hexadecimal number")]
