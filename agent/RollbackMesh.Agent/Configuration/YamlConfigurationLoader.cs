@@ -6,8 +6,8 @@ namespace RollbackMesh.Agent.Configuration;
 /// <summary>
 /// Reads agent.yaml into flat configuration keys under "Agent:" (sequences become ":0", ":1", ...), and
 /// reports keys the agent does not know, so a typo is a start-up error rather than a silently ignored setting.
-/// The file is read by <see cref="YamlSubsetReader"/>, which refuses YAML outside the subset agent.yaml needs
-/// instead of reading it some other way.
+/// The file is read by <see cref="YamlSubsetReader"/> (YamlDotNet's parser), which refuses YAML outside the subset
+/// agent.yaml needs instead of reading it some other way.
 /// </summary>
 internal static class YamlConfigurationLoader
 {
@@ -59,8 +59,7 @@ internal static class YamlConfigurationLoader
         switch (node)
         {
             case YamlScalar scalar:
-                // The text as written, "~" and "null" included: what the loader stored when it used a YAML library, so the binder's
-                // reading of every existing agent.yaml is unchanged.
+                // The text as written, "~" and "null" included: the configuration binder decides what they mean.
                 values[key] = scalar.Value;
                 break;
             case YamlSequence sequence:

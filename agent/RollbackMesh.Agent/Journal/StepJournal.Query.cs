@@ -1,26 +1,31 @@
-using RollbackMesh.Agent.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace RollbackMesh.Agent.Journal;
 
 /// <summary>Row reading for <see cref="StepJournal"/>.</summary>
 internal sealed partial class StepJournal
 {
-    /// <summary>Reads the rows <paramref name="where"/> selects; <paramref name="bind"/> binds its parameters.</summary>
-    private List<StepJournalEntry> Query(string where, Action<SqliteStatement> bind)
+    /// <summary>Reads the rows <paramref name="where"/> selects, with its named <paramref name="parameters"/>.</summary>
+    private List<StepJournalEntry> Query(string where, params ReadOnlySpan<(string Name, object Value)> parameters)
     {
-        using var command = _database.Prepare("SELECT run_id, step_id, action_kind, status, started_at, finished_at, "
+        using var command = Command("SELECT run_id, step_id, action_kind, status, started_at, finished_at, "
             + "summary, error, dry_run, already_done, verified FROM steps " + where);
-        bind(command);
-        var entries = new List<StepJournalEntry>();
-        while (command.Step())
+        foreach (var (name, value) in parameters)
         {
-            entries.Add(Read(command));
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var entries = new List<StepJournalEntry>();
+        while (reader.Read())
+        {
+            entries.Add(Read(reader));
         }
 
         return entries;
     }
 
-    private static StepJournalEntry Read(SqliteStatement row)
+    private static StepJournalEntry Read(SqliteDataReader row)
     {
         var status = (StepStatus)row.GetInt32(3);
         var startedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(4));
@@ -32,11 +37,11 @@ internal sealed partial class StepJournal
                 Status = status,
                 StartedAt = startedAt,
                 FinishedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(5)),
-                Summary = row.IsNull(6) ? string.Empty : row.GetString(6),
-                Error = row.IsNull(7) ? string.Empty : row.GetString(7),
-                DryRun = row.IsNull(8) ? string.Empty : row.GetString(8),
-                AlreadyDone = !row.IsNull(9) && row.GetInt32(9) != 0,
-                Verified = !row.IsNull(10) && row.GetInt32(10) != 0,
+                Summary = row.IsDBNull(6) ? string.Empty : row.GetString(6),
+                Error = row.IsDBNull(7) ? string.Empty : row.GetString(7),
+                DryRun = row.IsDBNull(8) ? string.Empty : row.GetString(8),
+                AlreadyDone = !row.IsDBNull(9) && row.GetInt32(9) != 0,
+                Verified = !row.IsDBNull(10) && row.GetInt32(10) != 0,
             };
         }
 

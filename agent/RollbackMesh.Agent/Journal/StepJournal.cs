@@ -1,4 +1,4 @@
-using RollbackMesh.Agent.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace RollbackMesh.Agent.Journal;
 
@@ -9,19 +9,35 @@ namespace RollbackMesh.Agent.Journal;
 /// </summary>
 internal sealed partial class StepJournal : IDisposable
 {
-    private readonly SqliteDatabase _database;
+    /// <summary>
+    /// Seconds a statement retries while another connection (an operator's sqlite3 session on the journal) holds
+    /// the lock, before failing with SQLITE_BUSY.
+    /// </summary>
+    internal const int BusyTimeoutSeconds = 30;
+
+    private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
 
     /// <summary>Opens (creating if needed) the journal database at <paramref name="path"/>.</summary>
     public StepJournal(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _database = SqliteDatabase.OpenOrCreate(path);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = BusyTimeoutSeconds,
+
+            // The journal is the one connection the agent holds: closing it must close the file (the last
+            // connection checkpoints the WAL), not park it in a pool.
+            Pooling = false,
+        }.ToString());
         try
         {
-            _database.Execute("PRAGMA journal_mode=WAL;");
-            _database.Execute("PRAGMA synchronous=FULL;");
-            _database.Execute("""
+            _connection.Open();
+            Execute("PRAGMA journal_mode=WAL;");
+            Execute("PRAGMA synchronous=FULL;");
+            Execute("""
                 CREATE TABLE IF NOT EXISTS steps (
                   run_id TEXT NOT NULL, step_id TEXT NOT NULL, action_kind TEXT NOT NULL,
                   status INTEGER NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER,
@@ -34,7 +50,7 @@ internal sealed partial class StepJournal : IDisposable
         catch
         {
             // A journal that cannot be set up (not a database, read-only) must not leave its connection open.
-            _database.Dispose();
+            _connection.Dispose();
             throw;
         }
     }
@@ -52,16 +68,16 @@ internal sealed partial class StepJournal : IDisposable
                 return existing;
             }
 
-            using var command = _database.Prepare("""
+            using var command = Command("""
                 INSERT INTO steps (run_id, step_id, action_kind, status, started_at, seq)
                 VALUES ($run, $step, $kind, $status, $at, (SELECT COALESCE(MAX(seq), 0) + 1 FROM steps));
                 """);
-            command.Bind("$run", runId);
-            command.Bind("$step", stepId);
-            command.Bind("$kind", actionKind);
-            command.Bind("$status", (int)StepStatus.Started);
-            command.Bind("$at", startedAt.ToUnixTimeMilliseconds());
-            command.Step();
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$step", stepId);
+            command.Parameters.AddWithValue("$kind", actionKind);
+            command.Parameters.AddWithValue("$status", (int)StepStatus.Started);
+            command.Parameters.AddWithValue("$at", startedAt.ToUnixTimeMilliseconds());
+            command.ExecuteNonQuery();
             return null;
         }
     }
@@ -71,22 +87,21 @@ internal sealed partial class StepJournal : IDisposable
     {
         lock (_gate)
         {
-            using var command = _database.Prepare("""
+            using var command = Command("""
                 UPDATE steps SET status = $status, finished_at = $fin, summary = $sum, error = $err,
                   dry_run = $dry, already_done = $done, verified = $ver
                 WHERE run_id = $run AND step_id = $step;
                 """);
-            command.Bind("$run", runId);
-            command.Bind("$step", stepId);
-            command.Bind("$status", (int)outcome.Status);
-            command.Bind("$fin", outcome.FinishedAt.ToUnixTimeMilliseconds());
-            command.Bind("$sum", outcome.Summary);
-            command.Bind("$err", outcome.Error);
-            command.Bind("$dry", outcome.DryRun);
-            command.Bind("$done", outcome.AlreadyDone ? 1 : 0);
-            command.Bind("$ver", outcome.Verified ? 1 : 0);
-            command.Step();
-            if (_database.Changes != 1)
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$step", stepId);
+            command.Parameters.AddWithValue("$status", (int)outcome.Status);
+            command.Parameters.AddWithValue("$fin", outcome.FinishedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$sum", outcome.Summary);
+            command.Parameters.AddWithValue("$err", outcome.Error);
+            command.Parameters.AddWithValue("$dry", outcome.DryRun);
+            command.Parameters.AddWithValue("$done", outcome.AlreadyDone ? 1 : 0);
+            command.Parameters.AddWithValue("$ver", outcome.Verified ? 1 : 0);
+            if (command.ExecuteNonQuery() != 1)
             {
                 throw new InvalidOperationException($"run {runId} step {stepId} was never journaled as started");
             }
@@ -98,11 +113,7 @@ internal sealed partial class StepJournal : IDisposable
     {
         lock (_gate)
         {
-            return Query("WHERE run_id = $run AND step_id = $step", q =>
-            {
-                q.Bind("$run", runId);
-                q.Bind("$step", stepId);
-            }).FirstOrDefault();
+            return Query("WHERE run_id = $run AND step_id = $step", ("$run", runId), ("$step", stepId)).FirstOrDefault();
         }
     }
 
@@ -111,7 +122,7 @@ internal sealed partial class StepJournal : IDisposable
     {
         lock (_gate)
         {
-            return Query("WHERE run_id = $run ORDER BY seq", q => q.Bind("$run", runId));
+            return Query("WHERE run_id = $run ORDER BY seq", ("$run", runId));
         }
     }
 
@@ -120,10 +131,23 @@ internal sealed partial class StepJournal : IDisposable
     {
         lock (_gate)
         {
-            return Query("ORDER BY seq DESC LIMIT $n", q => q.Bind("$n", count));
+            return Query("ORDER BY seq DESC LIMIT $n", ("$n", count));
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => _database.Dispose();
+    public void Dispose() => _connection.Dispose();
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
 }

@@ -1,5 +1,5 @@
+using Microsoft.Data.Sqlite;
 using RollbackMesh.Agent.Journal;
-using RollbackMesh.Agent.Sqlite;
 using RollbackMesh.Agent.Tests.Testbeds;
 
 namespace RollbackMesh.Agent.Tests.Journal;
@@ -130,7 +130,63 @@ public sealed class StepJournalTests : IDisposable
     {
         File.WriteAllText(_root["j.db"], new string('x', 8192));
         var ex = Assert.Throws<SqliteException>(() => new StepJournal(_root["j.db"]));
-        Assert.Equal(26, ex.ResultCode);
+        Assert.Equal(26, ex.SqliteErrorCode);
+        Assert.Contains("file is not a database", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryBegin_OtherConnectionHoldsWriteLockBriefly_WaitsInsteadOfFailingBusy()
+    {
+        using var journal = new StepJournal(_root["j.db"]);
+        using var operatorSession = new SqliteConnection($"Data Source={_root["j.db"]};Pooling=False");
+        operatorSession.Open();
+        using (var begin = operatorSession.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE; INSERT INTO steps (run_id, step_id, action_kind, status, started_at, seq) VALUES ('r0', 's0', 'no_op', 1, 0, 100);";
+            begin.ExecuteNonQuery();
+        }
+
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            using var commit = operatorSession.CreateCommand();
+            commit.CommandText = "COMMIT;";
+            commit.ExecuteNonQuery();
+        });
+
+        // Without a busy timeout this fails at once with SQLITE_BUSY (5).
+        Assert.Null(journal.TryBegin("r1", "s1", "no_op", DateTimeOffset.UtcNow));
+        await release;
+
+        // It ran after the other connection's commit: numbered after the row that connection wrote.
+        Assert.Equal("101", Sh.Run("/usr/bin/sqlite3", _root["j.db"], "SELECT seq FROM steps WHERE run_id = 'r1';").Trim());
+    }
+
+    [Fact]
+    public void Dispose_AfterQueries_ClosesTheFile()
+    {
+        var journal = new StepJournal(_root["j.db"]);
+        journal.TryBegin("r1", "s1", "no_op", DateTimeOffset.UtcNow);
+        Assert.Single(journal.ListRun("r1"));
+        Assert.True(File.Exists(_root["j.db-wal"]));
+
+        journal.Dispose();
+
+        // The last connection to close checkpoints and deletes the -wal file: it only does so once really closed
+        // (not parked in a connection pool, not held by an unfinalized statement).
+        Assert.False(File.Exists(_root["j.db-wal"]));
+    }
+
+    [Fact]
+    public void Complete_NonAsciiText_StoredAsTextAndReadBack()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+        using var journal = new StepJournal(_root["j.db"]);
+        journal.TryBegin("r1", "s1", "no_op", at);
+        journal.Complete("r1", "s1", new StepOutcome { Status = StepStatus.Succeeded, Summary = "Grüße ✓ 日本", StartedAt = at, FinishedAt = at });
+
+        Assert.Equal("Grüße ✓ 日本", journal.Get("r1", "s1")?.Outcome?.Summary);
+        Assert.Equal("Grüße ✓ 日本", Sh.Run("/usr/bin/sqlite3", _root["j.db"], "SELECT summary FROM steps;").Trim());
     }
 
     [Fact]

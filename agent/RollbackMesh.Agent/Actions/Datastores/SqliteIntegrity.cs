@@ -1,4 +1,4 @@
-using RollbackMesh.Agent.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace RollbackMesh.Agent.Actions.Datastores;
 
@@ -11,12 +11,21 @@ internal static class SqliteIntegrity
         try
         {
             // Read-only: checking a backup must never change it (no journal recovery written back, no file created).
-            using var database = SqliteDatabase.OpenReadOnly(path);
-            using var check = database.Prepare("PRAGMA integrity_check;");
-            var rows = new List<string>();
-            while (check.Step())
+            // Not pooled, so the file is closed when the check returns.
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
-                rows.Add(check.GetString(0));
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            connection.Open();
+            using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA integrity_check;";
+            using var reader = check.ExecuteReader();
+            var rows = new List<string>();
+            while (reader.Read())
+            {
+                rows.Add(reader.GetString(0));
             }
 
             return rows is ["ok"] ? null : string.Join("; ", rows.Take(5));

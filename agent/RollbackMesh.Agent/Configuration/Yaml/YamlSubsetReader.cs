@@ -1,70 +1,115 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
 namespace RollbackMesh.Agent.Configuration.Yaml;
 
 /// <summary>
-/// Reads the YAML subset agent.yaml is written in, with YAML 1.2's meaning for everything it accepts: one document
-/// (optional "---" and "..."), comments, block mappings and sequences nested by spaces, one-line flow collections,
-/// and one-line plain, single- and double-quoted scalars. Anything else (anchors, aliases, tags, block scalars,
-/// multi-line values, complex keys, directives, several documents, duplicate keys) is a
-/// <see cref="YamlSubsetException"/> naming the line and column: never read some other way.
+/// Reads agent.yaml with YamlDotNet's parser, keeping to the subset of YAML the file is written in: one document,
+/// comments, block mappings and sequences nested by spaces, one-line flow collections, and one-line plain, single-
+/// and double-quoted scalars. Anything else (anchors, aliases, tags, block scalars, multi-line values, complex keys,
+/// directives, several documents, duplicate keys) is a <see cref="YamlSubsetException"/> naming the line and column,
+/// as are YamlDotNet's own syntax errors: never read some other way.
 /// </summary>
 internal static class YamlSubsetReader
 {
+    private const int MaxDepth = 64;
+
     /// <summary>The root node of <paramref name="text"/>, or null for a document without content.</summary>
     /// <exception cref="YamlSubsetException">The text is not valid YAML or lies outside the subset.</exception>
     public static YamlNode? Read(string text)
     {
-        var lines = YamlSourceText.ContentLines(text);
-        var start = 0;
-        var end = lines.Count;
-        for (var i = 0; i < lines.Count; i++)
+        text = text.StartsWith('\uFEFF') ? text[1..] : text; // a byte order mark is allowed before the document
+        YamlSourceText.Check(text);
+        var scanner = new YamlSubsetScanner(text);
+        try
         {
-            var line = lines[i];
-            if (line.Indent != 0)
-            {
-                continue;
-            }
-
-            if (line.Text[0] == '%')
-            {
-                throw new YamlSubsetException(line.Number, 1, "directives ('%') are not supported", unsupported: true);
-            }
-
-            if (IsMarker(line, "---"))
-            {
-                if (i != 0)
-                {
-                    throw new YamlSubsetException(line.Number, 1, "a second document ('---') is not supported: agent.yaml holds one", unsupported: true);
-                }
-
-                RequireNothingAfterMarker(line);
-                start = 1;
-            }
-            else if (IsMarker(line, "..."))
-            {
-                RequireNothingAfterMarker(line);
-                if (i + 1 < lines.Count)
-                {
-                    throw new YamlSubsetException(lines[i + 1].Number, 1, "content after the document end ('...') is not supported: agent.yaml holds one document", unsupported: true);
-                }
-
-                end = i;
-                break;
-            }
+            return ReadStream(new Parser(scanner));
         }
-
-        return new YamlBlockParser(lines, start, end).ParseDocument();
+        catch (YamlException ex)
+        {
+            throw new YamlSubsetException((int)ex.Start.Line, (int)ex.Start.Column, ex.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            throw scanner.Unfinished();
+        }
     }
 
-    private static bool IsMarker(YamlLine line, string marker) =>
-        line.Text.StartsWith(marker, StringComparison.Ordinal) && (line.Text.Length == 3 || line.Text[3] is ' ' or '\t');
-
-    private static void RequireNothingAfterMarker(YamlLine line)
+    private static YamlNode? ReadStream(Parser parser)
     {
-        var scanner = new YamlInlineScanner(line, 3);
-        if (!scanner.AtEndOrComment())
+        parser.Consume<StreamStart>();
+        if (parser.TryConsume<StreamEnd>(out _))
         {
-            scanner.SkipWhitespace();
-            throw new YamlSubsetException(line.Number, scanner.Position + 1, $"content on the '{line.Text[..3]}' line is not supported (start it on the next line)", unsupported: true);
+            return null;
         }
+
+        parser.Consume<DocumentStart>();
+        var root = ReadNode(parser, depth: 0);
+        var end = parser.Consume<DocumentEnd>();
+        if (parser.Accept<DocumentStart>(out var second))
+        {
+            throw new YamlSubsetException(
+                (int)second.Start.Line,
+                (int)second.Start.Column,
+                end.IsImplicit || !second.IsImplicit
+                    ? "a second document ('---') is not supported: agent.yaml holds one"
+                    : "content after the document end ('...') is not supported: agent.yaml holds one document",
+                unsupported: true);
+        }
+
+        parser.Consume<StreamEnd>();
+
+        // "---" alone, or only "...", is a document whose root is an empty plain scalar: no content.
+        return root is YamlScalar { Style: ScalarStyle.Plain, Value: "" } ? null : root;
+    }
+
+    private static YamlNode ReadNode(Parser parser, int depth)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+        {
+            return new YamlScalar(scalar.Value, scalar.Style, (int)scalar.Start.Line, (int)scalar.Start.Column);
+        }
+
+        var start = parser.Current!.Start;
+        if (depth == MaxDepth)
+        {
+            throw new YamlSubsetException((int)start.Line, (int)start.Column, $"collections nested deeper than {MaxDepth}");
+        }
+
+        if (parser.TryConsume<SequenceStart>(out _))
+        {
+            var items = new List<YamlNode>();
+            while (!parser.TryConsume<SequenceEnd>(out _))
+            {
+                items.Add(ReadNode(parser, depth + 1));
+            }
+
+            return new YamlSequence(items, (int)start.Line, (int)start.Column);
+        }
+
+        parser.Consume<MappingStart>();
+        var entries = new YamlMappingBuilder();
+        while (!parser.TryConsume<MappingEnd>(out _))
+        {
+            entries.Add(ReadKey(parser), ReadNode(parser, depth + 1));
+        }
+
+        return entries.Build((int)start.Line, (int)start.Column);
+    }
+
+    private static YamlScalar ReadKey(Parser parser)
+    {
+        var at = parser.Current!.Start;
+        if (!parser.TryConsume<Scalar>(out var key))
+        {
+            throw new YamlSubsetException((int)at.Line, (int)at.Column, "a [ ] or { } collection as a key is not supported (keys are scalars)", unsupported: true);
+        }
+
+        if (key is { Style: ScalarStyle.Plain, Value: "" })
+        {
+            throw new YamlSubsetException((int)at.Line, (int)at.Column, "an empty key is not supported (write a key before the ':')", unsupported: true);
+        }
+
+        return new YamlScalar(key.Value, key.Style, (int)at.Line, (int)at.Column);
     }
 }

@@ -9,9 +9,9 @@ using SubsetNode = RollbackMesh.Agent.Configuration.Yaml.YamlNode;
 namespace RollbackMesh.Agent.Tests.Configuration.Yaml;
 
 /// <summary>
-/// Renders a document as read by the agent's reader and as read by YamlDotNet in one neutral text form (styles,
-/// values and positions), so the two can be compared. An empty plain value has no position in the form: the two
-/// readers place it differently and nothing uses its position except through its key's line.
+/// Renders a document as read by the agent's reader and as read by YamlDotNet's representation model in one neutral
+/// text form (styles, values and positions), so the two can be compared. An empty plain value has no position in the
+/// form: nothing uses its position except through its key's line.
 /// </summary>
 internal static class YamlOracle
 {
@@ -49,7 +49,7 @@ internal static class YamlOracle
     private static string Render(SubsetNode? node) => node switch
     {
         null => "EMPTY",
-        YamlScalar { Style: YamlScalarStyle.Plain, Value: "" } => "plain:''",
+        YamlScalar { Style: ScalarStyle.Plain, Value: "" } => "plain:''",
         YamlScalar s => $"{Style(s.Style)}:{Quote(s.Value)}@{s.Line}:{s.Column}",
         YamlSequence q => $"seq@{q.Line}:{q.Column}[" + string.Join(", ", q.Items.Select(Render)) + "]",
         YamlMapping m => $"map@{m.Line}:{m.Column}{{" + string.Join(", ", m.Entries.Select(e => Render(e.Key) + ": " + Render(e.Value))) + "}",
@@ -63,13 +63,6 @@ internal static class YamlOracle
         YamlSequenceNode q => $"seq@{q.Start.Line}:{q.Start.Column}[" + string.Join(", ", q.Children.Select(Render)) + "]",
         YamlMappingNode m => $"map@{m.Start.Line}:{m.Start.Column}{{" + string.Join(", ", m.Children.Select(e => Render(e.Key) + ": " + Render(e.Value))) + "}",
         _ => throw new ArgumentException("unknown node", nameof(node)),
-    };
-
-    private static string Style(YamlScalarStyle style) => style switch
-    {
-        YamlScalarStyle.Plain => "plain",
-        YamlScalarStyle.SingleQuoted => "single",
-        _ => "double",
     };
 
     private static string Style(ScalarStyle style) => style switch

@@ -1,8 +1,9 @@
 using RollbackMesh.Agent.Configuration.Yaml;
+using YamlDotNet.Core;
 
 namespace RollbackMesh.Agent.Tests.Configuration.Yaml;
 
-/// <summary>What the subset accepts, read with YAML 1.2's meaning (the oracle tests compare the same with YamlDotNet).</summary>
+/// <summary>What the subset accepts, read with YAML 1.2's meaning.</summary>
 public sealed class YamlSubsetReaderTests
 {
     [Theory]
@@ -59,7 +60,7 @@ public sealed class YamlSubsetReaderTests
         var root = Mapping("a: 'it''s: # not a comment'\nb: \"tab\\tquote\\\" e\\u00e9 smile\\U0001F600 nl\\n slash\\/\"\n");
 
         Assert.Equal("it's: # not a comment", ((YamlScalar)root.Entries[0].Value).Value);
-        Assert.Equal(YamlScalarStyle.SingleQuoted, ((YamlScalar)root.Entries[0].Value).Style);
+        Assert.Equal(ScalarStyle.SingleQuoted, ((YamlScalar)root.Entries[0].Value).Style);
         Assert.Equal("tab\tquote\" e\u00e9 smile\U0001F600 nl\n slash/", ((YamlScalar)root.Entries[1].Value).Value);
     }
 
