@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds RollbackMesh's node packages and the air-gapped bundle:
-#   1. dotnet publish of rollbackmesh-agent, rollbackmesh-coordinator and rollbackmesh (CLI): self-contained
-#      linux-x64 single files, so nodes need no .NET;
+#   1. dotnet publish for linux-x64: rollbackmesh-agent as a NativeAOT net10.0 executable (one native file, plus
+#      libe_sqlite3.so beside it for the journal), linked with clang-14; rollbackmesh-coordinator and rollbackmesh
+#      (CLI) as self-contained single files. Nodes need no .NET;
 #   2. .deb packages (dpkg-deb) and .rpm packages (rpmbuild): rollbackmesh-agent, and rollbackmesh-coordinator
 #      which also carries the CLI;
 #   3. rollbackmesh-<version>-linux-x64.tar.gz: the packages, the built-in runbooks, install.sh and SHA256SUMS.
@@ -11,7 +12,9 @@
 #   --only          build one package (no bundle); the nspawn tests use --only agent --deb-only
 #   --deb-only, --rpm-only  build one package format only (no bundle)
 #   --skip-publish  repackage the binaries already in OUT/publish (e.g. the same build under a higher version)
-#   --fast          gzip -1 instead of xz for the payloads (tests: xz of ~70 MB takes minutes on 2 busy cores)
+#   --fast          gzip -1 instead of xz for the payloads (tests: xz of the coordinator's ~70 MB takes minutes on 2 busy cores)
+# Publishing the agent needs clang-14 (NativeAOT's linker driver; `clang` itself need not exist): when it is missing
+# and this runs as root on a Debian-like machine, it is installed with apt-get, as tests/install-test-deps.sh does.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pkg=$repo/packaging
@@ -56,6 +59,17 @@ if $fast; then
 else
   deb_compress=(-Zxz -z6) rpm_payload=w6.xzdio
 fi
+if ! $skip_publish && [[ " ${components[*]} " == *" agent "* ]] && ! command -v clang-14 >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing clang-14 (the NativeAOT link of the agent) ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends clang-14 >/dev/null
+  else
+    echo "build.sh: clang-14 is missing: the agent is linked NativeAOT with it (apt-get install clang-14)" >&2
+    exit 1
+  fi
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p "$out"
 
@@ -75,9 +89,16 @@ publish() {
   local app=$1 dest=$out/publish/$1
   rm -rf "$dest"
   # --artifacts-path keeps this Release/linux-x64 build's obj and bin apart from the developers' own builds.
-  # Native libraries (SQLite) stay beside the executable instead of being extracted to $HOME at run time.
-  dotnet publish "$repo/${project[$app]}" -c Release -r linux-x64 --self-contained true \
-    -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false -p:DebugType=none \
+  local how
+  if [ "$app" = agent ]; then
+    # NativeAOT: the agent is one native executable (no .NET runtime, no JIT), small and quick to start on every node.
+    # Its debug symbols go to a .dbg file beside it, which is not shipped.
+    how=(-p:PublishAot=true -p:CppCompilerAndLinker=clang-14)
+  else
+    # Native libraries (SQLite) stay beside the executable instead of being extracted to $HOME at run time.
+    how=(--self-contained true -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=false -p:DebugType=none)
+  fi
+  dotnet publish "$repo/${project[$app]}" -c Release -r linux-x64 "${how[@]}" \
     -p:GenerateDocumentationFile=false -p:Version="$version" \
     --artifacts-path "$out/artifacts" -o "$dest" -nologo -v quiet
   [ -x "$dest/${executable[$app]}" ] || { echo "build.sh: publish produced no $dest/${executable[$app]}" >&2; exit 1; }
@@ -89,13 +110,14 @@ if $skip_publish; then
   done
 else
   for app in "${apps[@]}"; do
-    echo "publishing ${executable[$app]} $version (self-contained linux-x64)"
+    if [ "$app" = agent ]; then kind="NativeAOT"; else kind="self-contained"; fi
+    echo "publishing ${executable[$app]} $version ($kind linux-x64)"
     publish "$app"
   done
 fi
 
-# stage ROOT APP: /usr/lib/rollbackmesh/APP/* and the /usr/bin symlink (the .NET host resolves the real path, so
-# libraries beside the executable are found through the link).
+# stage ROOT APP: /usr/lib/rollbackmesh/APP/* and the /usr/bin symlink (the .NET host and the NativeAOT runtime
+# resolve the real path, so libraries beside the executable are found through the link).
 stage_app() {
   local root=$1 app=$2
   install -d -m 0755 "$root/usr/lib/rollbackmesh/$app" "$root/usr/bin"
@@ -133,13 +155,18 @@ build_deb() {
   install -d -m 0755 "$root/DEBIAN"
   local installed_kb depends
   installed_kb=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-  depends="libc6 (>= 2.27), libgcc-s1, libstdc++6, zlib1g, libssl3 | libssl1.1"
-  [ "$c" = coordinator ] && depends="$depends, passwd"
+  # glibc 2.34: what the binaries built on Debian 12 link against (the NativeAOT agent and libe_sqlite3.so alike);
+  # the NativeAOT agent needs no libstdc++ or zlib (its runtime and zlib are linked in), OpenSSL is loaded for TLS.
+  if [ "$c" = agent ]; then
+    depends="libc6 (>= 2.34), libssl3 | libssl1.1"
+  else
+    depends="libc6 (>= 2.34), libgcc-s1, libstdc++6, zlib1g, libssl3 | libssl1.1, passwd"
+  fi
   local description
   if [ "$c" = agent ]; then
     description="RollbackMesh node agent
  Dials out to the RollbackMesh coordinator and runs typed, journalled rollback steps
- (config files, packages, services, K3s, databases) on this node. Self-contained: no .NET needed."
+ (config files, packages, services, K3s, databases) on this node. A NativeAOT executable: no .NET needed."
   else
     description="RollbackMesh coordinator and operator CLI
  Sequences rollback runbooks across the fleet over gRPC and keeps its state in SQLite;

@@ -2,15 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using RollbackMesh.Benchmarks.Agent;
 
-// Usage: RollbackMesh.Benchmarks.Agent --agent PATH [--seconds 20] [--maps N] [--env NAME=VALUE]...
+// Usage: RollbackMesh.Benchmarks.Agent --agent PATH [--at 30,600] [--maps N] [--env NAME=VALUE]...
 //   PATH: the published agent (a native executable, or a .dll run with `dotnet`).
+//   --at: seconds after the first Hello at which to print the RSS; the run ends at the last one.
 //   --maps N: also print the N mappings with the most resident memory and the number of assemblies mapped.
 //   --env: an environment variable for the agent (e.g. DOTNET_TieredCompilation=0), to measure runtime settings.
 // Prints time from process start to the first Hello, and idle RSS / CPU while holding one stream.
 var agentPath = Arg("--agent") ?? throw new ArgumentException("--agent PATH is required");
-var seconds = int.Parse(Arg("--seconds") ?? "20", CultureInfo.InvariantCulture);
+var checkpoints = (Arg("--at") ?? "30").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Order().ToArray();
 var maps = int.Parse(Arg("--maps") ?? "0", CultureInfo.InvariantCulture);
-
 await using var hub = new MinimalHub();
 await hub.StartAsync();
 var work = Directory.CreateTempSubdirectory("rbm-bench-agent-").FullName;
@@ -49,26 +49,25 @@ var hello = await hub.FirstHello.WaitAsync(TimeSpan.FromSeconds(30));
 Console.WriteLine($"agent: {agentPath}");
 Console.WriteLine($"start -> first Hello on the stream: {(hello - started).TotalMilliseconds:0} ms");
 
-await Task.Delay(TimeSpan.FromSeconds(2)); // let start-up work (JIT, first health report) settle
+var connected = Stopwatch.StartNew();
 var cpuBefore = ProcessSampler.CpuTime(agent.Id);
-var rss = new List<long>();
-var clock = Stopwatch.StartNew();
-while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+var rss = new List<long>(); // one sample a second from the first Hello
+foreach (var at in checkpoints)
 {
-    rss.Add(ProcessSampler.RssKiB(agent.Id));
-    await Task.Delay(TimeSpan.FromSeconds(1));
+    while (connected.Elapsed < TimeSpan.FromSeconds(at))
+    {
+        rss.Add(ProcessSampler.RssKiB(agent.Id));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    Console.WriteLine($"RSS at {at} s after the first Hello: {ProcessSampler.RssKiB(agent.Id) / 1024.0:0.0} MiB");
 }
 
 var cpu = ProcessSampler.CpuTime(agent.Id) - cpuBefore;
 var (anon, file, shmem, pss) = ProcessSampler.Breakdown(agent.Id);
-// The agent gives start-up memory back 3 s after it connects (Memory/IdleFootprintService): the first sample shows
-// start-up, the idle figures leave out the samples before that release has surely happened.
-const int idleFrom = 3; // samples 1 s apart from 2 s after the Hello: from the fourth (5 s) on, the release has run
-var idle = rss.Count > idleFrom ? rss.Skip(idleFrom).ToList() : rss;
-Console.WriteLine($"start-up RSS (2 s after the first Hello): {rss[0] / 1024.0:0.0} MiB");
-Console.WriteLine($"idle over {clock.Elapsed.TotalSeconds:0} s: RSS min {idle.Min() / 1024.0:0.0} MiB, max {idle.Max() / 1024.0:0.0} MiB, last {idle[^1] / 1024.0:0.0} MiB");
-Console.WriteLine($"  of which anonymous {anon / 1024.0:0.0} MiB, file-backed {file / 1024.0:0.0} MiB, shmem {shmem / 1024.0:0.0} MiB; PSS {pss / 1024.0:0.0} MiB");
-Console.WriteLine($"idle CPU: {cpu.TotalMilliseconds:0} ms over {clock.Elapsed.TotalSeconds:0} s = {100 * cpu.TotalSeconds / clock.Elapsed.TotalSeconds:0.00}% of one core");
+Console.WriteLine($"RSS over {connected.Elapsed.TotalSeconds:0} s: min {rss.Min() / 1024.0:0.0} MiB, max {rss.Max() / 1024.0:0.0} MiB");
+Console.WriteLine($"  at the end: anonymous {anon / 1024.0:0.0} MiB, file-backed {file / 1024.0:0.0} MiB, shmem {shmem / 1024.0:0.0} MiB; PSS {pss / 1024.0:0.0} MiB");
+Console.WriteLine($"CPU from the first Hello on: {cpu.TotalMilliseconds:0} ms over {connected.Elapsed.TotalSeconds:0} s = {100 * cpu.TotalSeconds / connected.Elapsed.TotalSeconds:0.00}% of one core");
 Console.WriteLine($"health reports received: {hub.HealthReports}");
 if (maps > 0)
 {
