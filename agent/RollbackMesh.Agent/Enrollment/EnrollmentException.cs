@@ -1,4 +1,4 @@
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Agent.Enrollment;
 

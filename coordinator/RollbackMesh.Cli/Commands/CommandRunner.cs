@@ -1,12 +1,18 @@
 using System.CommandLine;
 using RollbackMesh.Cli.Connection;
 using RollbackMesh.Cli.Output;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
 
 /// <summary>What a command's body gets: the open channel, the output writer, and the parse result.</summary>
-internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, ParseResult Result, CancellationToken CancellationToken);
+internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, ParseResult Result, CancellationToken CancellationToken)
+{
+    /// <summary>The Operator service on <see cref="Channel"/>.</summary>
+    public Operator.OperatorClient Operator { get; } = new(Channel);
+}
 
 /// <summary>
 /// Runs a command body with the connection open and turns failures into the CLI's exit codes: usage problems 2,

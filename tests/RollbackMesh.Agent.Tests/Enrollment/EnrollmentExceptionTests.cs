@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using RollbackMesh.Agent.Enrollment;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace RollbackMesh.Agent.Tests.Enrollment;

@@ -1,5 +1,5 @@
 using Grpc.Health.V1;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using Xunit;
 
 namespace RollbackMesh.Coordinator.Tests.Hosting;
@@ -14,7 +14,7 @@ public sealed class HealthEndpointTests
     {
         await using var coordinator = await TestCoordinator.StartAsync();
 
-        var response = await coordinator.Channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest { Service = service });
+        var response = await new Health.HealthClient(coordinator.Channel).CheckAsync(new HealthCheckRequest { Service = service });
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
@@ -25,7 +25,7 @@ public sealed class HealthEndpointTests
         await using var coordinator = await TestCoordinator.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            coordinator.Channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest { Service = "no.Such" }));
+            new Health.HealthClient(coordinator.Channel).CheckAsync(new HealthCheckRequest { Service = "no.Such" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
@@ -34,7 +34,7 @@ public sealed class HealthEndpointTests
     public async Task Watch_Shutdown_ReportsNotServing()
     {
         var coordinator = await TestCoordinator.StartAsync();
-        using var watch = coordinator.Channel.ServerStreaming(HealthMethods.Watch, new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
+        using var watch = new Health.HealthClient(coordinator.Channel).Watch(new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
 

@@ -3,7 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using Grpc.Health.V1;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using RollbackMesh.Protos.Channels;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,10 +23,9 @@ public sealed class HardeningTests(ITestOutputHelper output)
     public async Task PlaintextClient_AgainstTlsPort_CleanFailureAndServerStaysUp()
     {
         await using var coordinator = await SecureCoordinator.StartAsync();
-        using var plain = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{coordinator.Address.Port}"));
+        using var plain = RollbackMeshChannel.Create(new Uri($"http://127.0.0.1:{coordinator.Address.Port}"));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => plain.UnaryAsync(HealthMethods.Check, new HealthCheckRequest(),
-            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10))));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(plain).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         await AssertHealthyAsync(coordinator);
@@ -191,7 +191,7 @@ public sealed class HardeningTests(ITestOutputHelper output)
     private static async Task AssertHealthyAsync(SecureCoordinator coordinator)
     {
         using var channel = coordinator.Channel();
-        var response = await channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10)));
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
         Assert.Empty(coordinator.Logs.Errors);
     }

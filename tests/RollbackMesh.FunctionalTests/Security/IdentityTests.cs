@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using RollbackMesh.Coordinator.Security;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -79,14 +79,14 @@ public sealed class IdentityTests
         var node = await coordinator.EnrollAsync("server-1");
         using var nodeCertificate = X509Certificate2.CreateFromPemFile(node.Certificate, node.Key);
         using var nodeChannel = coordinator.Channel(nodeCertificate);
-        using var stream = nodeChannel.DuplexStreaming(AgentHubMethods.Connect);
+        using var stream = new AgentHub.AgentHubClient(nodeChannel).Connect();
         await stream.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = "server-1", Roles = { "server", "first-server" } } });
         Assert.True(await stream.ResponseStream.MoveNext());
 
         // A refused command is audited under the caller's name just like one that succeeds.
-        await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.Pause, new RunControlRequest { RunId = "no-such-run", Reason = "test" }));
-        await channel.UnaryAsync(OperatorMethods.Plan, new PlanRequest { Runbook = "noop" });
-        var history = await channel.UnaryAsync(OperatorMethods.History, new HistoryRequest());
+        await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).PauseAsync(new RunControlRequest { RunId = "no-such-run", Reason = "test" }).ResponseAsync);
+        await new Operator.OperatorClient(channel).PlanAsync(new PlanRequest { Runbook = "noop" });
+        var history = await new Operator.OperatorClient(channel).HistoryAsync(new HistoryRequest());
 
         Assert.Contains(history.Entries, e => e is { Who: "alice", What: "run.pause_refused", RunId: "no-such-run" });
         Assert.Contains(history.Entries, e => e is { Who: "alice", What: "plan" });
@@ -103,7 +103,7 @@ public sealed class IdentityTests
         using var certificate = X509Certificate2.CreateFromPemFile(paths.Certificate, paths.Key);
         using var channel = coordinator.Channel(certificate);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
@@ -114,7 +114,7 @@ public sealed class IdentityTests
         await using var coordinator = await SecureCoordinator.StartAsync();
         using var channel = coordinator.Channel();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
