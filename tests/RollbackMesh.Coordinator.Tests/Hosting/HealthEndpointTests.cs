@@ -1,4 +1,5 @@
 using Grpc.Health.V1;
+using RollbackMesh.Protos.Channels;
 using Grpc.Core;
 using Xunit;
 
@@ -34,7 +35,9 @@ public sealed class HealthEndpointTests
     public async Task Watch_Shutdown_ReportsNotServing()
     {
         var coordinator = await TestCoordinator.StartAsync();
-        using var watch = new Health.HealthClient(coordinator.Channel).Watch(new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
+        // A channel of its own: disposing the coordinator disposes its channel, and the watch must outlive that.
+        using var channel = RollbackMeshChannel.Create(coordinator.Address);
+        using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
 
