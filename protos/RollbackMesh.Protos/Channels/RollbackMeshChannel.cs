@@ -36,7 +36,7 @@ public static class RollbackMeshChannel
         });
     }
 
-    internal static SocketsHttpHandler CreateHandler(ChannelSettings settings) => new()
+    private static SocketsHttpHandler CreateHandler(ChannelSettings settings) => new()
     {
         // Calls share one connection; another is opened only past the server's concurrent-stream limit.
         EnableMultipleHttp2Connections = true,
