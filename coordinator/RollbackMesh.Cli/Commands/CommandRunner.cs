@@ -40,7 +40,7 @@ internal static class CommandRunner
         catch (RpcException ex)
         {
             output.Error(Describe(ex));
-            return ExitCodeFor(ex.StatusCode, preconditionIsBadInput);
+            return ExitCodeFor(CodeOf(ex), preconditionIsBadInput);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -58,7 +58,17 @@ internal static class CommandRunner
         _ => CliExitCodes.Failed,
     };
 
-    private static string Describe(RpcException ex) => ex.StatusCode switch
+    /// <summary>
+    /// The call's status code, except that a connection which broke or a TLS handshake that failed counts as UNAVAILABLE:
+    /// grpc-dotnet reports those as INTERNAL with the HTTP stack's exception attached, and for the operator they mean the
+    /// coordinator could not be reached (or not trusted), exit 3.
+    /// </summary>
+    internal static StatusCode CodeOf(RpcException ex) =>
+        ex.StatusCode == StatusCode.Internal && ex.Status.DebugException is HttpRequestException or IOException
+            ? StatusCode.Unavailable
+            : ex.StatusCode;
+
+    private static string Describe(RpcException ex) => CodeOf(ex) switch
     {
         StatusCode.Unavailable => $"coordinator unreachable: {ex.Status.Detail}",
         StatusCode.Unauthenticated or StatusCode.PermissionDenied => $"not allowed: {ex.Status.Detail}",
