@@ -4,7 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Agent.Configuration;
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Agent.Connection;
 

@@ -1,19 +1,18 @@
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Enrollment;
-using RollbackMesh.Transport;
+using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Connection;
 
 /// <summary>
-/// Opens AgentHub.Connect over the project's gRPC transport: TLS with the configured CA pinned and the node's client
-/// certificate (https://), or h2c (http://, only allowed with insecure: true); HTTP/2 keepalive PINGs so a dead
-/// coordinator or a silently dropped NAT mapping ends the stream instead of hanging it. The TLS files are read on every
-/// connect (a renewed certificate takes effect at the next connection), after enrolling if the node has no certificate
-/// yet and a join token is configured.
+/// Opens AgentHub.Connect over grpc-dotnet (<see cref="RollbackMeshChannel"/>): TLS with the configured CA pinned and the
+/// node's client certificate (https://), or h2c (http://, only allowed with insecure: true); HTTP/2 keepalive PINGs so a
+/// dead coordinator or a silently dropped NAT mapping ends the stream instead of hanging it. The TLS files are read on
+/// every connect (a renewed certificate takes effect at the next connection), after enrolling if the node has no
+/// certificate yet and a join token is configured.
 /// </summary>
 internal sealed class GrpcHubConnector : IHubConnector
 {
@@ -33,7 +32,7 @@ internal sealed class GrpcHubConnector : IHubConnector
     /// <inheritdoc />
     public async Task<IHubStream> ConnectAsync(CancellationToken cancellationToken)
     {
-        var channelOptions = new GrpcChannelOptions
+        var settings = new ChannelSettings
         {
             KeepAlivePingDelay = DurationParser.TryParse(_options.KeepAliveInterval, out var ping) ? ping : TimeSpan.FromSeconds(30),
             KeepAlivePingTimeout = DurationParser.TryParse(_options.KeepAliveTimeout, out var timeout) ? timeout : TimeSpan.FromSeconds(20),
@@ -48,12 +47,12 @@ internal sealed class GrpcHubConnector : IHubConnector
                 var (ca, client) = await _credentials.LoadAsync(cancellationToken).ConfigureAwait(false);
                 owned.Add(ca);
                 owned.Add(client);
-                channelOptions.ClientCertificates = [client];
-                channelOptions.ServerCertificateValidation = (_, certificate, chain, errors) => ValidateServer(ca, certificate, chain, errors);
+                settings.PinnedCa = ca;
+                settings.ClientCertificate = client;
             }
 
-            channel = GrpcChannel.ForAddress(_credentials.Address, channelOptions);
-            var call = channel.DuplexStreaming(AgentHubMethods.Connect, new CallOptions(CancellationToken: cancellationToken));
+            channel = RollbackMeshChannel.Create(_credentials.Address, settings);
+            var call = new AgentHub.AgentHubClient(channel).Connect(cancellationToken: cancellationToken);
             return new GrpcHubStream(channel, call, [.. owned]);
         }
         catch
@@ -62,26 +61,5 @@ internal sealed class GrpcHubConnector : IHubConnector
             owned.ForEach(o => o.Dispose());
             throw;
         }
-    }
-
-    // The coordinator's certificate must chain to the configured CA (not the system store) and match the host name.
-    private static bool ValidateServer(X509Certificate2 ca, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
-            || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            return false;
-        }
-
-        using var pinned = new X509Chain();
-        pinned.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        pinned.ChainPolicy.CustomTrustStore.Add(ca);
-        pinned.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            pinned.ChainPolicy.ExtraStore.AddRange(chain.ChainPolicy.ExtraStore);
-        }
-
-        return pinned.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
     }
 }

@@ -1,9 +1,10 @@
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Connection;
 
-/// <summary>An <see cref="IHubStream"/> over a transport duplex call; owns the call, its channel and the certificates it uses.</summary>
+/// <summary>An <see cref="IHubStream"/> over a grpc-dotnet duplex call; owns the call, its channel and the certificates it uses.</summary>
 internal sealed class GrpcHubStream : IHubStream
 {
     private readonly GrpcChannel _channel;

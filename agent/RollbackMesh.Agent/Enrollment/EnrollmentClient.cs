@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
-using RollbackMesh.Transport;
-using RollbackMesh.V1;
+using Grpc.Core;
+using RollbackMesh.Protos.Channels;
 using RollbackMesh.Protos.Enrollment;
+using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Enrollment;
 
@@ -37,7 +38,7 @@ internal sealed class EnrollmentClient(TimeProvider time)
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new EnrollRequest { Token = token.Format(), NodeName = nodeName, CsrDer = ByteString.CopyFrom(Csr(key, nodeName)) };
-        var response = await CallAsync(address, request, new GrpcChannelOptions { ServerCertificateValidation = CaPinning.TrustOnly(ca) }, ct).ConfigureAwait(false);
+        var response = await CallAsync(address, request, new ChannelSettings { PinnedCa = ca }, ct).ConfigureAwait(false);
         return Store(response, key, ca, paths);
     }
 
@@ -50,7 +51,7 @@ internal sealed class EnrollmentClient(TimeProvider time)
         var nodeName = current.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new EnrollRequest { NodeName = nodeName, CsrDer = ByteString.CopyFrom(Csr(key, nodeName)) };
-        var options = new GrpcChannelOptions { ServerCertificateValidation = CaPinning.TrustOnly(ca), ClientCertificates = [current] };
+        var options = new ChannelSettings { PinnedCa = ca, ClientCertificate = current };
         var response = await CallAsync(address, request, options, ct).ConfigureAwait(false);
         return Store(response, key, ca, paths);
     }
@@ -76,7 +77,7 @@ internal sealed class EnrollmentClient(TimeProvider time)
     /// <summary>The coordinator's CA, fetched without trusting the connection (the caller checks the fingerprint).</summary>
     internal static async Task<X509Certificate2> DiscoverCaAsync(Uri address, CancellationToken ct)
     {
-        var options = new GrpcChannelOptions { ServerCertificateValidation = (_, _, _, _) => true };
+        var options = new ChannelSettings { ServerCertificateValidation = (_, _, _, _) => true };
         var response = await CallAsync(address, new EnrollRequest(), options, ct).ConfigureAwait(false);
         try
         {
@@ -91,18 +92,18 @@ internal sealed class EnrollmentClient(TimeProvider time)
     private static byte[] Csr(ECDsa key, string nodeName) =>
         new CertificateRequest(new X500DistinguishedName($"CN={nodeName}"), key, HashAlgorithmName.SHA256).CreateSigningRequest();
 
-    private static async Task<EnrollResponse> CallAsync(Uri address, EnrollRequest request, GrpcChannelOptions options, CancellationToken ct)
+    private static async Task<EnrollResponse> CallAsync(Uri address, EnrollRequest request, ChannelSettings settings, CancellationToken ct)
     {
         if (address.Scheme != Uri.UriSchemeHttps)
         {
             throw new EnrollmentException($"Enrollment needs an https:// coordinator address, not {address}.");
         }
 
-        using var channel = GrpcChannel.ForAddress(address, options);
+        using var channel = RollbackMeshChannel.Create(address, settings);
         try
         {
-            return await channel.UnaryAsync(AgentHubMethods.Enroll, request,
-                new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(30), CancellationToken: ct)).ConfigureAwait(false);
+            return await new AgentHub.AgentHubClient(channel)
+                .EnrollAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct).ConfigureAwait(false);
         }
         catch (RpcException ex)
         {

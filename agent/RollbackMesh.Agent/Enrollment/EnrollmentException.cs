@@ -1,4 +1,4 @@
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Agent.Enrollment;
 
@@ -13,7 +13,9 @@ internal sealed class EnrollmentException(string message, Exception? inner = nul
     {
         HttpRequestException or IOException or TimeoutException => true,
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
-            or StatusCode.Cancelled,
+            or StatusCode.Cancelled
+            // grpc-dotnet reports a connection that broke mid-call as INTERNAL, with the HTTP stack's exception attached.
+            || (rpc.StatusCode == StatusCode.Internal && rpc.Status.DebugException is HttpRequestException or IOException),
         _ => false,
     };
 }

@@ -21,7 +21,7 @@ internal static class ApplyCommand
         {
             var request = new StartRunRequest { Runbook = context.Result.GetValue(runbook)!, PlanHash = context.Result.GetValue(hash)! };
             request.Parameters.Add(ParameterOption.Parse(context.Result.GetValue(parameters)));
-            var run = await context.Channel.UnaryAsync(OperatorMethods.StartRun, request, new(CancellationToken: context.CancellationToken));
+            var run = await context.Operator.StartRunAsync(request, cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
                 context.Output.Write(run);

@@ -1,12 +1,18 @@
 using System.CommandLine;
 using RollbackMesh.Cli.Connection;
 using RollbackMesh.Cli.Output;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
 
 /// <summary>What a command's body gets: the open channel, the output writer, and the parse result.</summary>
-internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, ParseResult Result, CancellationToken CancellationToken);
+internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, ParseResult Result, CancellationToken CancellationToken)
+{
+    /// <summary>The Operator service on <see cref="Channel"/>.</summary>
+    public Operator.OperatorClient Operator { get; } = new(Channel);
+}
 
 /// <summary>
 /// Runs a command body with the connection open and turns failures into the CLI's exit codes: usage problems 2,
@@ -34,7 +40,7 @@ internal static class CommandRunner
         catch (RpcException ex)
         {
             output.Error(Describe(ex));
-            return ExitCodeFor(ex.StatusCode, preconditionIsBadInput);
+            return ExitCodeFor(CodeOf(ex), preconditionIsBadInput);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -52,7 +58,17 @@ internal static class CommandRunner
         _ => CliExitCodes.Failed,
     };
 
-    private static string Describe(RpcException ex) => ex.StatusCode switch
+    /// <summary>
+    /// The call's status code, except that a connection which broke or a TLS handshake that failed counts as UNAVAILABLE:
+    /// grpc-dotnet reports those as INTERNAL with the HTTP stack's exception attached, and for the operator they mean the
+    /// coordinator could not be reached (or not trusted), exit 3.
+    /// </summary>
+    internal static StatusCode CodeOf(RpcException ex) =>
+        ex.StatusCode == StatusCode.Internal && ex.Status.DebugException is HttpRequestException or IOException
+            ? StatusCode.Unavailable
+            : ex.StatusCode;
+
+    private static string Describe(RpcException ex) => CodeOf(ex) switch
     {
         StatusCode.Unavailable => $"coordinator unreachable: {ex.Status.Detail}",
         StatusCode.Unauthenticated or StatusCode.PermissionDenied => $"not allowed: {ex.Status.Detail}",

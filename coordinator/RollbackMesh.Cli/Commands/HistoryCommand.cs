@@ -15,7 +15,7 @@ internal static class HistoryCommand
         CommandRunner.SetAction(command, async context =>
         {
             var request = new HistoryRequest { RunId = context.Result.GetValue(run) ?? "", Limit = context.Result.GetValue(limit) };
-            var response = await context.Channel.UnaryAsync(OperatorMethods.History, request, new(CancellationToken: context.CancellationToken));
+            var response = await context.Operator.HistoryAsync(request, cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
                 context.Output.Write(response);

@@ -12,7 +12,7 @@ internal static class NodesCommand
         var command = new Command("nodes", "List the fleet's nodes: roles, connected/stale, last seen, versions.");
         CommandRunner.SetAction(command, async context =>
         {
-            var response = await context.Channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest(), new(CancellationToken: context.CancellationToken));
+            var response = await context.Operator.ListNodesAsync(new ListNodesRequest(), cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
                 context.Output.Write(response);

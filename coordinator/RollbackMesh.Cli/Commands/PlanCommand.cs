@@ -17,7 +17,7 @@ internal static class PlanCommand
             var request = new PlanRequest { Runbook = context.Result.GetValue(runbook)!, WithDryRun = true };
             var supplied = ParameterOption.Parse(context.Result.GetValue(parameters));
             request.Parameters.Add(supplied);
-            var plan = await context.Channel.UnaryAsync(OperatorMethods.Plan, request, new(CancellationToken: context.CancellationToken));
+            var plan = await context.Operator.PlanAsync(request, cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
                 context.Output.Write(plan);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using RollbackMesh.Cli.Output;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
@@ -14,7 +14,7 @@ internal static class RunCommands
         var command = new Command("status", "Show a run: state, current phase, every step.") { run };
         CommandRunner.SetAction(command, async context =>
         {
-            var status = await context.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = context.Result.GetValue(run)! }, new(CancellationToken: context.CancellationToken));
+            var status = await context.Operator.GetRunAsync(new GetRunRequest { RunId = context.Result.GetValue(run)! }, cancellationToken: context.CancellationToken);
             Show(context.Output, status);
             return CliExitCodes.Success;
         });
@@ -29,11 +29,11 @@ internal static class RunCommands
         return command;
     }
 
-    public static Command Pause() => Control("pause", "Pause a run after the steps in flight finish.", OperatorMethods.Pause);
+    public static Command Pause() => Control("pause", "Pause a run after the steps in flight finish.", (client, request, ct) => client.PauseAsync(request, cancellationToken: ct));
 
-    public static Command Resume() => Control("resume", "Resume a paused run.", OperatorMethods.Resume);
+    public static Command Resume() => Control("resume", "Resume a paused run.", (client, request, ct) => client.ResumeAsync(request, cancellationToken: ct));
 
-    public static Command Abort() => Control("abort", "Abort a run: cancel steps in flight, start nothing new.", OperatorMethods.Abort);
+    public static Command Abort() => Control("abort", "Abort a run: cancel steps in flight, start nothing new.", (client, request, ct) => client.AbortAsync(request, cancellationToken: ct));
 
     public static Command Approve()
     {
@@ -46,20 +46,21 @@ internal static class RunCommands
             var gateId = context.Result.GetValue(gate);
             if (string.IsNullOrEmpty(gateId))
             {
-                var current = await context.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: context.CancellationToken));
+                var current = await context.Operator.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: context.CancellationToken);
                 gateId = current.AwaitingApproval.Length > 0
                     ? current.AwaitingApproval
                     : throw new CliUsageException($"run {runId} is not awaiting approval ({Format.State(current.State)}).");
             }
 
-            var status = await context.Channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = gateId }, new(CancellationToken: context.CancellationToken));
+            var status = await context.Operator.ApproveAsync(new ApproveRequest { RunId = runId, Gate = gateId }, cancellationToken: context.CancellationToken);
             Show(context.Output, status);
             return CliExitCodes.Success;
         });
         return command;
     }
 
-    private static Command Control(string name, string description, Method<RunControlRequest, RunStatus> method)
+    private static Command Control(
+        string name, string description, Func<Operator.OperatorClient, RunControlRequest, CancellationToken, AsyncUnaryCall<RunStatus>> call)
     {
         var run = RunArgument();
         var reason = new Option<string?>("--reason") { Description = "Why (recorded in the audit log)." };
@@ -67,7 +68,7 @@ internal static class RunCommands
         CommandRunner.SetAction(command, async context =>
         {
             var request = new RunControlRequest { RunId = context.Result.GetValue(run)!, Reason = context.Result.GetValue(reason) ?? "" };
-            var status = await context.Channel.UnaryAsync(method, request, new(CancellationToken: context.CancellationToken));
+            var status = await call(context.Operator, request, context.CancellationToken);
             Show(context.Output, status);
             return CliExitCodes.Success;
         });

@@ -13,7 +13,7 @@ internal static class RunWatcher
     {
         var ct = context.CancellationToken;
         var output = context.Output;
-        using var call = context.Channel.ServerStreaming(OperatorMethods.WatchRun, new GetRunRequest { RunId = runId }, new(CancellationToken: ct));
+        using var call = context.Operator.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct);
         var progress = new RunProgress();
         var line = new ProgressLine(!output.Json && CliOutput.IsInteractive, TimeProvider.System);
         RunStatus? last = null;
@@ -52,7 +52,7 @@ internal static class RunWatcher
         line.Clear();
         var final = last is not null && RunText.IsFinished(last.State)
             ? last
-            : await context.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: ct)).ConfigureAwait(false);
+            : await context.Operator.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
         if (!output.Json)
         {
             output.Line(RunText.Header(final));

@@ -12,7 +12,7 @@ internal static class RunbooksCommand
         var command = new Command("runbooks", "List the runbooks, their parameters and phases.");
         CommandRunner.SetAction(command, async context =>
         {
-            var response = await context.Channel.UnaryAsync(OperatorMethods.ListRunbooks, new ListRunbooksRequest(), new(CancellationToken: context.CancellationToken));
+            var response = await context.Operator.ListRunbooksAsync(new ListRunbooksRequest(), cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
                 context.Output.Write(response);

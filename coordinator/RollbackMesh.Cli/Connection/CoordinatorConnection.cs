@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
-using RollbackMesh.Transport;
+using Grpc.Net.Client;
+using RollbackMesh.Protos.Channels;
 
 namespace RollbackMesh.Cli.Connection;
 
@@ -27,22 +28,17 @@ internal static class CoordinatorConnection
         if (address.Scheme == Uri.UriSchemeHttp)
         {
             return result.GetValue(GlobalOptions.Insecure)
-                ? GrpcChannel.ForAddress(address)
+                ? RollbackMeshChannel.Create(address)
                 : throw new CliUsageException($"'{url}' is plaintext; pass --insecure to use it (tests and demos only), or use https://.");
         }
 
         var ca = Require(result, GlobalOptions.Ca);
         var cert = Require(result, GlobalOptions.Cert);
         var key = Require(result, GlobalOptions.Key);
-        var caCertificate = X509CertificateLoader.LoadCertificateFromFile(ca);
-        var client = X509Certificate2.CreateFromPemFile(cert, key);
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        return RollbackMeshChannel.Create(address, new ChannelSettings
         {
-            ClientCertificates = [client],
-            ServerCertificateValidation = (_, certificate, _, errors) =>
-                certificate is not null
-                && ChainsTo(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), caCertificate)
-                && (errors & System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+            PinnedCa = X509CertificateLoader.LoadCertificateFromFile(ca),
+            ClientCertificate = X509Certificate2.CreateFromPemFile(cert, key),
         });
     }
 
@@ -55,14 +51,5 @@ internal static class CoordinatorConnection
         }
 
         return File.Exists(path) ? path : throw new CliUsageException($"{option.Name} '{path}' does not exist.");
-    }
-
-    private static bool ChainsTo(X509Certificate2 server, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(server);
     }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Grpc.Net.Client;
 using RollbackMesh.Cli.Commands;
 using RollbackMesh.Cli.Output;
-using RollbackMesh.Transport;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Demo;
@@ -44,7 +44,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
 
         var start = new StartRunRequest { Runbook = Runbook, PlanHash = plan.Hash };
         start.Parameters.Add(host.Fleet.K3sRollbackParameters);
-        var run = await channel.UnaryAsync(OperatorMethods.StartRun, start, new(CancellationToken: ct)).ConfigureAwait(false);
+        var run = await new Operator.OperatorClient(channel).StartRunAsync(start, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
         output.Line($"apply {Runbook} --plan-hash {plan.Hash}: run {run.RunId} started");
         using var stopApprover = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var approver = ApproveGatesAsync(channel, run.RunId, stopApprover.Token);
@@ -74,7 +74,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         while (true)
         {
             // Right after connecting, a node may not have sent its first health report: preflight then says so. Retry briefly.
-            var plan = await channel.UnaryAsync(OperatorMethods.Plan, request, new(CancellationToken: ct)).ConfigureAwait(false);
+            var plan = await new Operator.OperatorClient(channel).PlanAsync(request, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             if (plan.PreflightOk || DateTime.UtcNow > deadline)
             {
                 return plan;
@@ -90,7 +90,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         {
             while (!ct.IsCancellationRequested)
             {
-                var status = await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: ct)).ConfigureAwait(false);
+                var status = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
                 if (status.AwaitingApproval.Length > 0)
                 {
                     var step = status.Steps.FirstOrDefault(s => s.StepId == status.AwaitingApproval);
@@ -99,7 +99,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
                     output.Line("  >>> A real operator would review it and run: rollbackmesh approve " + runId + " --gate " + status.AwaitingApproval);
                     output.Line("  >>> The demo approves it automatically now.");
                     output.Line();
-                    await channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = status.AwaitingApproval }, new(CancellationToken: ct)).ConfigureAwait(false);
+                    await new Operator.OperatorClient(channel).ApproveAsync(new ApproveRequest { RunId = runId, Gate = status.AwaitingApproval }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
                 }
 
                 await Task.Delay(300, ct).ConfigureAwait(false);

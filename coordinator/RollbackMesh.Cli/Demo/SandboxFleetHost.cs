@@ -1,5 +1,7 @@
 using System.Globalization;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Demo;
@@ -81,7 +83,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     public string LogFile(string name) => Path.Combine(Fleet.StateDirectory, "logs", name + ".log");
 
     /// <summary>Opens an operator channel to the coordinator.</summary>
-    public GrpcChannel OpenChannel() => GrpcChannel.ForAddress(Coordinator);
+    public GrpcChannel OpenChannel() => RollbackMeshChannel.Create(Coordinator);
 
     /// <summary>Waits until every node's agent is connected to the coordinator.</summary>
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/>; the message names the missing nodes.</exception>
@@ -94,7 +96,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
         {
             try
             {
-                var nodes = await channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest(), new(CancellationToken: ct)).ConfigureAwait(false);
+                var nodes = await new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest(), cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
                 var connected = nodes.Nodes.Where(n => n.Connected && !n.Stale).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
                 missing = Fleet.Nodes.Select(n => n.Name).Where(n => !connected.Contains(n)).ToList();
             }

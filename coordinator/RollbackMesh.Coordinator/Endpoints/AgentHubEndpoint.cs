@@ -1,9 +1,9 @@
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Routing;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RollbackMesh.Coordinator.Execution;
-using RollbackMesh.Transport;
+using RollbackMesh.Coordinator.Security;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Coordinator.Endpoints;
@@ -12,45 +12,41 @@ namespace RollbackMesh.Coordinator.Endpoints;
 /// AgentHub.Connect adapted to <see cref="AgentSessionHub"/>: the first message must be Hello; then each message goes
 /// to the hub's matching method until the agent half-closes, the call breaks or the coordinator shuts down.
 /// Under TLS a node may speak only for itself: the Hello's node name must equal its certificate's common name.
+/// AgentHub.Enroll goes to <see cref="EnrollmentHandler"/> when the security services are registered; otherwise it
+/// stays UNIMPLEMENTED.
 /// </summary>
-internal static class AgentHubEndpoint
+internal sealed class AgentHubEndpoint(AgentSessionHub hub, IHostApplicationLifetime lifetime, IServiceProvider services) : AgentHub.AgentHubBase
 {
-    public static GrpcServiceEndpoints MapAgentHub(this IEndpointRouteBuilder endpoints)
-    {
-        var hub = endpoints.ServiceProvider.GetRequiredService<AgentSessionHub>();
-        var stopping = endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        return endpoints.MapGrpcService()
-            .Duplex(AgentHubMethods.Connect, (requests, responses, context) => ConnectAsync(hub, requests, responses, context, stopping));
-    }
+    public override Task<EnrollResponse> Enroll(EnrollRequest request, ServerCallContext context) =>
+        services.GetService<EnrollmentHandler>() is { } enrollment // security: AgentHub.Enroll
+            ? enrollment.EnrollAsync(request, context)
+            : base.Enroll(request, context);
 
-    private static async Task ConnectAsync(
-        AgentSessionHub hub,
-        IAsyncStreamReader<AgentMessage> requests,
-        IServerStreamWriter<CoordinatorMessage> responses,
-        ServerCallContext context,
-        CancellationToken stopping)
+    public override async Task Connect(
+        IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
     {
+        var stopping = lifetime.ApplicationStopping;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         var ct = linked.Token;
-        if (!await requests.MoveNext(ct).ConfigureAwait(false))
+        if (!await requestStream.MoveNext(ct).ConfigureAwait(false))
         {
             return;
         }
 
-        var hello = requests.Current.Hello
+        var hello = requestStream.Current.Hello
             ?? throw new RpcException(new Status(StatusCode.InvalidArgument, "The first message on AgentHub.Connect must be Hello."));
-        await Security.EndpointSecurity.AuthorizeHelloAsync(hello, context).ConfigureAwait(false); // security: cert identity, revocation, audit
+        await EndpointSecurity.AuthorizeHelloAsync(hello, context).ConfigureAwait(false); // security: cert identity, revocation, audit
         CheckIdentity(hello, context);
 
-        var writer = new AgentStreamWriter(responses, hello.NodeName, ct);
+        var writer = new AgentStreamWriter(responseStream, hello.NodeName, ct);
         await using (writer.ConfigureAwait(false))
         {
             try
             {
                 await hub.OnConnectedAsync(hello, writer, ct).ConfigureAwait(false);
-                while (await requests.MoveNext(ct).ConfigureAwait(false))
+                while (await requestStream.MoveNext(ct).ConfigureAwait(false))
                 {
-                    Dispatch(hub, hello.NodeName, requests.Current);
+                    Dispatch(hub, hello.NodeName, requestStream.Current);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -92,12 +88,13 @@ internal static class AgentHubEndpoint
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Hello.node_name is required."));
         }
 
-        if (!context.HttpContext.Request.IsHttps)
+        var http = context.GetHttpContext();
+        if (!http.Request.IsHttps)
         {
             return;
         }
 
-        var name = context.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var name = http.Connection.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         if (string.IsNullOrEmpty(name))
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "Agents must present a client certificate."));

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using RollbackMesh.Coordinator.Execution;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Coordinator.Endpoints;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Coordinator.Endpoints;
 
@@ -15,7 +15,8 @@ internal static class CallerIdentity
     /// </summary>
     public static string Of(ServerCallContext context)
     {
-        if (!context.HttpContext.Request.IsHttps)
+        var http = context.GetHttpContext();
+        if (!http.Request.IsHttps)
         {
             return InsecureOperator;
         }
@@ -25,7 +26,7 @@ internal static class CallerIdentity
             return operatorName;
         }
 
-        var name = context.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var name = http.Connection.ClientCertificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         return string.IsNullOrWhiteSpace(name)
             ? throw new RpcException(new Status(StatusCode.Unauthenticated, "A client certificate with a common name is required."))
             : name;

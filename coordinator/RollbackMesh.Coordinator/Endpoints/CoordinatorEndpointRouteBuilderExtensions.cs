@@ -1,6 +1,6 @@
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using RollbackMesh.Transport.Health;
 
 namespace RollbackMesh.Coordinator.Endpoints;
 
@@ -9,10 +9,9 @@ internal static class CoordinatorEndpointRouteBuilderExtensions
 {
     public static IEndpointRouteBuilder MapCoordinatorEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGrpcHealthService(endpoints.ServiceProvider.GetRequiredService<HealthStatusRegistry>());
-        endpoints.MapAgentHub();
-        endpoints.MapOperatorService();
-        Security.SecurityEndpointExtensions.MapEnrollmentIfEnabled(endpoints); // security: AgentHub.Enroll
+        endpoints.MapGrpcService<HealthServiceImpl>();
+        endpoints.MapGrpcService<AgentHubEndpoint>(); // Connect, and Enroll when the security services are registered
+        endpoints.MapGrpcService<OperatorEndpoints>();
         return endpoints;
     }
 }

@@ -1,8 +1,6 @@
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
+using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using RollbackMesh.Coordinator.Operators;
-using RollbackMesh.Transport;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Coordinator.Endpoints;
@@ -11,24 +9,58 @@ namespace RollbackMesh.Coordinator.Endpoints;
 /// The Operator service over <see cref="OperatorService"/>: each rpc names the caller, calls the service and turns an
 /// <see cref="OperatorException"/> into the status of the same name. Nothing else happens here.
 /// </summary>
-internal static class OperatorEndpoints
+internal sealed class OperatorEndpoints(OperatorService service, IHostApplicationLifetime lifetime) : Operator.OperatorBase
 {
-    public static GrpcServiceEndpoints MapOperatorService(this IEndpointRouteBuilder endpoints)
+    public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context) =>
+        Call(() => service.ListNodes(request, CallerIdentity.Of(context)));
+
+    public override Task<ListRunbooksResponse> ListRunbooks(ListRunbooksRequest request, ServerCallContext context) =>
+        CallAsync(() => service.ListRunbooksAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
+    public override Task<PlanResponse> Plan(PlanRequest request, ServerCallContext context) =>
+        CallAsync(() => service.PlanAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
+    public override Task<RunStatus> StartRun(StartRunRequest request, ServerCallContext context) =>
+        CallAsync(() => service.StartRunAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
+    public override Task<RunStatus> GetRun(GetRunRequest request, ServerCallContext context) =>
+        Call(() => service.GetRun(request, CallerIdentity.Of(context)));
+
+    public override Task<RunStatus> Pause(RunControlRequest request, ServerCallContext context) =>
+        CallAsync(() => service.PauseAsync(request, CallerIdentity.Of(context)));
+
+    public override Task<RunStatus> Resume(RunControlRequest request, ServerCallContext context) =>
+        CallAsync(() => service.ResumeAsync(request, CallerIdentity.Of(context)));
+
+    public override Task<RunStatus> Abort(RunControlRequest request, ServerCallContext context) =>
+        CallAsync(() => service.AbortAsync(request, CallerIdentity.Of(context)));
+
+    public override Task<RunStatus> Approve(ApproveRequest request, ServerCallContext context) =>
+        CallAsync(() => service.ApproveAsync(request, CallerIdentity.Of(context)));
+
+    public override Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context) =>
+        Call(() => service.History(request, CallerIdentity.Of(context)));
+
+    public override async Task WatchRun(GetRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
-        var service = endpoints.ServiceProvider.GetRequiredService<OperatorService>();
-        var stopping = endpoints.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        return endpoints.MapGrpcService()
-            .Unary(OperatorMethods.ListNodes, (r, c) => Call(() => service.ListNodes(r, CallerIdentity.Of(c))))
-            .Unary(OperatorMethods.ListRunbooks, (r, c) => CallAsync(() => service.ListRunbooksAsync(r, CallerIdentity.Of(c), c.CancellationToken)))
-            .Unary(OperatorMethods.Plan, (r, c) => CallAsync(() => service.PlanAsync(r, CallerIdentity.Of(c), c.CancellationToken)))
-            .Unary(OperatorMethods.StartRun, (r, c) => CallAsync(() => service.StartRunAsync(r, CallerIdentity.Of(c), c.CancellationToken)))
-            .Unary(OperatorMethods.GetRun, (r, c) => Call(() => service.GetRun(r, CallerIdentity.Of(c))))
-            .ServerStreaming(OperatorMethods.WatchRun, (r, stream, c) => WatchAsync(service, r, stream, c, stopping))
-            .Unary(OperatorMethods.Pause, (r, c) => CallAsync(() => service.PauseAsync(r, CallerIdentity.Of(c))))
-            .Unary(OperatorMethods.Resume, (r, c) => CallAsync(() => service.ResumeAsync(r, CallerIdentity.Of(c))))
-            .Unary(OperatorMethods.Abort, (r, c) => CallAsync(() => service.AbortAsync(r, CallerIdentity.Of(c))))
-            .Unary(OperatorMethods.Approve, (r, c) => CallAsync(() => service.ApproveAsync(r, CallerIdentity.Of(c))))
-            .Unary(OperatorMethods.History, (r, c) => Call(() => service.History(r, CallerIdentity.Of(c))));
+        // A watch lasts as long as the run; shutdown must end it rather than wait for it.
+        var stopping = lifetime.ApplicationStopping;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        try
+        {
+            await foreach (var change in service.WatchRunAsync(request, CallerIdentity.Of(context), linked.Token).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(change, linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperatorException ex)
+        {
+            throw ToRpc(ex);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The coordinator is shutting down."));
+        }
     }
 
     /// <summary>The gRPC status for an operator error code.</summary>
@@ -61,28 +93,6 @@ internal static class OperatorEndpoints
         catch (OperatorException ex)
         {
             throw ToRpc(ex);
-        }
-    }
-
-    private static async Task WatchAsync(
-        OperatorService service, GetRunRequest request, IServerStreamWriter<RunEvent> stream, ServerCallContext context, CancellationToken stopping)
-    {
-        // A watch lasts as long as the run; shutdown must end it rather than wait for it.
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-        try
-        {
-            await foreach (var change in service.WatchRunAsync(request, CallerIdentity.Of(context), linked.Token).ConfigureAwait(false))
-            {
-                await stream.WriteAsync(change, linked.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperatorException ex)
-        {
-            throw ToRpc(ex);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The coordinator is shutting down."));
         }
     }
 

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Endpoints;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Security;
-using RollbackMesh.Transport;
 
 namespace RollbackMesh.Coordinator.Hosting;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Transport.Health;
+using Grpc.HealthCheck;
 using RollbackMesh.V1;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
@@ -12,13 +12,13 @@ namespace RollbackMesh.Coordinator.Hosting;
 /// stop routing before the streams are cut.
 /// </summary>
 internal sealed class CoordinatorLifecycle(
-    HealthStatusRegistry health,
+    HealthServiceImpl health,
     CoordinatorHostOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<CoordinatorLifecycle> logger) : IHostedService
 {
     /// <summary>The services the health endpoint reports, besides the whole server ("").</summary>
-    public static readonly string[] Services = [AgentHubMethods.ServiceName, OperatorMethods.ServiceName];
+    public static readonly string[] Services = [AgentHub.Descriptor.FullName, Operator.Descriptor.FullName];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -3,21 +3,19 @@ using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
-using RollbackMesh.Transport;
-using RollbackMesh.Transport.Health;
 
 namespace RollbackMesh.Coordinator.Hosting;
 
 /// <summary>
 /// Registers what the coordinator process adds around the core (<see cref="CoordinatorCoreServiceCollectionExtensions.AddCoordinatorCore"/>):
-/// the gRPC transport, the runbook catalog as the plan source, the health registry and the lifecycle hooks.
+/// gRPC (Grpc.AspNetCore), the runbook catalog as the plan source, the grpc.health.v1 service and the lifecycle hooks.
 /// </summary>
 internal static class CoordinatorServiceCollectionExtensions
 {
     public static IServiceCollection AddCoordinator(
         this IServiceCollection services, CoordinatorHostOptions options, CoordinatorSettings settings, RunbookCatalog catalog)
     {
-        services.AddGrpcTransport();
+        services.AddCoordinatorGrpc();
         services.AddSingleton(options);
         services.AddSingleton(settings);
 
@@ -30,7 +28,6 @@ internal static class CoordinatorServiceCollectionExtensions
         services.AddSingleton(catalog);
         services.AddSingleton<RunbookPlanner>();
         services.AddSingleton<IPlanSource, CatalogPlanSource>();
-        services.AddSingleton<HealthStatusRegistry>();
         services.AddHostedService<CoordinatorLifecycle>();
         return services;
     }

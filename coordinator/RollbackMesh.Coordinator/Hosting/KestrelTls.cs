@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using RollbackMesh.Transport;
 
 namespace RollbackMesh.Coordinator.Hosting;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Coordinator.Security;
 
@@ -31,5 +31,5 @@ internal static class EndpointSecurity
     public static string? OperatorName(ServerCallContext context) => Authorizer(context)?.RequireOperator(context).Name;
 
     private static PeerAuthorizer? Authorizer(ServerCallContext context) =>
-        context.HttpContext.Request.IsHttps ? context.HttpContext.RequestServices.GetService<PeerAuthorizer>() : null;
+        context.GetHttpContext() is { Request.IsHttps: true } http ? http.RequestServices.GetService<PeerAuthorizer>() : null;
 }

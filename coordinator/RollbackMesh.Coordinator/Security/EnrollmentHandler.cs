@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Audit;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.Protos.Enrollment;
 
 namespace RollbackMesh.Coordinator.Security;
@@ -33,7 +33,7 @@ internal sealed partial class EnrollmentHandler(
     /// <summary>Handles one Enroll call.</summary>
     public async Task<V1.EnrollResponse> EnrollAsync(V1.EnrollRequest request, ServerCallContext context)
     {
-        var address = context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? context.Peer;
+        var address = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? context.Peer;
         if (!limiter.TryAcquire(address))
         {
             Log.RateLimited(logger, address);
@@ -70,7 +70,7 @@ internal sealed partial class EnrollmentHandler(
 
     private async Task<string> RenewingNodeAsync(V1.EnrollRequest request, ServerCallContext context, string address)
     {
-        var result = resolver.Resolve(context.ClientCertificate, PeerKind.Node);
+        var result = resolver.Resolve(context.GetHttpContext().Connection.ClientCertificate, PeerKind.Node);
         if (result.Identity is not { } identity)
         {
             Log.Refused(logger, address, result.Detail);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Audit;
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Coordinator.Security;
 
@@ -34,7 +34,7 @@ internal sealed partial class PeerAuthorizer(PeerIdentityResolver resolver, Audi
 
     private PeerIdentity Require(ServerCallContext context, PeerKind kind)
     {
-        var result = resolver.Resolve(context.ClientCertificate, kind);
+        var result = resolver.Resolve(context.GetHttpContext().Connection.ClientCertificate, kind);
         if (result.Identity is { } identity)
         {
             return identity;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
-using RollbackMesh.Transport;
+using RollbackMesh.Coordinator.Hosting;
 
 namespace RollbackMesh.Coordinator.Security;
 
@@ -22,8 +22,8 @@ internal static class SecurityKestrelExtensions
     }
 
     /// <summary>
-    /// Per-connection limits: concurrent streams, header sizes; no Server header. The message size limit is the
-    /// transport's <see cref="GrpcServerOptions.MaxReceiveMessageSize"/> (see <see cref="ConfigureMessageLimits"/>).
+    /// Per-connection limits: concurrent streams, header sizes; no Server header. The message size limits are gRPC's
+    /// (<see cref="GrpcServiceCollectionExtensions.AddCoordinatorGrpc"/>).
     /// </summary>
     public static KestrelServerOptions ApplySecurityLimits(this KestrelServerOptions kestrel, SecurityOptions options)
     {
@@ -34,8 +34,4 @@ internal static class SecurityKestrelExtensions
         kestrel.Limits.MaxRequestHeaderCount = 64;
         return kestrel;
     }
-
-    /// <summary>Applies <see cref="SecurityOptions.MaxReceiveMessageSize"/> to the transport.</summary>
-    public static void ConfigureMessageLimits(this GrpcServerOptions grpc, SecurityOptions options) =>
-        grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
 }

@@ -18,9 +18,6 @@ internal sealed class SecurityOptions
     /// <summary>Concurrent HTTP/2 streams per connection. Default: 100 (an agent needs one; an operator a few).</summary>
     public int MaxStreamsPerConnection { get; set; } = 100;
 
-    /// <summary>Largest gRPC message accepted, in bytes. Default: 4 MiB.</summary>
-    public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
-
     /// <summary>Largest CSR accepted, in bytes. Default: 8 KiB.</summary>
     public int MaxCsrSize { get; set; } = 8 * 1024;
 }

@@ -5,7 +5,7 @@ using RollbackMesh.Agent.Connection;
 using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Hosting;
 using RollbackMesh.Agent.Processes;
-using RollbackMesh.Transport;
+using Grpc.Core;
 
 namespace RollbackMesh.Agent.Tests.Connection;
 

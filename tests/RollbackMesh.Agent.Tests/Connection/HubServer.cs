@@ -1,18 +1,18 @@
 using System.Net;
 using System.Threading.Channels;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Transport;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Tests.Connection;
 
 /// <summary>
-/// A minimal coordinator side of AgentHub.Connect on a real in-process Kestrel (the project's gRPC transport, h2c on
-/// loopback): every call becomes a <see cref="HubServerSession"/> the test can read from and write to.
+/// A minimal coordinator side of AgentHub.Connect on a real in-process Kestrel (Grpc.AspNetCore, h2c on loopback): every call becomes a <see cref="HubServerSession"/> the test can read from and write to.
 /// </summary>
 internal sealed class HubServer : IAsyncDisposable
 {
@@ -27,32 +27,12 @@ internal sealed class HubServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpcTransport();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.ConfigureGrpcListener()));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         _app = builder.Build();
-        var stopping = _app.Lifetime.ApplicationStopping;
-        _app.MapGrpcService().Duplex<AgentMessage, CoordinatorMessage>(AgentHubMethods.Connect, async (requests, responses, context) =>
-        {
-            // A restarting coordinator ends its streams; the agent must notice and reconnect.
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
-            var session = new HubServerSession(responses, linked.Token);
-            await _sessions.Writer.WriteAsync(session, linked.Token);
-            try
-            {
-                while (await requests.MoveNext(linked.Token))
-                {
-                    await session.Received.Writer.WriteAsync(requests.Current, linked.Token);
-                }
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-            }
-            finally
-            {
-                session.Received.Writer.TryComplete();
-            }
-        });
+        _app.MapGrpcService<Service>();
         await _app.StartAsync();
         Port = new Uri(_app.Urls.First()).Port;
     }
@@ -76,4 +56,31 @@ internal sealed class HubServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private sealed class Service(HubServer server, IHostApplicationLifetime lifetime) : AgentHub.AgentHubBase
+    {
+        public override async Task Connect(
+            IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
+        {
+            // A restarting coordinator ends its streams; the agent must notice and reconnect.
+            var stopping = lifetime.ApplicationStopping;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+            var session = new HubServerSession(responseStream, linked.Token);
+            await server._sessions.Writer.WriteAsync(session, linked.Token);
+            try
+            {
+                while (await requestStream.MoveNext(linked.Token))
+                {
+                    await session.Received.Writer.WriteAsync(requestStream.Current, linked.Token);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                session.Received.Writer.TryComplete();
+            }
+        }
+    }
 }

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Tests.Connection;

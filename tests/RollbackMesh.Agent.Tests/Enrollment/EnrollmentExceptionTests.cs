@@ -1,6 +1,6 @@
 using System.Net.Sockets;
+using Grpc.Core;
 using RollbackMesh.Agent.Enrollment;
-using RollbackMesh.Transport;
 using Xunit;
 
 namespace RollbackMesh.Agent.Tests.Enrollment;
@@ -21,6 +21,18 @@ public sealed class EnrollmentExceptionTests
     [Fact]
     public void IsTransient_Unreachable_True() =>
         Assert.True(new EnrollmentException("x", new HttpRequestException("refused", new SocketException(111))).IsTransient);
+
+    [Fact]
+    public void IsTransient_ConnectionBrokeMidCall_True()
+    {
+        var broken = new RpcException(new Status(StatusCode.Internal, "Error reading next message.", new IOException("reset")));
+
+        Assert.True(new EnrollmentException("x", broken).IsTransient);
+    }
+
+    [Fact]
+    public void IsTransient_InternalFromTheCoordinator_False() =>
+        Assert.False(new EnrollmentException("x", new RpcException(new Status(StatusCode.Internal, "bug"))).IsTransient);
 
     [Fact]
     public void IsTransient_CaMismatch_False() => Assert.False(new EnrollmentException("CA does not match").IsTransient);

@@ -1,7 +1,7 @@
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Tests.Hosting;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -23,7 +23,7 @@ public sealed class AgentHubEndpointTests : IAsyncLifetime
         Assert.True(await agent.Incoming.MoveNext());
         Assert.Equal(CoordinatorMessage.BodyOneofCase.HelloAck, agent.Incoming.Current.BodyCase);
         Assert.Equal(10u, agent.Incoming.Current.HelloAck.HealthIntervalSeconds);
-        var nodes = await _coordinator.Channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest());
+        var nodes = await new Operator.OperatorClient(_coordinator.Channel).ListNodesAsync(new ListNodesRequest());
         var node = Assert.Single(nodes.Nodes);
         Assert.Equal("server-1", node.Name);
         Assert.Equal(["server", "first-server"], node.Roles);
@@ -63,7 +63,7 @@ public sealed class AgentHubEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Connect_FirstMessageNotHello_InvalidArgument()
     {
-        using var call = _coordinator.Channel.DuplexStreaming(AgentHubMethods.Connect);
+        using var call = new AgentHub.AgentHubClient(_coordinator.Channel).Connect();
         await call.RequestStream.WriteAsync(new AgentMessage { Health = TestAgent.Healthy() });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());

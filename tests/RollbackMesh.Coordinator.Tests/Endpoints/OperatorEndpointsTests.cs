@@ -2,7 +2,7 @@ using RollbackMesh.Coordinator.Endpoints;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Tests.Hosting;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -31,7 +31,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
     public async Task GetRun_UnknownRun_NotFound()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _coordinator.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = "run-missing" }));
+            new Operator.OperatorClient(_coordinator.Channel).GetRunAsync(new GetRunRequest { RunId = "run-missing" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains("run-missing", error.Status.Detail, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
     public async Task Pause_NoRunId_InvalidArgument()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _coordinator.Channel.UnaryAsync(OperatorMethods.Pause, new RunControlRequest()));
+            new Operator.OperatorClient(_coordinator.Channel).PauseAsync(new RunControlRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -50,7 +50,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
     public async Task Plan_UnknownRunbook_NotFound()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _coordinator.Channel.UnaryAsync(OperatorMethods.Plan, new PlanRequest { Runbook = "no-such-runbook" }));
+            new Operator.OperatorClient(_coordinator.Channel).PlanAsync(new PlanRequest { Runbook = "no-such-runbook" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains("noop", error.Status.Detail, StringComparison.Ordinal);
@@ -62,7 +62,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
         var request = new PlanRequest { Runbook = "noop" };
         request.Parameters.Add("sleep_ms", "soon");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.UnaryAsync(OperatorMethods.Plan, request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(_coordinator.Channel).PlanAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("sleep_ms", error.Status.Detail, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
     public async Task Plan_NoServerInFleet_FailedPrecondition()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _coordinator.Channel.UnaryAsync(OperatorMethods.Plan, new PlanRequest { Runbook = "noop" }));
+            new Operator.OperatorClient(_coordinator.Channel).PlanAsync(new PlanRequest { Runbook = "noop" }).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
     }
@@ -83,10 +83,10 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
         await using var agent = await ConnectHealthyAsync("server-1", "server", "first-server");
 
         var request = new StartRunRequest { Runbook = "noop", PlanHash = "0000" };
-        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.UnaryAsync(OperatorMethods.StartRun, request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(_coordinator.Channel).StartRunAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
-        var history = await _coordinator.Channel.UnaryAsync(OperatorMethods.History, new HistoryRequest());
+        var history = await new Operator.OperatorClient(_coordinator.Channel).HistoryAsync(new HistoryRequest());
         var refused = Assert.Single(history.Entries, e => e.What == "run.start_refused");
         Assert.Equal("insecure-operator", refused.Who);
     }
@@ -98,10 +98,10 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
         using var answering = new CancellationTokenSource();
         var answers = agent.AnswerStepsAsync(answering.Token);
 
-        var plan = await _coordinator.Channel.UnaryAsync(OperatorMethods.Plan, new PlanRequest { Runbook = "noop" });
+        var plan = await new Operator.OperatorClient(_coordinator.Channel).PlanAsync(new PlanRequest { Runbook = "noop" });
         Assert.True(plan.PreflightOk, string.Join("\n", plan.Preflight));
-        var started = await _coordinator.Channel.UnaryAsync(OperatorMethods.StartRun, new StartRunRequest { Runbook = "noop", PlanHash = plan.Hash });
-        using var watch = _coordinator.Channel.ServerStreaming(OperatorMethods.WatchRun, new GetRunRequest { RunId = started.RunId });
+        var started = await new Operator.OperatorClient(_coordinator.Channel).StartRunAsync(new StartRunRequest { Runbook = "noop", PlanHash = plan.Hash });
+        using var watch = new Operator.OperatorClient(_coordinator.Channel).WatchRun(new GetRunRequest { RunId = started.RunId });
         var states = new List<RunState>();
         await foreach (var change in watch.ResponseStream.ReadAllAsync().WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
         {
@@ -109,7 +109,7 @@ public sealed class OperatorEndpointsTests : IAsyncLifetime
         }
 
         Assert.Equal(RunState.Succeeded, states[^1]);
-        var run = await _coordinator.Channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = started.RunId });
+        var run = await new Operator.OperatorClient(_coordinator.Channel).GetRunAsync(new GetRunRequest { RunId = started.RunId });
         Assert.Equal(RunState.Succeeded, run.State);
         Assert.All(run.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
         await answering.CancelAsync();

@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Coordinator.Tests.Endpoints;
@@ -25,7 +26,7 @@ internal sealed class TestAgent : IAsyncDisposable
     /// <summary>Opens the stream and sends Hello; does not read the HelloAck.</summary>
     public static async Task<TestAgent> ConnectAsync(GrpcChannel channel, string name, params string[] roles)
     {
-        var call = channel.DuplexStreaming(AgentHubMethods.Connect);
+        var call = new AgentHub.AgentHubClient(channel).Connect();
         var hello = new Hello { NodeName = name, AgentVersion = "0.1.0-test" };
         hello.Roles.Add(roles);
         hello.Capabilities.Add("no_op");

@@ -1,5 +1,6 @@
 using Grpc.Health.V1;
-using RollbackMesh.Transport;
+using RollbackMesh.Protos.Channels;
+using Grpc.Core;
 using Xunit;
 
 namespace RollbackMesh.Coordinator.Tests.Hosting;
@@ -14,7 +15,7 @@ public sealed class HealthEndpointTests
     {
         await using var coordinator = await TestCoordinator.StartAsync();
 
-        var response = await coordinator.Channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest { Service = service });
+        var response = await new Health.HealthClient(coordinator.Channel).CheckAsync(new HealthCheckRequest { Service = service });
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
@@ -25,7 +26,7 @@ public sealed class HealthEndpointTests
         await using var coordinator = await TestCoordinator.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            coordinator.Channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest { Service = "no.Such" }));
+            new Health.HealthClient(coordinator.Channel).CheckAsync(new HealthCheckRequest { Service = "no.Such" }).ResponseAsync);
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
@@ -34,7 +35,9 @@ public sealed class HealthEndpointTests
     public async Task Watch_Shutdown_ReportsNotServing()
     {
         var coordinator = await TestCoordinator.StartAsync();
-        using var watch = coordinator.Channel.ServerStreaming(HealthMethods.Watch, new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
+        // A channel of its own: disposing the coordinator disposes its channel, and the watch must outlive that.
+        using var channel = RollbackMeshChannel.Create(coordinator.Address);
+        using var watch = new Health.HealthClient(channel).Watch(new HealthCheckRequest { Service = "rollbackmesh.v1.AgentHub" });
         Assert.True(await watch.ResponseStream.MoveNext());
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, watch.ResponseStream.Current.Status);
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Hosting;
 using RollbackMesh.Coordinator.Runbooks;
-using RollbackMesh.Transport;
+using Grpc.Net.Client;
+using RollbackMesh.Protos.Channels;
 
 namespace RollbackMesh.Coordinator.Tests.Hosting;
 
@@ -23,7 +24,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
         _directory = directory;
         Address = address;
         Logs = logs;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = RollbackMeshChannel.Create(address);
     }
 
     public WebApplication App { get; }

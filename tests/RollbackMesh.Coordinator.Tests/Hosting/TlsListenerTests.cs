@@ -3,7 +3,9 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using RollbackMesh.Coordinator.Hosting;
 using RollbackMesh.Coordinator.Runbooks;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -39,13 +41,13 @@ public sealed class TlsListenerTests : IAsyncLifetime
     public async Task History_ClientCertificate_CallerIsItsCommonName()
     {
         using var agentChannel = Channel(_certificates.Issue("server-1", server: false).Certificate);
-        using var agent = agentChannel.DuplexStreaming(AgentHubMethods.Connect);
+        using var agent = new AgentHub.AgentHubClient(agentChannel).Connect();
         await agent.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = "server-1", Roles = { "first-server" } } });
         Assert.True(await agent.ResponseStream.MoveNext());
         using var channel = Channel(_certificates.Issue("alice", server: false).Certificate);
 
-        await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.StartRun, new StartRunRequest { Runbook = "noop", PlanHash = "x" }));
-        var history = await channel.UnaryAsync(OperatorMethods.History, new HistoryRequest());
+        await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).StartRunAsync(new StartRunRequest { Runbook = "noop", PlanHash = "x" }).ResponseAsync);
+        var history = await new Operator.OperatorClient(channel).HistoryAsync(new HistoryRequest());
 
         Assert.Equal("https", _address.Scheme);
         // The refused command is audited under the certificate's name (a refusal is audited like a success).
@@ -56,7 +58,7 @@ public sealed class TlsListenerTests : IAsyncLifetime
     public async Task Connect_CertificateForAnotherNode_PermissionDenied()
     {
         using var channel = Channel(_certificates.Issue("node-a", server: false).Certificate);
-        using var call = channel.DuplexStreaming(AgentHubMethods.Connect);
+        using var call = new AgentHub.AgentHubClient(channel).Connect();
 
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = "node-b" } });
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
@@ -68,7 +70,7 @@ public sealed class TlsListenerTests : IAsyncLifetime
     public async Task Connect_CertificateForThisNode_HelloAck()
     {
         using var channel = Channel(_certificates.Issue("node-a", server: false).Certificate);
-        using var call = channel.DuplexStreaming(AgentHubMethods.Connect);
+        using var call = new AgentHub.AgentHubClient(channel).Connect();
 
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = "node-a" } });
 
@@ -82,14 +84,14 @@ public sealed class TlsListenerTests : IAsyncLifetime
         var stranger = new TestCertificates(Directory.CreateDirectory(Path.Combine(_directory, "other")).FullName);
         using var channel = Channel(stranger.Issue("mallory", server: false).Certificate);
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest()).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 
-    private GrpcChannel Channel(X509Certificate2 client) => GrpcChannel.ForAddress(_address, new GrpcChannelOptions
+    private GrpcChannel Channel(X509Certificate2 client) => RollbackMeshChannel.Create(_address, new ChannelSettings
     {
-        ClientCertificates = [client],
+        ClientCertificate = client,
         ServerCertificateValidation = (_, certificate, _, _) => certificate is X509Certificate2 server && ChainsToTestCa(server),
     });
 

@@ -1,4 +1,5 @@
-using RollbackMesh.Transport;
+using Grpc.Core;
+using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -13,14 +14,14 @@ internal static class OperatorRun
     /// <summary>Waits until every node in <paramref name="names"/> is connected and not stale.</summary>
     public static async Task WaitForAgentsAsync(Uri coordinator, IReadOnlyCollection<string> names, TimeSpan timeout)
     {
-        using var channel = GrpcChannel.ForAddress(coordinator);
+        using var channel = RollbackMeshChannel.Create(coordinator);
         var deadline = DateTime.UtcNow + timeout;
         var missing = names.ToList();
         while (DateTime.UtcNow < deadline)
         {
             try
             {
-                var nodes = await channel.UnaryAsync(OperatorMethods.ListNodes, new ListNodesRequest(), default);
+                var nodes = await new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest(), default);
                 var connected = nodes.Nodes.Where(n => n.Connected && !n.Stale).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
                 missing = names.Where(n => !connected.Contains(n)).ToList();
                 if (missing.Count == 0)
@@ -41,14 +42,14 @@ internal static class OperatorRun
     /// <summary>Plans and starts <paramref name="runbook"/>; returns the started run.</summary>
     public static async Task<RunStatus> StartAsync(Uri coordinator, string runbook, IDictionary<string, string> parameters, TimeSpan preflightTimeout)
     {
-        using var channel = GrpcChannel.ForAddress(coordinator);
+        using var channel = RollbackMeshChannel.Create(coordinator);
         var plan = new PlanRequest { Runbook = runbook, WithDryRun = true };
         plan.Parameters.Add(parameters);
         PlanResponse planned;
         var deadline = DateTime.UtcNow + preflightTimeout;
         while (true)
         {
-            planned = await channel.UnaryAsync(OperatorMethods.Plan, plan, default);
+            planned = await new Operator.OperatorClient(channel).PlanAsync(plan, default);
             if (planned.PreflightOk || DateTime.UtcNow > deadline)
             {
                 break;
@@ -60,14 +61,14 @@ internal static class OperatorRun
         Assert.True(planned.PreflightOk, "preflight: " + string.Join("; ", planned.Preflight));
         var start = new StartRunRequest { Runbook = runbook, PlanHash = planned.Hash };
         start.Parameters.Add(parameters);
-        return await channel.UnaryAsync(OperatorMethods.StartRun, start, default);
+        return await new Operator.OperatorClient(channel).StartRunAsync(start, default);
     }
 
     /// <summary>The run's current status.</summary>
     public static async Task<RunStatus> GetAsync(Uri coordinator, string runId)
     {
-        using var channel = GrpcChannel.ForAddress(coordinator);
-        return await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, default);
+        using var channel = RollbackMeshChannel.Create(coordinator);
+        return await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, default);
     }
 
     /// <summary>Polls until the run ends, approving any gate it waits on.</summary>
@@ -77,8 +78,8 @@ internal static class OperatorRun
         RunStatus? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            using var channel = GrpcChannel.ForAddress(coordinator);
-            last = await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, default);
+            using var channel = RollbackMeshChannel.Create(coordinator);
+            last = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, default);
             if (last.State is RunState.Succeeded or RunState.Failed or RunState.Aborted)
             {
                 return last;
@@ -86,7 +87,7 @@ internal static class OperatorRun
 
             if (last.AwaitingApproval.Length > 0)
             {
-                await channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = last.AwaitingApproval }, default);
+                await new Operator.OperatorClient(channel).ApproveAsync(new ApproveRequest { RunId = runId, Gate = last.AwaitingApproval }, default);
             }
 
             await Task.Delay(250);

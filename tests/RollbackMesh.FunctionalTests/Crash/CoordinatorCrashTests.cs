@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RollbackMesh.Cli.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 using Xunit.Abstractions;
@@ -30,7 +30,7 @@ public sealed class CoordinatorCrashTests(ITestOutputHelper output)
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (true)
             {
-                var status = await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = run.RunId }, new());
+                var status = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = run.RunId }, new CallOptions());
                 if (status.Steps.Any(s => s.Phase == "other-servers" && s.State is StepState.Running or StepState.Dispatched))
                 {
                     break;

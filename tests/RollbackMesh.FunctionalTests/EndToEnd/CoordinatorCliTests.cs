@@ -17,6 +17,17 @@ public sealed class CoordinatorCliTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Cli_PlaintextToTlsCoordinator_ExitCode3()
+    {
+        await using var coordinator = await Security.SecureCoordinator.StartAsync();
+
+        var run = await CliRun.RunAsync(log, "--coordinator", $"http://127.0.0.1:{coordinator.Address.Port}", "--insecure", "nodes");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("unreachable", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cli_BadInput_ExitCode2()
     {
         using var coordinator = await CoordinatorProcess.StartAsync(log);

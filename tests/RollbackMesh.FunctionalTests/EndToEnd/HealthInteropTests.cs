@@ -7,7 +7,8 @@ namespace RollbackMesh.FunctionalTests.EndToEnd;
 
 /// <summary>
 /// An independent gRPC implementation — Debian's python3-grpcio, with stubs generated here by protoc and
-/// grpc_python_plugin from the repository's health.proto — checks the running coordinator's health.
+/// grpc_python_plugin from the standard health.proto kept for the Python peers
+/// (tests/RollbackMesh.Protos.Tests/Interop/proto) — checks the running coordinator's health.
 /// </summary>
 public sealed class HealthInteropTests(ITestOutputHelper log)
 {
@@ -43,7 +44,7 @@ public sealed class HealthInteropTests(ITestOutputHelper log)
         var work = Directory.CreateTempSubdirectory("rollbackmesh-grpcio-").FullName;
         try
         {
-            var protoDir = Path.Combine(BuiltExecutables.RepositoryRoot, "protos", "grpc", "health", "v1");
+            var protoDir = Path.Combine(BuiltExecutables.RepositoryRoot, "tests", "RollbackMesh.Protos.Tests", "Interop", "proto");
             await RunAsync(Protoc, $"-I{protoDir}", $"--python_out={work}", $"--grpc_out={work}", $"--plugin=protoc-gen-grpc={GrpcPythonPlugin}", Path.Combine(protoDir, "health.proto"));
             var script = Path.Combine(work, "check.py");
             await File.WriteAllTextAsync(script, Script);

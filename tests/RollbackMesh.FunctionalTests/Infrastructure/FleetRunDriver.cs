@@ -1,5 +1,5 @@
 using RollbackMesh.Cli.Demo;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -18,7 +18,7 @@ internal static class FleetRunDriver
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            planned = await channel.UnaryAsync(OperatorMethods.Plan, plan, new(CancellationToken: ct));
+            planned = await new Operator.OperatorClient(channel).PlanAsync(plan, cancellationToken: ct);
             if (planned.PreflightOk || DateTime.UtcNow > deadline)
             {
                 break;
@@ -30,7 +30,7 @@ internal static class FleetRunDriver
         Assert.True(planned.PreflightOk, "preflight: " + string.Join("; ", planned.Preflight));
         var start = new StartRunRequest { Runbook = runbook, PlanHash = planned.Hash };
         start.Parameters.Add(parameters);
-        return await channel.UnaryAsync(OperatorMethods.StartRun, start, new(CancellationToken: ct));
+        return await new Operator.OperatorClient(channel).StartRunAsync(start, cancellationToken: ct);
     }
 
     /// <summary>Polls the run until it ends, approving any gate it waits on; tolerates a coordinator that is down for a while.</summary>
@@ -43,7 +43,7 @@ internal static class FleetRunDriver
             try
             {
                 using var channel = host.OpenChannel();
-                last = await channel.UnaryAsync(OperatorMethods.GetRun, new GetRunRequest { RunId = runId }, new(CancellationToken: ct));
+                last = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct);
                 if (last.State is RunState.Succeeded or RunState.Failed or RunState.Aborted)
                 {
                     return last;
@@ -51,7 +51,7 @@ internal static class FleetRunDriver
 
                 if (last.AwaitingApproval.Length > 0)
                 {
-                    await channel.UnaryAsync(OperatorMethods.Approve, new ApproveRequest { RunId = runId, Gate = last.AwaitingApproval }, new(CancellationToken: ct));
+                    await new Operator.OperatorClient(channel).ApproveAsync(new ApproveRequest { RunId = runId, Gate = last.AwaitingApproval }, cancellationToken: ct);
                 }
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)

@@ -81,6 +81,19 @@ internal sealed class TestProcess : IDisposable
 
         var exited = _process.WaitForExitAsync();
         var first = await Task.WhenAny(found.Task, exited, Task.Delay(timeout));
+        if (first == exited)
+        {
+            // The exit is seen after the output is drained, but the matching line's waiter completes asynchronously:
+            // a process that printed the line and exited may be seen as exited first.
+            lock (_lock)
+            {
+                if (_lines.Where(l => l.StartsWith("out: ", StringComparison.Ordinal)).Select(l => l[5..]).FirstOrDefault(match) is { } printed)
+                {
+                    return printed;
+                }
+            }
+        }
+
         return first == found.Task
             ? await found.Task
             : throw new TimeoutException($"{Name} {(first == exited ? $"exited ({_process.ExitCode})" : "timed out")} before printing the expected line. Output:\n{Output}");

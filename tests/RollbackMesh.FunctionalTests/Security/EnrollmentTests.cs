@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using RollbackMesh.Agent.Enrollment;
 using RollbackMesh.Coordinator.Security;
-using RollbackMesh.Transport;
+using Grpc.Core;
 using RollbackMesh.V1;
 using Xunit;
 
@@ -127,8 +127,7 @@ public sealed class EnrollmentTests
         await using var coordinator = await SecureCoordinator.StartAsync();
         using var channel = coordinator.Channel();
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(AgentHubMethods.Enroll,
-            new EnrollRequest { NodeName = "node-1", CsrDer = Google.Protobuf.ByteString.CopyFrom(1, 2, 3) }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new AgentHub.AgentHubClient(channel).EnrollAsync(new EnrollRequest { NodeName = "node-1", CsrDer = Google.Protobuf.ByteString.CopyFrom(1, 2, 3) }).ResponseAsync);
 
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
@@ -154,10 +153,10 @@ public sealed class EnrollmentTests
 
         for (var i = 0; i < 3; i++)
         {
-            await channel.UnaryAsync(AgentHubMethods.Enroll, new EnrollRequest());
+            await new AgentHub.AgentHubClient(channel).EnrollAsync(new EnrollRequest());
         }
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(AgentHubMethods.Enroll, new EnrollRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new AgentHub.AgentHubClient(channel).EnrollAsync(new EnrollRequest()).ResponseAsync);
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
 

@@ -3,7 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Net.Sockets;
 using Grpc.Health.V1;
-using RollbackMesh.Transport;
+using Grpc.Core;
+using RollbackMesh.Protos.Channels;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,12 +23,13 @@ public sealed class HardeningTests(ITestOutputHelper output)
     public async Task PlaintextClient_AgainstTlsPort_CleanFailureAndServerStaysUp()
     {
         await using var coordinator = await SecureCoordinator.StartAsync();
-        using var plain = GrpcChannel.ForAddress(new Uri($"http://127.0.0.1:{coordinator.Address.Port}"));
+        using var plain = RollbackMeshChannel.Create(new Uri($"http://127.0.0.1:{coordinator.Address.Port}"));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => plain.UnaryAsync(HealthMethods.Check, new HealthCheckRequest(),
-            new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10))));
+        var error = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(plain).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        // The server hangs up on the h2c preface; grpc-dotnet reports that as UNAVAILABLE or, when the connection breaks
+        // mid-exchange, INTERNAL.
+        Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         await AssertHealthyAsync(coordinator);
     }
 
@@ -191,8 +193,17 @@ public sealed class HardeningTests(ITestOutputHelper output)
     private static async Task AssertHealthyAsync(SecureCoordinator coordinator)
     {
         using var channel = coordinator.Channel();
-        var response = await channel.UnaryAsync(HealthMethods.Check, new HealthCheckRequest(), new CallOptions(Deadline: DateTime.UtcNow.AddSeconds(10)));
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
-        Assert.Empty(coordinator.Logs.Errors);
+        var unexpected = coordinator.Logs.Errors.Where(e => !IsRejectedClientMessage(e)).ToList();
+        Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
     }
+
+    // Grpc.AspNetCore logs a request message it cannot read (bad frame header, invalid protobuf) at Error level while
+    // failing only that call. Those are the fuzzer's own messages being refused; any other error, e.g. an exception
+    // thrown by a service method, still fails the test.
+    private static bool IsRejectedClientMessage(string error) =>
+        error.StartsWith("Grpc.AspNetCore.Server.ServerCallHandler: ", StringComparison.Ordinal)
+        && (error.Contains("Google.Protobuf.InvalidProtocolBufferException", StringComparison.Ordinal)
+            || error.Contains("System.IO.InvalidDataException", StringComparison.Ordinal));
 }

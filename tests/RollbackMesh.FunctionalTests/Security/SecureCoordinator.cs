@@ -10,7 +10,8 @@ using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Hosting;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Security;
-using RollbackMesh.Transport;
+using Grpc.Net.Client;
+using RollbackMesh.Protos.Channels;
 
 namespace RollbackMesh.FunctionalTests.Security;
 
@@ -76,10 +77,10 @@ internal sealed class SecureCoordinator : IAsyncDisposable
         _app.Services.GetRequiredService<JoinTokenService>().Create(CaFingerprint, ttl ?? TimeSpan.FromHours(1), uses).Format();
 
     /// <summary>A channel that trusts only this coordinator's CA, presenting <paramref name="client"/> when given.</summary>
-    public GrpcChannel Channel(X509Certificate2? client = null) => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+    public GrpcChannel Channel(X509Certificate2? client = null) => RollbackMeshChannel.Create(Address, new ChannelSettings
     {
-        ClientCertificates = client is null ? null : [client],
-        ServerCertificateValidation = CaPinning.TrustOnly(Ca),
+        ClientCertificate = client,
+        PinnedCa = Ca,
     });
 
     /// <summary>Enrolls <paramref name="node"/> with a fresh token; returns its credential paths.</summary>

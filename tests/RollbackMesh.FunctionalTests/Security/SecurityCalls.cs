@@ -12,7 +12,7 @@ internal static class SecurityCalls
     public static async Task<CoordinatorMessage> HelloAsync(SecureCoordinator coordinator, X509Certificate2? client, string node)
     {
         using var channel = coordinator.Channel(client);
-        using var call = channel.DuplexStreaming(AgentHubMethods.Connect);
+        using var call = new AgentHub.AgentHubClient(channel).Connect();
         await call.RequestStream.WriteAsync(new AgentMessage { Hello = new Hello { NodeName = node, AgentVersion = "test" } });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         if (!await call.ResponseStream.MoveNext(timeout.Token))

@@ -1,9 +1,10 @@
 using System.Net;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Transport;
 using RollbackMesh.V1;
 
 namespace RollbackMesh.Benchmarks.Agent;
@@ -25,25 +26,11 @@ internal sealed class MinimalHub : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddGrpcTransport();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.ConfigureGrpcListener()));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(this);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         _app = builder.Build();
-        _app.MapGrpcService().Duplex<AgentMessage, CoordinatorMessage>(AgentHubMethods.Connect, async (requests, responses, context) =>
-        {
-            while (await requests.MoveNext(context.CancellationToken))
-            {
-                switch (requests.Current.BodyCase)
-                {
-                    case AgentMessage.BodyOneofCase.Hello:
-                        _firstHello.TrySetResult(DateTime.UtcNow);
-                        await responses.WriteAsync(new CoordinatorMessage { HelloAck = new HelloAck { CoordinatorVersion = "bench", HealthIntervalSeconds = 10 } });
-                        break;
-                    case AgentMessage.BodyOneofCase.Health:
-                        Interlocked.Increment(ref _healthReports);
-                        break;
-                }
-            }
-        });
+        _app.MapGrpcService<Service>();
         await _app.StartAsync();
         Port = new Uri(_app.Urls.First()).Port;
     }
@@ -54,6 +41,27 @@ internal sealed class MinimalHub : IAsyncDisposable
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
+        }
+    }
+
+    private sealed class Service(MinimalHub hub) : AgentHub.AgentHubBase
+    {
+        public override async Task Connect(
+            IAsyncStreamReader<AgentMessage> requestStream, IServerStreamWriter<CoordinatorMessage> responseStream, ServerCallContext context)
+        {
+            while (await requestStream.MoveNext(context.CancellationToken))
+            {
+                switch (requestStream.Current.BodyCase)
+                {
+                    case AgentMessage.BodyOneofCase.Hello:
+                        hub._firstHello.TrySetResult(DateTime.UtcNow);
+                        await responseStream.WriteAsync(new CoordinatorMessage { HelloAck = new HelloAck { CoordinatorVersion = "bench", HealthIntervalSeconds = 10 } });
+                        break;
+                    case AgentMessage.BodyOneofCase.Health:
+                        Interlocked.Increment(ref hub._healthReports);
+                        break;
+                }
+            }
         }
     }
 }

@@ -1,35 +1,27 @@
 using System.Globalization;
-using Grpc.Health.V1;
-using Microsoft.AspNetCore.Routing;
-using RollbackMesh.Transport;
+using Grpc.Core;
+
+namespace RollbackMesh.Benchmarks.Transport;
 
 /// <summary>Minimal handlers so the figures measure the transport, not the work.</summary>
-internal static class BenchService
+internal sealed class BenchService : Bench.BenchBase
 {
-    public static readonly Method<HealthCheckRequest, HealthCheckResponse> Unary = new(MethodType.Unary, "bench.Bench", "Unary");
+    private static readonly BenchReply Reply = new() { Status = 1 };
 
-    public static readonly Method<HealthCheckRequest, HealthCheckResponse> Duplex = new(MethodType.DuplexStreaming, "bench.Bench", "Duplex");
-
-    private static readonly HealthCheckResponse Reply = new() { Status = HealthCheckResponse.Types.ServingStatus.Serving };
-
-    public static void Map(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGrpcService()
-            .Unary(Unary, (_, _) => Task.FromResult(Reply))
-            .Duplex(Duplex, DuplexAsync);
+    public override Task<BenchReply> Unary(BenchRequest request, ServerCallContext context) => Task.FromResult(Reply);
 
     /// <summary>"source:N" → writes N messages; anything else is counted until the client half-closes, then acked.</summary>
-    private static async Task DuplexAsync(
-        IAsyncStreamReader<HealthCheckRequest> requests, IServerStreamWriter<HealthCheckResponse> responses, ServerCallContext context)
+    public override async Task Duplex(IAsyncStreamReader<BenchRequest> requestStream, IServerStreamWriter<BenchReply> responseStream, ServerCallContext context)
     {
         var count = 0;
-        while (await requests.MoveNext())
+        while (await requestStream.MoveNext())
         {
-            if (requests.Current.Service.StartsWith("source:", StringComparison.Ordinal))
+            if (requestStream.Current.Service.StartsWith("source:", StringComparison.Ordinal))
             {
-                var n = int.Parse(requests.Current.Service["source:".Length..], CultureInfo.InvariantCulture);
+                var n = int.Parse(requestStream.Current.Service["source:".Length..], CultureInfo.InvariantCulture);
                 for (var i = 0; i < n; i++)
                 {
-                    await responses.WriteAsync(Reply);
+                    await responseStream.WriteAsync(Reply);
                 }
 
                 return;
@@ -39,6 +31,6 @@ internal static class BenchService
         }
 
         context.ResponseTrailers.Add("x-count", count.ToString(CultureInfo.InvariantCulture));
-        await responses.WriteAsync(Reply);
+        await responseStream.WriteAsync(Reply);
     }
 }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using Grpc.Health.V1;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using RollbackMesh.Transport;
+using RollbackMesh.Benchmarks.Transport;
+using RollbackMesh.Coordinator.Hosting;
+using RollbackMesh.Protos.Channels;
 
-// Loopback figures for the gRPC transport: C# client and Kestrel server in one process over h2c.
+// Loopback figures for gRPC as configured here (grpc-dotnet): the coordinator's server setup and the agent's channel
+// in one process over h2c.
 // Usage: dotnet run -c Release --project tests/benchmarks/RollbackMesh.Benchmarks.Transport -- [seconds-per-phase] [stream-messages]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var streamMessages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
@@ -15,18 +18,19 @@ var phase = TimeSpan.FromSeconds(seconds);
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
-builder.Services.AddGrpcTransport();
+builder.Services.AddCoordinatorGrpc();
 builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, l => l.ConfigureGrpcListener()));
 await using var app = builder.Build();
-BenchService.Map(app);
+app.MapGrpcService<BenchService>();
 await app.StartAsync();
-using var channel = GrpcChannel.ForAddress(new Uri(app.Urls.Single()));
-var request = new HealthCheckRequest { Service = "bench" };
+using var channel = RollbackMeshChannel.Create(new Uri(app.Urls.Single()));
+var client = new Bench.BenchClient(channel);
+var request = new BenchRequest { Service = "bench" };
 
-Console.WriteLine($"RollbackMesh.Transport loopback benchmark ({Environment.ProcessorCount} cores, {phase.TotalSeconds:0.#} s per phase, h2c)");
+Console.WriteLine($"grpc-dotnet loopback benchmark ({Environment.ProcessorCount} cores, {phase.TotalSeconds:0.#} s per phase, h2c)");
 for (var i = 0; i < 2000; i++)
 {
-    await channel.UnaryAsync(BenchService.Unary, request);
+    await client.UnaryAsync(request);
 }
 
 var latencies = new List<double>();
@@ -34,7 +38,7 @@ var watch = Stopwatch.StartNew();
 while (watch.Elapsed < phase)
 {
     var start = Stopwatch.GetTimestamp();
-    await channel.UnaryAsync(BenchService.Unary, request);
+    await client.UnaryAsync(request);
     latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
 }
 
@@ -48,14 +52,14 @@ await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
 {
     while (watch.Elapsed < phase)
     {
-        await channel.UnaryAsync(BenchService.Unary, request);
+        await client.UnaryAsync(request);
         Interlocked.Increment(ref concurrentCalls);
     }
 })));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"64-concurrent unary:     {concurrentCalls / watch.Elapsed.TotalSeconds,10:N0} calls/s"));
 
-using (var upload = channel.DuplexStreaming(BenchService.Duplex))
+using (var upload = client.Duplex())
 {
     watch.Restart();
     for (var i = 0; i < streamMessages; i++)
@@ -73,10 +77,10 @@ using (var upload = channel.DuplexStreaming(BenchService.Duplex))
         $"bidi client->server:     {streamMessages / elapsed.TotalSeconds,10:N0} msgs/s ({upload.GetTrailers().GetValue("x-count")} of {streamMessages:N0} counted by the server, one stream)"));
 }
 
-using (var download = channel.DuplexStreaming(BenchService.Duplex))
+using (var download = client.Duplex())
 {
     watch.Restart();
-    await download.RequestStream.WriteAsync(new HealthCheckRequest { Service = "source:" + streamMessages.ToString(CultureInfo.InvariantCulture) });
+    await download.RequestStream.WriteAsync(new BenchRequest { Service = "source:" + streamMessages.ToString(CultureInfo.InvariantCulture) });
     await download.RequestStream.CompleteAsync();
     var count = 0;
     while (await download.ResponseStream.MoveNext())
