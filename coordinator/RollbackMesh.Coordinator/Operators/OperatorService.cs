@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
@@ -13,6 +15,9 @@ namespace RollbackMesh.Coordinator.Operators;
 /// </summary>
 internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options)
 {
+    /// <summary>How much of an audit detail too large for a page is shown (operator-supplied reasons can be megabytes).</summary>
+    private const int MaxClippedDetail = 64 * 1024;
+
     /// <summary>A page of the fleet by node name (<see cref="ReplyPages"/>).</summary>
     public V1.ListNodesResponse ListNodes(V1.ListNodesRequest request, string caller)
     {
@@ -106,10 +111,44 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     public Task<V1.RunStatus> ApproveAsync(V1.ApproveRequest request, string caller) =>
         ControlAsync(caller, "run.approve", request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
 
+    /// <summary>
+    /// The newest <c>limit</c> entries older than the page token, as many of them as fit in a page (newest kept),
+    /// oldest first; the token of the rest is the oldest sent entry's id.
+    /// </summary>
     public V1.HistoryResponse History(V1.HistoryRequest request, string caller)
     {
+        var before = long.MaxValue;
+        if (request.PageToken.Length > 0 && !long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out before))
+        {
+            throw new OperatorException(OperatorErrorCode.InvalidArgument, $"page_token '{request.PageToken}' is not one this coordinator gave.");
+        }
+
+        var entries = audit.Query(request.RunId, (int)Math.Min(request.Limit, int.MaxValue), before);
         var response = new V1.HistoryResponse();
-        response.Entries.Add(audit.Query(request.RunId, (int)Math.Min(request.Limit, int.MaxValue)).Select(OperatorWireMapper.ToWire));
+        var newestFirst = new List<V1.AuditEntry>();
+        long bytes = 0;
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            var entry = OperatorWireMapper.ToWire(entries[i]);
+            if (entry.CalculateSize() > ReplyPages.MaxPageBytes)
+            {
+                entry.Detail = $"{entry.Detail[..MaxClippedDetail]}... (clipped: the detail is {entry.Detail.Length} characters)";
+            }
+
+            var size = CodedOutputStream.ComputeMessageSize(entry) + 1;
+            if (newestFirst.Count > 0 && bytes + size > ReplyPages.MaxPageBytes)
+            {
+                response.NextPageToken = entries[i + 1].Id.ToString(CultureInfo.InvariantCulture);
+                break;
+            }
+
+            newestFirst.Add(entry);
+            bytes += size;
+        }
+
+        // Gathered newest first so a full page keeps the newest; shown oldest first.
+        newestFirst.Reverse();
+        response.Entries.Add(newestFirst);
         return response;
     }
 
