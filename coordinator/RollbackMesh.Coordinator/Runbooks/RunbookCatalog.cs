@@ -78,7 +78,20 @@ internal sealed class RunbookCatalog
     /// <exception cref="KeyNotFoundException">No runbook has that name.</exception>
     public Runbook Get(string name) => TryGet(name, out var runbook)
         ? runbook
-        : throw new KeyNotFoundException($"no runbook named '{name}' (known: {string.Join(", ", _runbooks.Keys)})");
+        : throw new KeyNotFoundException($"no runbook named '{Clip(name)}' (known: {KnownNames()})");
+
+    /// <summary>
+    /// The first <paramref name="max"/> names, then how many more: an error's text goes in a gRPC trailer, which must
+    /// stay small at any catalogue size.
+    /// </summary>
+    public string KnownNames(int max = 20)
+    {
+        var names = string.Join(", ", _runbooks.Keys.Take(max).Select(n => Clip(n)));
+        return _runbooks.Count > max ? $"{names} and {_runbooks.Count - max} more; `rollbackmesh runbooks` lists them" : names;
+    }
+
+    /// <summary>A name as an error may quote it: at most <paramref name="max"/> characters.</summary>
+    public static string Clip(string name, int max = 100) => name.Length > max ? name[..max] + "..." : name;
 
     private static IEnumerable<RunbookLoadResult> LoadDirectory(string directory, RunbookLimits limits)
     {

@@ -133,4 +133,19 @@ public sealed class RunbookCatalogTests : IDisposable
 
         Assert.Contains("noop", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Get_UnknownNameInALargeCatalogue_ErrorNamesTwentyAndCountsTheRest()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            File.WriteAllText(Path.Combine(_directory, $"r{i:D3}.yaml"), TestRunbooks.Minimal($"r{i:D3}"));
+        }
+
+        var catalog = RunbookCatalog.Load(_directory);
+        var exception = Assert.Throws<KeyNotFoundException>(() => catalog.Get(new string('x', 10_000)));
+
+        Assert.Contains($"and {catalog.All.Count() - 20} more", exception.Message, StringComparison.Ordinal);
+        Assert.InRange(exception.Message.Length, 1, 2048);
+    }
 }
