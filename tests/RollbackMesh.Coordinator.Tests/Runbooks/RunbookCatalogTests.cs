@@ -72,6 +72,7 @@ public sealed class RunbookCatalogTests : IDisposable
         var error = Assert.Single(catalog.Refused);
         Assert.EndsWith("big.yaml", error.Source, StringComparison.Ordinal);
         Assert.Contains("over the 1 MiB limit per runbook file", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(error.Source + ": the file is 1 MiB", error.ToString(), StringComparison.Ordinal);
         Assert.False(catalog.TryGet("big", out _));
         Assert.True(catalog.TryGet("small", out _));
     }
