@@ -41,11 +41,6 @@ internal static class CoordinatorProcess
             // Serilog.Extensions.Hosting: Serilog becomes the host's logger factory; this method disposes the logger.
             await using var app = CoordinatorApp.Build(options, catalog, logging => logging.Services.AddSerilog(serilog));
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RollbackMesh.Coordinator");
-            CoordinatorLog.RunbooksLoaded(logger, catalog.All.Count());
-            foreach (var refusal in catalog.Refused)
-            {
-                CoordinatorLog.RunbookRefused(logger, refusal.ToString());
-            }
             await app.StartAsync().ConfigureAwait(false);
 
             var address = CoordinatorApp.BoundAddress(app).ToString().TrimEnd('/');

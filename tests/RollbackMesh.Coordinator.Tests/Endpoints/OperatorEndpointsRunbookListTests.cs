@@ -8,7 +8,7 @@ using Xunit;
 
 namespace RollbackMesh.Coordinator.Tests.Endpoints;
 
-public sealed class OperatorEndpointsPagingTests : IDisposable
+public sealed class OperatorEndpointsRunbookListTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rbm-runbooks-").FullName;
 
@@ -49,5 +49,25 @@ public sealed class OperatorEndpointsPagingTests : IDisposable
         Assert.Equal(listed.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), listed);
         Assert.Superset(names.ToHashSet(), listed.ToHashSet());
         Assert.Contains("noop", listed);
+    }
+
+    [Fact]
+    public async Task ListRunbooks_DirectoryWithRefusedFiles_EachRefusalLoggedAndTheOthersListed()
+    {
+        File.WriteAllText(Path.Combine(_directory, "good.yaml"), TestRunbooks.Minimal("good"));
+        File.WriteAllBytes(Path.Combine(_directory, "bad-utf8.yaml"), [.. Encoding.UTF8.GetBytes(TestRunbooks.Minimal("bad")), 0xC3, 0x28]);
+        File.WriteAllText(Path.Combine(_directory, "huge.yaml"), TestRunbooks.Minimal("huge") + "\n#" + new string('x', 2 * 1024 * 1024));
+
+        await using var coordinator = await TestCoordinator.StartAsync(runbookDirectory: _directory);
+        var listed = (await new Operator.OperatorClient(coordinator.Channel).ListRunbooksAsync(new ListRunbooksRequest())).Runbooks.Select(r => r.Name).ToList();
+
+        Assert.Contains("good", listed);
+        Assert.Contains("noop", listed);
+        Assert.DoesNotContain("bad", listed);
+        Assert.DoesNotContain("huge", listed);
+        var refusals = coordinator.Logs.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains("Runbook refused: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, refusals.Count);
+        Assert.Contains(refusals, l => l.Contains("bad-utf8.yaml:9:", StringComparison.Ordinal) && l.Contains("invalid UTF-8", StringComparison.Ordinal));
+        Assert.Contains(refusals, l => l.Contains("huge.yaml: the file is 2 MiB", StringComparison.Ordinal));
     }
 }
