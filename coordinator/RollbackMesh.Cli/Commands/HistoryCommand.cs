@@ -14,8 +14,21 @@ internal static class HistoryCommand
         var command = new Command("history", "Show the audit log: operator commands and run and step transitions.") { run, limit };
         CommandRunner.SetAction(command, async context =>
         {
-            var request = new HistoryRequest { RunId = context.Result.GetValue(run) ?? "", Limit = context.Result.GetValue(limit) };
-            var response = await context.Operator.HistoryAsync(request, cancellationToken: context.CancellationToken);
+            // Each page holds the newest of what is still wanted that fits under the message limit; older pages go first.
+            var wanted = context.Result.GetValue(limit) is 0 ? 100u : context.Result.GetValue(limit);
+            var request = new HistoryRequest { RunId = context.Result.GetValue(run) ?? "", Limit = wanted };
+            var entries = new List<AuditEntry>();
+            do
+            {
+                var page = await context.Operator.HistoryAsync(request, cancellationToken: context.CancellationToken);
+                entries.InsertRange(0, page.Entries);
+                request.PageToken = page.NextPageToken;
+                request.Limit = wanted - (uint)entries.Count;
+            }
+            while (request.PageToken.Length > 0 && request.Limit > 0);
+
+            var response = new HistoryResponse { Entries = { entries } };
+
             if (context.Output.Json)
             {
                 context.Output.Write(response);

@@ -12,7 +12,17 @@ internal static class NodesCommand
         var command = new Command("nodes", "List the fleet's nodes: roles, connected/stale, last seen, versions.");
         CommandRunner.SetAction(command, async context =>
         {
-            var response = await context.Operator.ListNodesAsync(new ListNodesRequest(), cancellationToken: context.CancellationToken);
+            // Pages keep each reply under the message limit; the operator sees one list.
+            var response = new ListNodesResponse();
+            var request = new ListNodesRequest();
+            do
+            {
+                var page = await context.Operator.ListNodesAsync(request, cancellationToken: context.CancellationToken);
+                response.Nodes.Add(page.Nodes);
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+
             if (context.Output.Json)
             {
                 context.Output.Write(response);

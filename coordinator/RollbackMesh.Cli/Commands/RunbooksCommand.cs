@@ -12,7 +12,17 @@ internal static class RunbooksCommand
         var command = new Command("runbooks", "List the runbooks, their parameters and phases.");
         CommandRunner.SetAction(command, async context =>
         {
-            var response = await context.Operator.ListRunbooksAsync(new ListRunbooksRequest(), cancellationToken: context.CancellationToken);
+            // Pages keep each reply under the message limit; the operator sees one list.
+            var response = new ListRunbooksResponse();
+            var request = new ListRunbooksRequest();
+            do
+            {
+                var page = await context.Operator.ListRunbooksAsync(request, cancellationToken: context.CancellationToken);
+                response.Runbooks.Add(page.Runbooks);
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+
             if (context.Output.Json)
             {
                 context.Output.Write(response);

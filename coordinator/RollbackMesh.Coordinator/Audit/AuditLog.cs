@@ -16,7 +16,10 @@ internal sealed class AuditLog(CoordinatorStore store, TimeProvider time)
     public Task RecordAsync(string who, string what, string runId, string detail) =>
         store.AppendAuditAsync(new AuditEntry(time.GetUtcNow(), who, what, runId, detail));
 
-    /// <summary>The newest <paramref name="limit"/> entries (0: 100), of one run or all, oldest first.</summary>
-    public ImmutableArray<AuditEntry> Query(string runId, int limit) =>
-        [.. store.QueryAudit(runId, limit <= 0 ? 100 : Math.Min(limit, MaxLimit))];
+    /// <summary>
+    /// The newest <paramref name="limit"/> entries (0: 100) older than the entry <paramref name="beforeId"/>, of one
+    /// run or all, oldest first.
+    /// </summary>
+    public ImmutableArray<AuditEntry> Query(string runId, int limit, long beforeId = long.MaxValue) =>
+        [.. store.QueryAudit(runId, limit <= 0 ? 100 : Math.Min(limit, MaxLimit), beforeId)];
 }

@@ -12,6 +12,6 @@ internal static class CoordinatorExitCodes
     /// <summary>Bad command line.</summary>
     public const int Usage = 2;
 
-    /// <summary>Bad configuration: invalid runbooks, unreadable TLS files (EX_CONFIG, so systemd does not loop on it).</summary>
+    /// <summary>Bad configuration: a missing runbook directory, unreadable TLS files (EX_CONFIG, so systemd does not loop on it).</summary>
     public const int Config = 78;
 }

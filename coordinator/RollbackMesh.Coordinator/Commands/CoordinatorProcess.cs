@@ -10,7 +10,8 @@ using Serilog.Events;
 namespace RollbackMesh.Coordinator.Commands;
 
 /// <summary>
-/// Runs the coordinator process: Serilog to stderr, runbooks loaded up front (every error reported), the host started,
+/// Runs the coordinator process: Serilog to stderr, runbooks loaded up front (each refused file logged with every
+/// problem it has, the others offered), the host started,
 /// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read, then until SIGTERM.
 /// </summary>
 internal static class CoordinatorProcess
@@ -29,7 +30,7 @@ internal static class CoordinatorProcess
             RunbookCatalog catalog;
             try
             {
-                catalog = RunbookCatalog.Load(options.RunbookDirectory);
+                catalog = RunbookCatalog.Load(options.RunbookDirectory, options.RunbookLimits);
             }
             catch (RunbookValidationException ex)
             {
@@ -40,7 +41,6 @@ internal static class CoordinatorProcess
             // Serilog.Extensions.Hosting: Serilog becomes the host's logger factory; this method disposes the logger.
             await using var app = CoordinatorApp.Build(options, catalog, logging => logging.Services.AddSerilog(serilog));
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RollbackMesh.Coordinator");
-            CoordinatorLog.RunbooksLoaded(logger, catalog.All.Count());
             await app.StartAsync().ConfigureAwait(false);
 
             var address = CoordinatorApp.BoundAddress(app).ToString().TrimEnd('/');

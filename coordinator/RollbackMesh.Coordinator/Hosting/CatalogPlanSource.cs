@@ -19,8 +19,7 @@ internal sealed class CatalogPlanSource(RunbookCatalog catalog, RunbookPlanner p
     {
         if (!catalog.TryGet(runbook, out var found))
         {
-            var known = string.Join(", ", catalog.All.Select(r => r.Name));
-            throw new OperatorException(OperatorErrorCode.NotFound, $"No runbook named '{runbook}' (known: {known}).");
+            throw new OperatorException(OperatorErrorCode.NotFound, $"No runbook named '{RunbookCatalog.Clip(runbook)}' (known: {catalog.KnownNames()}).");
         }
 
         // Parameters are checked on their own first so a typo is reported as bad input, not as a fleet problem.

@@ -50,6 +50,15 @@ internal static class CoordinatorApp
 
         var app = builder.Build();
         app.MapCoordinatorEndpoints();
+
+        // Every refused runbook file is named with every problem it has, so an operator sees why a runbook is missing.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RollbackMesh.Coordinator");
+        CoordinatorLog.RunbooksLoaded(logger, catalog.All.Count());
+        foreach (var refusal in catalog.Refused)
+        {
+            CoordinatorLog.RunbookRefused(logger, refusal.ToString());
+        }
+
         return app;
     }
 

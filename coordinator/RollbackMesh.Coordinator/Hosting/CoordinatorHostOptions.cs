@@ -1,4 +1,5 @@
 using System.Net;
+using RollbackMesh.Coordinator.Runbooks;
 
 namespace RollbackMesh.Coordinator.Hosting;
 
@@ -17,6 +18,9 @@ internal sealed record CoordinatorHostOptions(
 {
     /// <summary>The store file under <see cref="DataDirectory"/>.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "coordinator.db");
+
+    /// <summary>Size limits for the files of <see cref="RunbookDirectory"/>. Defaults: 1 MiB per file, 16 MiB in all.</summary>
+    public RunbookLimits RunbookLimits { get; init; } = new();
 
     /// <summary>Extra settings tests set to shorten timers; production uses the defaults.</summary>
     public Action<CoordinatorSettings>? Configure { get; init; }

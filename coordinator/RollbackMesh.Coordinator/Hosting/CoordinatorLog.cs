@@ -15,6 +15,9 @@ internal static partial class CoordinatorLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Loaded {Count} runbook(s)")]
     public static partial void RunbooksLoaded(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 105, Level = LogLevel.Error, Message = "Runbook refused: {Problem}")]
+    public static partial void RunbookRefused(ILogger logger, string problem);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Coordinator stopped")]
     public static partial void Stopped(ILogger logger);
 }

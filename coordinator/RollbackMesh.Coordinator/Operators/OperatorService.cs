@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
@@ -13,30 +15,25 @@ namespace RollbackMesh.Coordinator.Operators;
 /// </summary>
 internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options)
 {
+    /// <summary>How much of an audit detail too large for a page is shown (operator-supplied reasons can be megabytes).</summary>
+    private const int MaxClippedDetail = 64 * 1024;
+
+    /// <summary>A page of the fleet by node name (<see cref="ReplyPages"/>).</summary>
     public V1.ListNodesResponse ListNodes(V1.ListNodesRequest request, string caller)
     {
-        var response = new V1.ListNodesResponse();
-        response.Nodes.Add(registry.List().Select(FleetWireMapper.ToWire));
+        var (nodes, next) = ReplyPages.Take(registry.List().Select(FleetWireMapper.ToWire), n => n.Name, request.PageSize, request.PageToken, ShrinkNode);
+        var response = new V1.ListNodesResponse { NextPageToken = next };
+        response.Nodes.Add(nodes);
         return response;
     }
 
+    /// <summary>A page of the runbooks by name (<see cref="ReplyPages"/>).</summary>
     public async Task<V1.ListRunbooksResponse> ListRunbooksAsync(V1.ListRunbooksRequest request, string caller, CancellationToken ct)
     {
-        var response = new V1.ListRunbooksResponse();
-        foreach (var runbook in await plans.ListRunbooksAsync(ct).ConfigureAwait(false))
-        {
-            var info = new V1.RunbookInfo
-            {
-                Name = runbook.Name, Version = runbook.Version, Procedure = runbook.Procedure, Description = runbook.Description,
-            };
-            info.Phases.Add(runbook.Phases);
-            info.Parameters.Add(runbook.Parameters.Select(p => new V1.RunbookParameterInfo
-            {
-                Name = p.Name, Type = p.Type, Required = p.Required, DefaultValue = p.DefaultValue, Description = p.Description,
-            }));
-            response.Runbooks.Add(info);
-        }
-
+        var runbooks = await plans.ListRunbooksAsync(ct).ConfigureAwait(false);
+        var (page, next) = ReplyPages.Take(runbooks.Select(ToWire), r => r.Name, request.PageSize, request.PageToken, ShrinkRunbook);
+        var response = new V1.ListRunbooksResponse { NextPageToken = next };
+        response.Runbooks.Add(page);
         return response;
     }
 
@@ -114,11 +111,82 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     public Task<V1.RunStatus> ApproveAsync(V1.ApproveRequest request, string caller) =>
         ControlAsync(caller, "run.approve", request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
 
+    /// <summary>
+    /// The newest <c>limit</c> entries older than the page token, as many of them as fit in a page (newest kept),
+    /// oldest first; the token of the rest is the oldest sent entry's id.
+    /// </summary>
     public V1.HistoryResponse History(V1.HistoryRequest request, string caller)
     {
+        var before = long.MaxValue;
+        if (request.PageToken.Length > 0 && !long.TryParse(request.PageToken, NumberStyles.None, CultureInfo.InvariantCulture, out before))
+        {
+            throw new OperatorException(OperatorErrorCode.InvalidArgument, $"page_token '{request.PageToken}' is not one this coordinator gave.");
+        }
+
+        var entries = audit.Query(request.RunId, (int)Math.Min(request.Limit, int.MaxValue), before);
         var response = new V1.HistoryResponse();
-        response.Entries.Add(audit.Query(request.RunId, (int)Math.Min(request.Limit, int.MaxValue)).Select(OperatorWireMapper.ToWire));
+        var newestFirst = new List<V1.AuditEntry>();
+        long bytes = 0;
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            var entry = OperatorWireMapper.ToWire(entries[i]);
+            if (entry.CalculateSize() > ReplyPages.MaxPageBytes)
+            {
+                entry.Detail = $"{entry.Detail[..MaxClippedDetail]}... (clipped: the detail is {entry.Detail.Length} characters)";
+            }
+
+            var size = CodedOutputStream.ComputeMessageSize(entry) + 1;
+            if (newestFirst.Count > 0 && bytes + size > ReplyPages.MaxPageBytes)
+            {
+                response.NextPageToken = entries[i + 1].Id.ToString(CultureInfo.InvariantCulture);
+                break;
+            }
+
+            newestFirst.Add(entry);
+            bytes += size;
+        }
+
+        // Gathered newest first so a full page keeps the newest; shown oldest first.
+        newestFirst.Reverse();
+        response.Entries.Add(newestFirst);
         return response;
+    }
+
+    private static V1.RunbookInfo ToWire(RunbookSummary runbook)
+    {
+        var info = new V1.RunbookInfo
+        {
+            Name = runbook.Name, Version = runbook.Version, Procedure = runbook.Procedure, Description = runbook.Description,
+        };
+        info.Phases.Add(runbook.Phases);
+        info.Parameters.Add(runbook.Parameters.Select(p => new V1.RunbookParameterInfo
+        {
+            Name = p.Name, Type = p.Type, Required = p.Required, DefaultValue = p.DefaultValue, Description = p.Description,
+        }));
+        return info;
+    }
+
+    // The texts are what make a summary large (YAML aliases can repeat one); names, types and phases are kept.
+    private static V1.RunbookInfo ShrinkRunbook(V1.RunbookInfo info)
+    {
+        var shrunk = info.Clone();
+        shrunk.Description = $"(descriptions not listed: this runbook's summary is {info.CalculateSize() / (1024 * 1024)} MiB; see its file)";
+        foreach (var parameter in shrunk.Parameters)
+        {
+            parameter.Description = "";
+            parameter.DefaultValue = parameter.DefaultValue.Length > 1024 ? parameter.DefaultValue[..1024] + "..." : parameter.DefaultValue;
+        }
+
+        return shrunk;
+    }
+
+    // Facts and the health report are the agent's free-form parts; what the fleet table needs stays.
+    private static V1.NodeInfo ShrinkNode(V1.NodeInfo node)
+    {
+        var shrunk = node.Clone();
+        shrunk.Facts.Clear();
+        shrunk.Health = null;
+        return shrunk;
     }
 
     private Task<V1.RunStatus> ControlAsync(string caller, string what, string runId, Func<Task<RunRecord>> command) =>

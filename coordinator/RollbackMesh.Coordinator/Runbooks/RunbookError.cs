@@ -10,5 +10,7 @@ internal sealed record RunbookError(string Source, SourcePosition Position, stri
 
     public int Column => Position.Column;
 
-    public override string ToString() => $"{Source}:{Position.Line}:{Position.Column}: {Message}";
+    /// <summary><c>file:line:column: message</c>, or <c>file: message</c> for a problem of the whole file (its size, a read error).</summary>
+    public override string ToString() =>
+        Position == SourcePosition.None ? $"{Source}: {Message}" : $"{Source}:{Position.Line}:{Position.Column}: {Message}";
 }

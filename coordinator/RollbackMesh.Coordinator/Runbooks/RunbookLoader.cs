@@ -1,3 +1,4 @@
+using System.Globalization;
 using RollbackMesh.Coordinator.Runbooks.Yaml;
 using YamlDotNet.Core;
 
@@ -32,19 +33,51 @@ internal static class RunbookLoader
         return new RunbookLoadResult(found.IsEmpty ? runbook : null, found);
     }
 
-    /// <summary>Loads a file; a read failure is reported as an error at line 0.</summary>
-    public static RunbookLoadResult LoadFile(string path)
+    /// <summary>
+    /// Loads a file of at most <paramref name="maxBytes"/> bytes; a larger file is refused unread, invalid UTF-8 at its
+    /// line and column, and a read failure at line 0.
+    /// </summary>
+    public static RunbookLoadResult LoadFile(string path, long maxBytes)
     {
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            if (stream.Length > maxBytes)
+            {
+                return Refused(path, TooLarge(stream.Length, maxBytes));
+            }
+
+            // Read one byte past the limit: the file may have grown since Length was read.
+            var buffer = new byte[stream.Length + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read > maxBytes)
+            {
+                return Refused(path, TooLarge(read, maxBytes));
+            }
+
+            bytes = buffer[..read];
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return new RunbookLoadResult(null, [new RunbookError(path, SourcePosition.None, $"cannot read: {exception.Message}")]);
+            return Refused(path, $"cannot read: {exception.Message}");
         }
 
-        return Load(text, path);
+        var text = RunbookText.Decode(bytes, path, out var error);
+        return text is null ? new RunbookLoadResult(null, [error!]) : Load(text, path);
     }
+
+    /// <summary>A size in bytes as people read it: 1.5 MiB, 900 KiB, 12 bytes.</summary>
+    public static string FormatSize(long bytes) => bytes switch
+    {
+        >= 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB"),
+        >= 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
+        _ => $"{bytes} bytes",
+    };
+
+    private static string TooLarge(long size, long maxBytes) =>
+        $"the file is {FormatSize(size)}, over the {FormatSize(maxBytes)} limit per runbook file; it was not read";
+
+    private static RunbookLoadResult Refused(string path, string message) =>
+        new(null, [new RunbookError(path, SourcePosition.None, message)]);
 }

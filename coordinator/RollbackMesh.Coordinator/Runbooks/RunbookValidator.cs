@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using RollbackMesh.Coordinator.Planning;
 
 namespace RollbackMesh.Coordinator.Runbooks;
@@ -12,9 +11,9 @@ internal static partial class RunbookValidator
 {
     public static void Validate(Runbook runbook, RunbookErrorSink errors)
     {
-        if (runbook.Name.Length > 0 && !NamePattern().IsMatch(runbook.Name))
+        if (runbook.Name.Length > 0 && NameRules.Problem(runbook.Name, allowUnderscore: false) is { } nameProblem)
         {
-            errors.Add(new SourcePosition(1, 1), $"runbook name '{runbook.Name}' must be lower-case letters, digits and '-'");
+            errors.Add(new SourcePosition(1, 1), $"runbook name '{runbook.Name}' {nameProblem}");
         }
 
         ValidateParameters(runbook, errors);
@@ -59,9 +58,9 @@ internal static partial class RunbookValidator
                 errors.Add(step.Position, $"duplicate step name '{step.Name}' in {context}");
             }
 
-            if (step.Name.Length > 0 && !StepNamePattern().IsMatch(step.Name))
+            if (step.Name.Length > 0 && NameRules.Problem(step.Name, allowUnderscore: true) is { } stepProblem)
             {
-                errors.Add(step.Position, $"step name '{step.Name}' must be lower-case letters, digits, '-' and '_' (it is part of the step id)");
+                errors.Add(step.Position, $"step name '{step.Name}' {stepProblem} (it is part of the step id)");
             }
 
             if (step.Irreversible && !step.RequiresApproval)
@@ -104,10 +103,4 @@ internal static partial class RunbookValidator
             }
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
-    private static partial Regex StepNamePattern();
 }

@@ -38,11 +38,14 @@ internal sealed class TestCoordinator : IAsyncDisposable
     public T Get<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
 
-    /// <summary>Starts an insecure coordinator; <paramref name="configure"/> may shorten its timers.</summary>
-    public static async Task<TestCoordinator> StartAsync(Action<CoordinatorSettings>? configure = null)
+    /// <summary>
+    /// Starts an insecure coordinator; <paramref name="configure"/> may shorten its timers, and
+    /// <paramref name="runbookDirectory"/> adds runbooks as `--runbooks` does.
+    /// </summary>
+    public static async Task<TestCoordinator> StartAsync(Action<CoordinatorSettings>? configure = null, string? runbookDirectory = null)
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-coord-").FullName;
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, RunbookDirectory: null)
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory)
         {
             Configure = settings =>
             {
@@ -52,7 +55,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
             },
         };
         var logs = new ConcurrentQueue<string>();
-        var app = CoordinatorApp.Build(options, RunbookCatalog.Load(), logging => logging.AddProvider(new ListLoggerProvider(logs)));
+        var app = CoordinatorApp.Build(options, RunbookCatalog.Load(runbookDirectory, options.RunbookLimits), logging => logging.AddProvider(new ListLoggerProvider(logs)));
         await app.StartAsync();
         return new TestCoordinator(app, directory, CoordinatorApp.BoundAddress(app), logs);
     }

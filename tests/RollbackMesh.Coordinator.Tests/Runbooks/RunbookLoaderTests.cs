@@ -92,6 +92,30 @@ public sealed class RunbookLoaderTests
         Assert.Contains(result.Errors, e => e.Line == 10 && e.Message.Contains("duplicate key 'version'", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Upgrade", "runbook name 'Upgrade' has an upper-case letter 'U' (U+0055) at character 1")]
+    [InlineData("k3s_back", "runbook name 'k3s_back' has '_' (U+005F) at character 4")]
+    [InlineData("-back", "runbook name '-back' starts with '-'")]
+    [InlineData("caf\u00e9", "runbook name 'caf\u00e9' has '\u00e9' (U+00E9) at character 4")]
+    [InlineData("no\u200bop", "runbook name 'no\u200bop' has U+200B at character 3")]
+    public void Load_BadRunbookName_NamesTheOffendingCharacter(string name, string expected)
+    {
+        var result = RunbookLoader.Load(TestRunbooks.Minimal(name), "name.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("may only use lower-case letters a-z, digits and '-'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BadStepName_NamesTheOffendingCharacter()
+    {
+        var result = RunbookLoader.Load(TestRunbooks.Minimal("fine").Replace("name: nothing", "name: do nothing", StringComparison.Ordinal), "step.yaml");
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("step name 'do nothing' has white space U+0020 at character 3", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_SyntaxError_ReportsItsLine()
     {
