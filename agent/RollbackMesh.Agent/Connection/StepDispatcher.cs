@@ -28,6 +28,9 @@ internal sealed class StepDispatcher : IAsyncDisposable
     /// <summary>The number of steps running now.</summary>
     public int RunningCount => _running.Count;
 
+    /// <summary>Raised when the last running step has ended.</summary>
+    public event System.Action? Idle;
+
     /// <summary>Starts <paramref name="command"/> in the background unless the same step is already running.</summary>
     public void Start(StepCommand command)
     {
@@ -64,6 +67,10 @@ internal sealed class StepDispatcher : IAsyncDisposable
             {
                 _running.TryRemove(key, out _);
                 cancellation.Dispose();
+                if (_running.IsEmpty)
+                {
+                    Idle?.Invoke();
+                }
             }
         });
     }

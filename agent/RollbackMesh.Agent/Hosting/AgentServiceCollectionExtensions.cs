@@ -9,6 +9,7 @@ using RollbackMesh.Agent.Connection;
 using RollbackMesh.Agent.Enrollment;
 using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Journal;
+using RollbackMesh.Agent.Memory;
 using RollbackMesh.Agent.Processes;
 using RollbackMesh.Agent.Steps;
 using RollbackMesh.Agent.Systemd;
@@ -51,6 +52,8 @@ internal static class AgentServiceCollectionExtensions
         services.AddHostedService<SystemdNotifyService>();
         services.AddHostedService<AgentConnectionService>();
         services.AddHostedService<CertificateRenewalService>();
+        services.AddHostedService(sp => new IdleFootprintService(sp.GetRequiredService<ConnectionMonitor>(), sp.GetRequiredService<StepDispatcher>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<IdleFootprintService>>()));
         return services;
     }
 
