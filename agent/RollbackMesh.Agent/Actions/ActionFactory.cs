@@ -179,18 +179,19 @@ internal sealed partial class ActionFactory
             toolPath = string.Empty;
         }
 
-        Regex pattern;
+        var pattern = v.NonEmpty(step.ExpectedPattern, "expected_pattern");
+        Regex anchored;
         try
         {
-            pattern = new Regex(v.NonEmpty(step.ExpectedPattern, "expected_pattern"), RegexOptions.None, TimeSpan.FromSeconds(1));
+            anchored = VersionCheckAction.Anchor(pattern);
         }
         catch (ArgumentException ex)
         {
             v.Problem($"expected_pattern is not a valid regular expression: {ex.Message}");
-            pattern = new Regex("$^");
+            anchored = new Regex("$^");
         }
 
-        return new VersionCheckAction(step.Tool, toolPath, pattern);
+        return new VersionCheckAction(step.Tool, toolPath, pattern, anchored);
     }
 
     private string Kubeconfig(string kubeconfig, Validation v) =>

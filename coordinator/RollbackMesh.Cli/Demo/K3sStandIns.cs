@@ -72,7 +72,8 @@ internal static class K3sStandIns
 
     /// <summary>
     /// kubectl against the sandbox cluster: the API answers only while this node's k3s unit is active; a node is Ready
-    /// while its k3s (or k3s-agent) unit is active; drain/cordon/uncordon set its unschedulable flag.
+    /// while its k3s (or k3s-agent) unit is active; drain/cordon/uncordon set its unschedulable flag, and a drain of a
+    /// node already cordoned says so, as kubectl does.
     /// </summary>
     public static string Kubectl(SandboxNode node, string clusterDirectory) => Header + Log(node, "kubectl") + $$"""
         cluster='{{clusterDirectory}}'
@@ -101,7 +102,9 @@ internal static class K3sStandIns
         }
         known() { [ -f "$cluster/nodes/$1/root" ] || { echo "Error from server (NotFound): nodes \"$1\" not found" >&2; exit 1; }; }
         case "$1 $2" in
-          "drain "*) known "$2"; echo true > "$cluster/nodes/$2/unschedulable"; echo "node/$2 cordoned"
+          "drain "*) known "$2"
+            if [ "$(cat "$cluster/nodes/$2/unschedulable" 2>/dev/null)" = true ]; then echo "node/$2 already cordoned"; else echo "node/$2 cordoned"; fi
+            echo true > "$cluster/nodes/$2/unschedulable"
             echo "Warning: ignoring DaemonSet-managed Pods: kube-system/svclb-traefik-$2"; echo "node/$2 drained";;
           "cordon "*) known "$2"; echo true > "$cluster/nodes/$2/unschedulable"; echo "node/$2 cordoned";;
           "uncordon "*) known "$2"; echo false > "$cluster/nodes/$2/unschedulable"; echo "node/$2 uncordoned";;

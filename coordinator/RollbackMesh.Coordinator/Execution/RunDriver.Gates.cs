@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Runbooks;
 
 namespace RollbackMesh.Coordinator.Execution;
 
@@ -69,9 +69,14 @@ internal sealed partial class RunDriver
             { ActiveState: "active" } => null,
             var unit => $"unit {check.Target} is {unit.ActiveState}/{unit.SubState}",
         },
-        GateCheckKind.VersionMatches => health.Versions.TryGetValue(check.Target, out var version)
-            ? Regex.IsMatch(version, check.Argument, RegexOptions.None, TimeSpan.FromSeconds(1)) ? null : $"{check.Target} is {version}, expected /{check.Argument}/"
-            : $"{check.Target} version not reported",
+        // The whole reported version must match: v1.29.4+k3s10 is not v1.29.4+k3s1.
+        GateCheckKind.VersionMatches => (health.Versions.TryGetValue(check.Target, out var version), ParameterValues.TryCompile(check.Argument, out var pattern)) switch
+        {
+            (_, false) => $"version pattern /{check.Argument}/ is not a valid regular expression",
+            (false, _) => $"{check.Target} version not reported",
+            _ when pattern.IsMatch(version!) => null,
+            _ => $"{check.Target} is {version}, expected /{check.Argument}/",
+        },
         _ => $"unknown gate check {check.Kind}",
     };
 }

@@ -71,7 +71,7 @@ internal enum GateCheckKind
     NodesHealthy,
     /// <summary>A systemd unit is active on every node of the phase.</summary>
     UnitActive,
-    /// <summary>A component's reported version matches <see cref="GateCheck.Argument"/> (a regular expression).</summary>
+    /// <summary>A component's reported version matches <see cref="GateCheck.Argument"/> (a regular expression) in full.</summary>
     VersionMatches,
 }
 

@@ -6,7 +6,8 @@ namespace RollbackMesh.Coordinator.Planning;
 /// The documented orderings, checked on the compiled plan against the real fleet, whatever order the YAML used:
 /// within a phase the first server is alone in its wave and goes before the other servers, servers before
 /// agents and control before compute; across phases no state change on a later tier precedes one on an
-/// earlier tier (agents before the first server, compute before control). Read-only steps do not count.
+/// earlier tier (agents before the first server, compute before control). Read-only steps do not count. Drains
+/// follow `kubectl drain N1 N2 N3`, which cordons every node before evicting from any: see <see cref="CheckDrains"/>.
 /// </summary>
 internal static class PlanInvariants
 {
@@ -33,7 +34,45 @@ internal static class PlanInvariants
             }
         }
 
+        CheckDrains(plan, problems);
         return problems;
+    }
+
+    /// <summary>
+    /// A node drained while an earlier drained node is still cordoned must have been cordoned before that earlier
+    /// eviction, else pods evicted from the first land on it and are evicted again. Uncordoning the earlier node ends
+    /// its span, which keeps rolling procedures (drain, work, uncordon, next node) valid. The kubectl steps of the
+    /// built-ins run on one node, so plan order is their execution order.
+    /// </summary>
+    private static void CheckDrains(Plan plan, List<string> problems)
+    {
+        var cordoned = new HashSet<string>(StringComparer.Ordinal);
+        var cordonedAtDrain = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var step in plan.AllSteps.Where(s => s.Action.KindCase == V1.Action.KindOneofCase.KubectlNode))
+        {
+            var node = step.Action.KubectlNode.Node;
+            switch (step.Action.KubectlNode.Operation)
+            {
+                case V1.KubectlNodeOperation.Uncordon:
+                    cordoned.Remove(node);
+                    cordonedAtDrain.Remove(node);
+                    break;
+                case V1.KubectlNodeOperation.Drain:
+                    var early = cordonedAtDrain.Where(d => d.Key != node && !d.Value.Contains(node)).Select(d => d.Key).Order(StringComparer.Ordinal).ToList();
+                    if (early.Count > 0)
+                    {
+                        problems.Add($"step {step.StepId} drains {node}, which was still schedulable when {string.Join(", ", early)} was drained: "
+                            + "cordon every node to drain before the first drain, as kubectl drain N1 N2 ... does");
+                    }
+
+                    cordoned.Add(node);
+                    cordonedAtDrain[node] = [.. cordoned];
+                    break;
+                default:
+                    cordoned.Add(node);
+                    break;
+            }
+        }
     }
 
     private static void CheckWaves(PlanPhase phase, FleetView fleet, List<string> problems)

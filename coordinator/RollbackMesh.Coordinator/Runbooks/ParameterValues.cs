@@ -33,11 +33,16 @@ internal static partial class ParameterValues
         return null;
     }
 
-    /// <summary>Compiles a runbook-supplied pattern anchored at both ends, with a match timeout.</summary>
+    /// <summary>
+    /// Compiles a runbook-supplied pattern anchored at both ends, with a match timeout: parameter patterns and
+    /// version_matches gates accept a whole value only (`v1\.29\.4\+k3s1` refuses v1.29.4+k3s10). The pattern is
+    /// parsed alone first, so one like `a)|(b` is refused instead of becoming `^(?:a)|(b)$`, half unanchored.
+    /// </summary>
     public static bool TryCompile(string pattern, out Regex regex)
     {
         try
         {
+            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             regex = new Regex($"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             return true;
         }

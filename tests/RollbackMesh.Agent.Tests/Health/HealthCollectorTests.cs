@@ -48,6 +48,23 @@ public sealed class HealthCollectorTests
         Assert.Equal(VersionProbe.NotInstalled, snapshot.Versions["calico-felix"]);
     }
 
+    [Theory]
+    [InlineData("k3s version v1.29.4+k3s10 (5b2d1271)", "v1.29.4+k3s10")]
+    [InlineData("k3s version v1.29.4+k3s1-rc1 (5b2d1271)", "v1.29.4+k3s1-rc1")]
+    [InlineData("k3s version v1.29.4+k3s1.", "v1.29.4+k3s1")]
+    public async Task CollectAsync_StandInK3sVersion_ReportsTheWholeVersionForAnchoredGates(string printed, string reported)
+    {
+        // version_matches gates match the reported version in full, so the probe must never cut a release short.
+        using var sandbox = new Sandbox();
+        var options = Options(sandbox);
+        options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", $"echo '{printed}'; echo 'go version go1.21.9'");
+        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/absent-felix");
+
+        var snapshot = await Collect(options, new HealthyUnits());
+
+        Assert.Equal(reported, snapshot.Versions["k3s"]);
+    }
+
     [Fact]
     public async Task CollectAsync_EveryProbeFailingWithStandInTools_ReportsProblemsInsteadOfThrowing()
     {

@@ -20,7 +20,8 @@ internal static class StandIns
         state='{{stateDir}}'
         shift # --kubeconfig=...
         case "$1 $2" in
-          "drain "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned"; echo "evicting pod default/web-1"; echo "node/$2 drained";;
+          "drain "*) if [ "$(cat "$state/unschedulable" 2>/dev/null)" = true ]; then echo "node/$2 already cordoned"; else echo "node/$2 cordoned"; fi
+            echo true > "$state/unschedulable"; echo "evicting pod default/web-1"; echo "node/$2 drained";;
           "cordon "*) echo true > "$state/unschedulable"; echo "node/$2 cordoned";;
           "uncordon "*) echo false > "$state/unschedulable"; echo "node/$2 uncordoned";;
           "get node") case "$5" in

@@ -18,7 +18,7 @@ public sealed class RunExecutorGateTests
         var agents = new[] { new SimulatedAgent("server1", "first-server"), new SimulatedAgent("agent1", "agent") };
         await using var fleet = await SimulatedFleet.StartAsync(agents);
         var plan = TestPlans.Create(
-            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"^v1\.30\.")),
+            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"v1\.30\.\d+\+k3s\d+")),
             TestPlans.Phase("agents", ["agent1"], ["start"]));
 
         var result = await fleet.RunToEndAsync(plan);
@@ -33,16 +33,57 @@ public sealed class RunExecutorGateTests
         var agents = new[] { new SimulatedAgent("server1", "first-server"), new SimulatedAgent("agent1", "agent") };
         await using var fleet = await SimulatedFleet.StartAsync(agents);
         var plan = TestPlans.Create(
-            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"^v1\.29\.", timeoutMs: 300)),
+            TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"v1\.29\.\d+\+k3s\d+", timeoutMs: 300)),
             TestPlans.Phase("agents", ["agent1"], ["start"]));
 
         var result = await fleet.RunToEndAsync(plan);
 
         Assert.Equal(RunState.Failed, result.Run.State);
         Assert.Contains("gate after phase first did not hold", result.Run.Message);
-        Assert.Contains(@"server1: k3s is v1.30.0+k3s1, expected /^v1\.29\./", result.Run.Message);
+        Assert.Contains(@"server1: k3s is v1.30.0+k3s1, expected /v1\.29\.\d+\+k3s\d+/", result.Run.Message);
         Assert.Empty(fleet["agent1"].Commands);
         Assert.Equal(StepState.Pending, result.Steps.Single(s => s.Node == "agent1").State);
+    }
+
+    [Theory]
+    [InlineData("v1.30.0+k3s10")]
+    [InlineData("v1.30.0+k3s1-rc1")]
+    [InlineData("v1.30.0+k3s1.0")]
+    public async Task Gate_PatternOfOneReleaseAndAnotherReleaseReported_TimesOutNamingTheReportedVersion(string reported)
+    {
+        var server = new SimulatedAgent("server1", "first-server");
+        server.Versions["k3s"] = reported;
+        await using var fleet = await SimulatedFleet.StartAsync([server]);
+        // What ${k3s_version:regex} gives for v1.30.0+k3s1.
+        var plan = TestPlans.Create(TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"v1\.30\.0\+k3s1", timeoutMs: 300)));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Contains($@"server1: k3s is {reported}, expected /v1\.30\.0\+k3s1/", result.Run.Message);
+    }
+
+    [Fact]
+    public async Task Gate_PatternOfOneReleaseAndThatReleaseReported_Passes()
+    {
+        await using var fleet = await SimulatedFleet.StartAsync([new SimulatedAgent("server1", "first-server")]);
+        var plan = TestPlans.Create(TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate(@"v1\.30\.0\+k3s1")));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Succeeded, result.Run.State);
+    }
+
+    [Fact]
+    public async Task Gate_PatternThatWouldEscapeTheAnchors_FailsAsInvalid()
+    {
+        await using var fleet = await SimulatedFleet.StartAsync([new SimulatedAgent("server1", "first-server")]);
+        var plan = TestPlans.Create(TestPlans.Phase("first", ["server1"], ["restore"], gate: Gate("v1.29)|(k3s1", timeoutMs: 300)));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Contains("server1: version pattern /v1.29)|(k3s1/ is not a valid regular expression", result.Run.Message);
     }
 
     [Fact]

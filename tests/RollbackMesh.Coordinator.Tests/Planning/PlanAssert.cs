@@ -14,6 +14,42 @@ internal static class PlanAssert
     private static bool Changes(PlanNodeSteps node) =>
         node.Steps.Any(s => !ActionKinds.IsReadOnly(ActionText.KindName(s.Action)));
 
+    /// <summary>
+    /// As `kubectl drain N1 N2 N3` does (it cordons every named node, then evicts): a node drained while an earlier
+    /// drained node is still cordoned was itself cordoned before that earlier eviction, so pods evicted from one node
+    /// never land on a node drained next. An uncordon of the earlier node ends its span (a rolling, node-by-node
+    /// procedure). kubectl steps run on one node, so plan order is execution order.
+    /// </summary>
+    public static void CordonEveryDrainedNodeBeforeEvicting(Plan plan)
+    {
+        var cordoned = new HashSet<string>(StringComparer.Ordinal);
+        var cordonedAtDrain = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var step in plan.AllSteps.Where(s => ActionText.KindName(s.Action) == "kubectl_node"))
+        {
+            var node = step.Action.KubectlNode.Node;
+            switch (step.Action.KubectlNode.Operation)
+            {
+                case RollbackMesh.V1.KubectlNodeOperation.Uncordon:
+                    cordoned.Remove(node);
+                    cordonedAtDrain.Remove(node);
+                    break;
+                case RollbackMesh.V1.KubectlNodeOperation.Drain:
+                    foreach (var (earlier, wasCordoned) in cordonedAtDrain.Where(d => d.Key != node))
+                    {
+                        Assert.True(wasCordoned.Contains(node),
+                            $"{plan.Runbook}: {step.StepId} drains {node}, which was still schedulable when {earlier} was drained");
+                    }
+
+                    cordoned.Add(node);
+                    cordonedAtDrain[node] = [.. cordoned];
+                    break;
+                default:
+                    cordoned.Add(node);
+                    break;
+            }
+        }
+    }
+
     public static void FirstServerAloneAndFirst(Plan plan, string firstServer, IReadOnlySet<string> otherServers)
     {
         foreach (var phase in plan.Phases)

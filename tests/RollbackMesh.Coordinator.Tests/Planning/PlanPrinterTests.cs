@@ -15,7 +15,9 @@ public sealed class PlanPrinterTests
         var text = PlanPrinter.Render(plan, step => step.Name == "move-db-aside" ? "mv /var/lib/rancher/k3s/server/db -> quarantine\nsecond line" : null);
 
         Assert.Contains($"Hash: {plan.Hash}", text, StringComparison.Ordinal);
-        Assert.Contains("Phase 2: stop [all; parallel, at most 50 at once; failure budget 0]", text, StringComparison.Ordinal);
+        Assert.Contains("Phase 1: cordon [first-server;", text, StringComparison.Ordinal);
+        Assert.Contains("Phase 2: drain [first-server;", text, StringComparison.Ordinal);
+        Assert.Contains("Phase 3: stop [all; parallel, at most 50 at once; failure budget 0]", text, StringComparison.Ordinal);
         Assert.Contains("  Wave 1: server-1\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("- cluster-reset: k3s_cluster_reset snapshot_path=/var/lib/rancher/k3s/server/db/snapshots/pre-upgrade token=*** (timeout 2h) IRREVERSIBLE APPROVAL REQUIRED", text, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal);

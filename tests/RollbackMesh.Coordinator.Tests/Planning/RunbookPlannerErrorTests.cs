@@ -196,4 +196,43 @@ public sealed class RunbookPlannerErrorTests
 
         Assert.Contains(exception.Problems, p => p.Contains("'bounce' is not one of: start, stop, restart, reload", StringComparison.Ordinal));
     }
+
+    private static Runbook KubectlNodeRunbook(string steps) => RunbookLoader.Load($$"""
+        name: drains
+        version: "1"
+        procedure: test.txt
+        phases:
+          - name: p
+            nodes: first-server
+            steps:
+        {{steps}}
+        """, "drains.yaml").Runbook!;
+
+    [Fact]
+    public void CreatePlan_DrainsWithoutCordoningFirst_NamesTheNodeStillSchedulable()
+    {
+        var runbook = KubectlNodeRunbook("""
+                  - { name: drain, for_each: all, action: kubectl_node, args: { node: "${target.name}", operation: drain } }
+            """);
+
+        var exception = Fails(runbook, ImmutableDictionary<string, string>.Empty, TestFleets.K3s(1, 2));
+
+        Assert.Equal(
+            ["step p/server-1/drain@agent-1 drains agent-1, which was still schedulable when server-1 was drained: cordon every node to drain before the first drain, as kubectl drain N1 N2 ... does",
+             "step p/server-1/drain@agent-2 drains agent-2, which was still schedulable when agent-1, server-1 was drained: cordon every node to drain before the first drain, as kubectl drain N1 N2 ... does"],
+            exception.Problems.ToArray());
+    }
+
+    [Fact]
+    public void CreatePlan_RollingDrainThatUncordonsEachNodeBeforeTheNext_IsAllowed()
+    {
+        var runbook = KubectlNodeRunbook("""
+                  - { name: drain, for_each: all, action: kubectl_node, args: { node: "${target.name}", operation: drain } }
+                  - { name: uncordon, for_each: all, action: kubectl_node, args: { node: "${target.name}", operation: uncordon } }
+            """);
+
+        var plan = new RunbookPlanner().CreatePlan(runbook, ImmutableDictionary<string, string>.Empty, TestFleets.K3s(1, 2));
+
+        Assert.Equal(6, plan.AllSteps.Count());
+    }
 }

@@ -43,6 +43,7 @@ public sealed class RunbookPlannerOrderingTests
 
         Assert.NotEmpty(plan.AllSteps);
         Assert.Equal(plan.AllSteps.Count(), plan.AllSteps.Select(s => s.StepId).Distinct().Count());
+        PlanAssert.CordonEveryDrainedNodeBeforeEvicting(plan);
         if (openStack)
         {
             PlanAssert.TierBeforeTierInEveryPhase(plan, n => n.StartsWith("control", StringComparison.Ordinal), n => n.StartsWith("compute", StringComparison.Ordinal));
@@ -70,7 +71,7 @@ public sealed class RunbookPlannerOrderingTests
         Assert.Equal("server-1", reset.Node);
         Assert.True(reset.Irreversible && reset.RequiresApproval);
         Assert.Contains(plan.Preflight, s => s.Node == "server-1" && Kind(s, "etcd_snapshot_verify"));
-        Assert.Equal(5, steps.Count(s => Kind(s, "kubectl_node") && s.Node == "server-1"));
+        Assert.Equal(10, steps.Count(s => Kind(s, "kubectl_node") && s.Node == "server-1"));
         Assert.True(LastIndex(s => Kind(s, "kubectl_node")) < Index(s => Kind(s, "k3s_killall")));
         Assert.True(LastIndex(s => Kind(s, "k3s_killall")) < Index(s => Kind(s, "k3s_install_binary")));
         Assert.All(steps.Where(s => Kind(s, "k3s_install_binary")), s => Assert.True(s.Action.K3SInstallBinary.SkipStart));
@@ -82,6 +83,32 @@ public sealed class RunbookPlannerOrderingTests
         Assert.True(LastIndex(s => Kind(s, "service") && s.Node.StartsWith("server", StringComparison.Ordinal)) < Index(s => Kind(s, "service") && s.Node.StartsWith("agent", StringComparison.Ordinal)));
         Assert.Equal("k3s-agent", steps.First(s => Kind(s, "service") && s.Node == "agent-1").Action.Service.Unit);
         Assert.Equal(@"v1\.28\.5\+k3s1", steps.Last(s => Kind(s, "version_check")).Action.VersionCheck.ExpectedPattern);
+    }
+
+    [Theory]
+    [InlineData("k3s-rollback-embedded-etcd")]
+    [InlineData("k3s-rollback-external-db")]
+    public void CreatePlan_K3sDrain_CordonsEveryNodeThenDrainsEveryNode(string runbook)
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get(runbook), BuiltInParameters.ByRunbook[runbook], TestFleets.K3s(2, 1));
+
+        // kubectl drain server-1 server-2 agent-1: all three cordoned, then each evicted.
+        var kubectl = plan.AllSteps.Where(s => ActionText.KindName(s.Action) == "kubectl_node")
+            .Select(s => $"{s.Action.KubectlNode.Operation.ToString().ToLowerInvariant()} {s.Action.KubectlNode.Node}");
+        Assert.Equal(
+            ["cordon server-1", "cordon server-2", "cordon agent-1", "drain server-1", "drain server-2", "drain agent-1"],
+            kubectl);
+        Assert.All(plan.AllSteps.Where(s => ActionText.KindName(s.Action) == "kubectl_node"), s => Assert.Equal("server-1", s.Node));
+    }
+
+    [Fact]
+    public void CreatePlan_K3sDrainDisabled_NeitherCordonsNorDrains()
+    {
+        var parameters = BuiltInParameters.ByRunbook["k3s-rollback-embedded-etcd"].SetItem("drain", "false");
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("k3s-rollback-embedded-etcd"), parameters, TestFleets.K3s(2, 1));
+
+        Assert.DoesNotContain(plan.AllSteps, s => ActionText.KindName(s.Action) == "kubectl_node");
     }
 
     [Fact]

@@ -39,6 +39,10 @@ public sealed class K3sEmbeddedEtcdFleetTests(ITestOutputHelper output)
         Assert.All(final.Steps, s => Assert.Single(rows, r => r.StepId == s.StepId && r.Node == s.Node));
         JournalRow Row(string phase, string node, string step) => Assert.Single(rows, r => r.StepId == $"{phase}/{node}/{step}");
 
+        // As kubectl drain N1 N2 ... does: every node cordoned before pods are evicted from any.
+        var lastCordon = host.Fleet.Nodes.Max(n => Row("cordon", "server-1", $"cordon@{n.Name}").FinishedAt);
+        Assert.All(host.Fleet.Nodes, n => Assert.True(Row("drain", "server-1", $"drain@{n.Name}").StartedAt >= lastCordon));
+
         // The first server's cluster reset, its start and readiness come before any other server starts.
         var reset = Row("restore", "server-1", "cluster-reset");
         var firstReady = Row("restore", "server-1", "wait-ready");

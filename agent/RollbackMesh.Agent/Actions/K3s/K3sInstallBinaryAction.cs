@@ -1,4 +1,5 @@
 using RollbackMesh.Agent.Actions.Filesystem;
+using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Processes;
 
 namespace RollbackMesh.Agent.Actions.K3s;
@@ -86,7 +87,8 @@ internal sealed class K3sInstallBinaryAction : AgentAction
         }
 
         var result = await context.QueryAsync(new ToolInvocation { FileName = _installPath, Arguments = ["--version"] }, cancellationToken).ConfigureAwait(false);
-        return result.Succeeded && result.StandardOutput.Contains(_version, StringComparison.Ordinal);
+        // A whole version token, never a substring: "v1.29.4+k3s10" contains "v1.29.4+k3s1".
+        return result.Succeeded && VersionText.Find(result.StandardOutput) == _version;
     }
 
     private ToolInvocation Script(ActionContext context, string script)

@@ -65,6 +65,22 @@ public sealed class K3sInstallBinaryActionTests : IDisposable
     }
 
     [Fact]
+    public async Task VerifyAsync_StandInArtifactIsALaterBuildOfTheSamePatch_NotVerified()
+    {
+        // The artifact directory holds v1.24.4+k3s10 while the step asks for v1.24.4+k3s1, a substring of it.
+        var name = K3sArtifacts.Arch == "amd64" ? "k3s" : $"k3s-{K3sArtifacts.Arch}";
+        StandIns.K3s(Path.Combine(_artifacts, name), _log, "v1.24.4+k3s10");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(_artifacts, name))));
+        File.WriteAllText(Path.Combine(_artifacts, $"sha256sum-{K3sArtifacts.Arch}.txt"), $"{hash}  {name}\n");
+        var action = _h.Build(Install());
+
+        await action.ExecuteAsync(_h.Context(), default);
+
+        Assert.Contains("v1.24.4+k3s10", Sh.Run(_installPath, "--version"), StringComparison.Ordinal);
+        Assert.False(await action.VerifyAsync(_h.Context(), default));
+    }
+
+    [Fact]
     public async Task VersionCheck_StandInK3sVersionOutput_MatchesPattern()
     {
         var h = new AgentHarness(o => o with { Tools = o.Tools with { VersionTools = new Dictionary<string, string> { ["k3s"] = _installPath } } });

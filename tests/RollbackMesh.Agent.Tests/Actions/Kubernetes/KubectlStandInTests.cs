@@ -39,6 +39,29 @@ public sealed class KubectlStandInTests : IDisposable
     }
 
     [Fact]
+    public async Task Drain_StandInKubectlNodeCordonedByAnEarlierStep_StillEvicts()
+    {
+        // The K3s runbooks cordon every node before draining any (as kubectl drain N1 N2 N3 does): the drain that
+        // follows finds its node unschedulable and must evict all the same, not count as already done.
+        var (runner, journal) = _h.Runner();
+        using (journal)
+        {
+            Task<StepResult> Run(string step, RollbackMesh.V1.KubectlNodeOperation operation) => runner.RunAsync(
+                new StepCommand { RunId = "run-drain", StepId = step, Action = new RollbackMesh.V1.Action { KubectlNode = new KubectlNode { Node = "agent-1", Operation = operation } } },
+                _ => { }, default);
+
+            var cordon = await Run("cordon/server-1/cordon@agent-1", RollbackMesh.V1.KubectlNodeOperation.Cordon);
+            var drain = await Run("drain/server-1/drain@agent-1", RollbackMesh.V1.KubectlNodeOperation.Drain);
+
+            Assert.Equal(StepState.Succeeded, cordon.State);
+            Assert.True(drain.State == StepState.Succeeded && !drain.AlreadyDone, drain.Error);
+            Assert.Equal(
+                [$"--kubeconfig={_h.Options.DefaultKubeconfig} cordon agent-1", $"--kubeconfig={_h.Options.DefaultKubeconfig} drain agent-1 --ignore-daemonsets --delete-emptydir-data"],
+                StandIns.Calls(_log).Where(c => !c.Contains(" get ", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public async Task RolloutUndo_StandInKubectl_ReportsRolledBack()
     {
         var action = _h.Build(new RollbackMesh.V1.Action { KubectlRollout = new KubectlRollout { Resource = "ds/calico-node", Operation = RolloutOperation.Undo } });

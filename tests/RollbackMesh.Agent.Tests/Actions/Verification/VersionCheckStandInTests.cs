@@ -96,6 +96,44 @@ public sealed class VersionCheckStandInTests : IDisposable
     }
 
     [Theory]
+    [InlineData("v1.29.4+k3s1", V1.StepState.Succeeded)]
+    [InlineData("v1.29.4+k3s10", V1.StepState.Failed)]
+    [InlineData("v1.29.4+k3s1-rc1", V1.StepState.Failed)]
+    [InlineData("v11.29.4+k3s1", V1.StepState.Failed)]
+    public async Task VersionCheck_StandInK3sPatternOfOneRelease_MatchesThatReleaseOnly(string installed, V1.StepState expected)
+    {
+        StandIns.K3s(_k3s, _log, installed);
+
+        // What ${k3s_version:regex} gives for v1.29.4+k3s1: an escaped literal, no anchors.
+        var result = await RunAsync("k3s", @"v1\.29\.4\+k3s1");
+
+        Assert.True(expected == result.State, result.Error);
+        Assert.Equal(expected == V1.StepState.Succeeded ? "k3s version v1.29.4+k3s1" : "", result.Summary);
+    }
+
+    [Fact]
+    public async Task VersionCheck_StandInPatternSaysReleaseCandidatesToo_MatchesTheCandidate()
+    {
+        StandIns.K3s(_k3s, _log, "v1.29.4+k3s1-rc1");
+
+        var result = await RunAsync("k3s", @"v1\.29\.4\+k3s1(-rc\d+)?");
+
+        Assert.True(result.State == V1.StepState.Succeeded, result.Error);
+        Assert.Equal("k3s version v1.29.4+k3s1-rc1", result.Summary);
+    }
+
+    [Fact]
+    public async Task VersionCheck_PatternThatWouldEscapeTheAnchors_Refused()
+    {
+        // Wrapped as ^(?:v2)|(v3)$ the second branch would match anywhere; parsed alone it is unbalanced.
+        var result = await RunAsync("calico-felix", "v2)|(v3");
+
+        Assert.Equal(V1.StepState.Refused, result.State);
+        Assert.Contains("expected_pattern is not a valid regular expression", result.Error, StringComparison.Ordinal);
+        Assert.Empty(StandIns.Calls(_log));
+    }
+
+    [Theory]
     [InlineData("calicoctl")]
     [InlineData("/bin/sh")]
     [InlineData("bash -c id")]
