@@ -86,7 +86,9 @@ public sealed class TlsListenerTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => new Operator.OperatorClient(channel).ListNodesAsync(new ListNodesRequest()).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        // TLS 1.3: the server refuses the certificate after the client's handshake has finished, so the refusal arrives as
+        // a failed connection (UNAVAILABLE) or a reset while the request is sent (INTERNAL), depending on timing.
+        Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
     }
 
     private GrpcChannel Channel(X509Certificate2 client) => RollbackMeshChannel.Create(_address, new ChannelSettings
