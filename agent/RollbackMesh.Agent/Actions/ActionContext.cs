@@ -25,6 +25,16 @@ internal sealed record ActionContext
     /// <summary>Clock for timestamps and waits.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The step's deadline from the coordinator, or null when it set none. Waits that carry a timeout of their own (a
+    /// systemd job) wait for what is left of it, so a runbook's step timeout is the limit, not an agent default.
+    /// </summary>
+    public DateTimeOffset? Deadline { get; init; }
+
+    /// <summary>What is left of <see cref="Deadline"/> (never negative), or <paramref name="fallback"/> without one.</summary>
+    public TimeSpan RemainingOr(TimeSpan fallback) =>
+        Deadline is { } due ? TimeSpan.FromTicks(Math.Max(0, (due - Time.GetUtcNow()).Ticks)) : fallback;
+
     /// <summary>Runs a tool, streaming its lines to <see cref="Output"/>.</summary>
     public Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken) =>
         Tools.RunAsync(invocation, Output, cancellationToken);

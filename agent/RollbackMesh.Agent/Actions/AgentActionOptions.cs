@@ -36,7 +36,7 @@ internal sealed record AgentActionOptions
     /// <summary>Package manager locations and roots.</summary>
     public PackageManagerOptions Packages { get; init; } = new();
 
-    /// <summary>How long a systemd job may take. Default 90 s.</summary>
+    /// <summary>How long a systemd job may take when the step has no deadline (with one, the deadline is the limit). Default 90 s.</summary>
     public TimeSpan ServiceJobTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>How often waits poll (pod replacement, node Ready). Default 2 s.</summary>

@@ -41,7 +41,7 @@ internal sealed partial class StepRunner
 
         using var timeout = deadline is { } d ? new CancellationTokenSource(d - startedAt, _time) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(flight.Cancellation.Token, timeout.Token);
-        var context = Context(sink.Output);
+        var context = Context(sink.Output) with { Deadline = deadline };
         try
         {
             if (await action.IsAlreadyDoneAsync(context, linked.Token).ConfigureAwait(false))

@@ -19,6 +19,7 @@ internal static class SystemdTestUnits
 
         Write(unitDirectory, "rbm-fail.service", "Type=oneshot\nExecStart=/bin/false");
         Write(unitDirectory, "rbm-slow.service", "Type=oneshot\nExecStart=/bin/sleep 30");
+        Write(unitDirectory, "rbm-slow-start.service", "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 3");
         Write(
             unitDirectory,
             "rbm-reload.service",

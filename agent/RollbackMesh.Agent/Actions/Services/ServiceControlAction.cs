@@ -36,7 +36,7 @@ internal sealed class ServiceControlAction : AgentAction
     /// <inheritdoc />
     public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var outcome = await Controller(context).RunAsync(_unit, _operation, context.Options.ServiceJobTimeout, cancellationToken).ConfigureAwait(false);
+        var outcome = await Controller(context).RunAsync(_unit, _operation, context.RemainingOr(context.Options.ServiceJobTimeout), cancellationToken).ConfigureAwait(false);
         context.Output($"{_operation.ToString().ToLowerInvariant()} {_unit}: job {outcome.Result}");
         if (!outcome.Succeeded)
         {

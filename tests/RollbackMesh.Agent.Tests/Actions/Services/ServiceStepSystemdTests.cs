@@ -156,6 +156,22 @@ public sealed class ServiceStepSystemdTests(SystemdUserFixture systemd) : IClass
     }
 
     [Fact]
+    public async Task RunAsync_StartSlowerThanTheAgentDefault_WaitsUntilTheStepDeadline()
+    {
+        // The agent's own job timeout (1 s here) applies only to steps without a deadline; this unit needs ~3 s to start.
+        using var harness = new AgentHarness(o => o with { ServiceJobTimeout = TimeSpan.FromSeconds(1) }, new SystemdServiceController(_connection));
+        var (runner, journal) = harness.Runner();
+        using var _ = journal;
+        var command = Command("rbm-slow-start.service", V1.ServiceOperation.Start, "step-deadline");
+        command.Deadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(25));
+
+        var result = await runner.RunAsync(command, _ => { }, Cancel());
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal(("active", "exited"), await StateAsync("rbm-slow-start.service"));
+    }
+
+    [Fact]
     public async Task RunAsync_DryRunRestart_DescribesAndLeavesTheSameProcessRunning()
     {
         await _manager.StartUnitAsync("rbm-par2.service", Timeout, Cancel());
