@@ -16,7 +16,7 @@ internal static class PlanText
             text.Append($"  {name} = {(value.Length == 0 ? "(empty)" : value)}\n");
         }
 
-        text.Append(plan.PreflightOk ? "Preflight: ok\n" : "Preflight: PROBLEMS (apply will stop at preflight)\n");
+        text.Append(plan.PreflightOk ? "Preflight: ok\n" : "Preflight: NOT OK (apply will refuse to start until these are fixed)\n");
         foreach (var line in plan.Preflight)
         {
             text.Append($"  {line}\n");

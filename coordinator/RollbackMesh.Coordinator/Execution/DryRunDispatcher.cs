@@ -19,10 +19,13 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
     /// <summary>The text a step gets when its node has no open stream.</summary>
     public const string NotConnected = "(agent not connected: no dry run)";
 
+    /// <summary>The answer a step gets when its node has no open stream.</summary>
+    public static readonly DryRunAnswer NotConnectedAnswer = new(NotConnected, "agent not connected: no dry run");
+
     private readonly ConcurrentDictionary<(string RunId, string StepId), Pending> _pending = new();
 
-    /// <summary>Dry-runs every phase step of <paramref name="plan"/>; returns each step id's description.</summary>
-    public async Task<ImmutableDictionary<string, string>> DescribeAsync(Plan plan, CancellationToken ct)
+    /// <summary>Dry-runs every phase step of <paramref name="plan"/>; returns each step id's answer.</summary>
+    public async Task<ImmutableDictionary<string, DryRunAnswer>> DescribeAsync(Plan plan, CancellationToken ct)
     {
         var runId = RunIdPrefix + Guid.NewGuid().ToString("N");
         var byNode = plan.AllSteps.GroupBy(s => s.Node, StringComparer.Ordinal).ToList();
@@ -62,12 +65,12 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         return true;
     }
 
-    private async Task<IEnumerable<KeyValuePair<string, string>>> DescribeNodeAsync(
+    private async Task<IEnumerable<KeyValuePair<string, DryRunAnswer>>> DescribeNodeAsync(
         string runId, string node, IReadOnlyList<PlanStep> steps, CancellationToken ct)
     {
         if (!link.IsConnected(node))
         {
-            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnected));
+            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnectedAnswer));
         }
 
         var waits = steps.Select(s => (Step: s, Pending: new Pending(node))).ToList();
@@ -97,7 +100,7 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         }
         catch (AgentUnavailableException)
         {
-            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnected));
+            return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnectedAnswer));
         }
         finally
         {
@@ -108,20 +111,22 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         }
     }
 
-    private string Describe(Task<StepOutcome> answer)
+    private DryRunAnswer Describe(Task<StepOutcome> answer)
     {
         if (!answer.IsCompletedSuccessfully)
         {
-            return $"(no dry run answer within {options.DryRunTimeout})";
+            var silence = $"no dry run answer within {options.DryRunTimeout}";
+            return new DryRunAnswer($"({silence})", silence);
         }
 
         var outcome = answer.Result;
         if (!outcome.State.IsSuccess())
         {
-            return $"(dry run {outcome.State.ToString().ToUpperInvariant()}: {(outcome.Error.Length > 0 ? outcome.Error : outcome.Summary)})";
+            var refusal = $"{outcome.State.ToString().ToUpperInvariant()}: {(outcome.Error.Length > 0 ? outcome.Error : outcome.Summary)}";
+            return new DryRunAnswer($"(dry run {refusal})", refusal);
         }
 
-        return outcome.DryRun.Length > 0 ? outcome.DryRun : "(no changes described)";
+        return new DryRunAnswer(outcome.DryRun.Length > 0 ? outcome.DryRun : "(no changes described)", Refusal: null);
     }
 
     private sealed class Pending(string node)

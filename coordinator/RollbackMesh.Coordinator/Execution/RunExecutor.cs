@@ -104,10 +104,14 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     public Task WaitAsync(string runId) => Driver(runId).Completion;
 
     /// <summary>
-    /// Asks the connected agents for a dry run of every phase step of <paramref name="plan"/> (nothing is recorded or
-    /// changed). Returns each step id's description; steps of nodes not connected say so.
+    /// Dry-runs every phase step of <paramref name="plan"/> and judges it (<see cref="PreflightVerdict"/>): what `plan`
+    /// shows and what StartRun requires before it records a run. Changes nothing on any node.
     /// </summary>
-    public Task<ImmutableDictionary<string, string>> DryRunAsync(Plan plan, CancellationToken ct) => _dryRuns.DescribeAsync(plan, ct);
+    public async Task<(ImmutableDictionary<string, DryRunAnswer> DryRuns, PreflightVerdict Verdict)> ReviewAsync(Plan plan, CancellationToken ct)
+    {
+        var dryRuns = await _dryRuns.DescribeAsync(plan, ct).ConfigureAwait(false);
+        return (dryRuns, PreflightVerdict.Of(plan, _context.Registry, _context.Options, dryRuns));
+    }
 
     public void OnConnected(string node)
     {

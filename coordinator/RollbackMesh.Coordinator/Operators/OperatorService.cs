@@ -38,14 +38,18 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     }
 
     /// <summary>
-    /// Compiles the plan and checks every targeted node as preflight would; the plan's preflight steps are listed (they
-    /// run at StartRun). With <c>with_dry_run</c> every connected agent describes what its steps would change
-    /// (<see cref="RunExecutor.DryRunAsync"/>). Changes nothing on any node and records no run.
+    /// Compiles the plan and judges it as StartRun will (<see cref="PreflightVerdict"/>): with <c>with_dry_run</c> every
+    /// connected agent dry-runs its steps (<see cref="RunExecutor.ReviewAsync"/>), and the plan is ok only if every
+    /// step was accepted; without, only the nodes are checked. The plan's preflight steps are listed (they run at
+    /// StartRun). Changes nothing on any node and records no run.
     /// </summary>
     public Task<V1.PlanResponse> PlanAsync(V1.PlanRequest request, string caller, CancellationToken ct) =>
         AuditRefusalAsync(caller, "plan", "", () => PlanCoreAsync(request, caller, ct));
 
-    /// <summary>Recomputes the plan and starts it only if its hash is the one the operator reviewed.</summary>
+    /// <summary>
+    /// Recomputes the plan and starts it only if its hash is the one the operator reviewed and its preflight verdict,
+    /// taken again with fresh dry runs, is ok (else FailedPrecondition listing node, step and reason).
+    /// </summary>
     public Task<V1.RunStatus> StartRunAsync(V1.StartRunRequest request, string caller, CancellationToken ct) =>
         AuditRefusalAsync(caller, "run.start", "", () => StartRunCoreAsync(request, caller, ct));
 
@@ -54,20 +58,27 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         Require(request.Runbook, "runbook");
         var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
         var response = OperatorWireMapper.ToWire(plan);
-        var nodes = plan.Preflight.Concat(plan.AllSteps).Select(s => s.Node).Distinct(StringComparer.Ordinal);
-        var problems = nodes.Select(n => PreflightChecks.CheckNode(n, registry.Get(n), options)).OfType<string>().ToList();
-        response.Preflight.Add(problems.Count == 0 ? ["every targeted node is connected, healthy and has quarantine space"] : problems);
-        response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
-        response.PreflightOk = problems.Count == 0;
+        PreflightVerdict verdict;
         if (request.WithDryRun)
         {
-            var dryRuns = await executor.DryRunAsync(plan, ct).ConfigureAwait(false);
+            (var dryRuns, verdict) = await executor.ReviewAsync(plan, ct).ConfigureAwait(false);
             foreach (var step in response.Phases.SelectMany(p => p.Waves).SelectMany(w => w.Nodes).SelectMany(n => n.Steps))
             {
-                step.DryRun = dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnected);
+                step.DryRun = dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnectedAnswer).Description;
             }
         }
+        else
+        {
+            verdict = PreflightVerdict.Of(plan, registry, options, dryRuns: null);
+        }
 
+        response.Preflight.Add(verdict.Ok
+            ? [request.WithDryRun
+                ? "every targeted node is connected, healthy and has quarantine space, and its agent accepted every step"
+                : "every targeted node is connected, healthy and has quarantine space (steps not dry-run: apply dry-runs them first)"]
+            : verdict.Problems);
+        response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
+        response.PreflightOk = verdict.Ok;
         await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
         return response;
     }
@@ -81,6 +92,15 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         {
             throw new OperatorException(OperatorErrorCode.FailedPrecondition,
                 $"The plan changed since it was reviewed: reviewed hash {request.PlanHash}, current hash {plan.Hash}. Run plan again.");
+        }
+
+        // The same verdict `plan` showed, taken again now: no run is recorded, and nothing changes, unless every
+        // targeted node passes and every agent accepted every one of its steps.
+        var (_, verdict) = await executor.ReviewAsync(plan, ct).ConfigureAwait(false);
+        if (!verdict.Ok)
+        {
+            throw new OperatorException(OperatorErrorCode.FailedPrecondition,
+                "Preflight refused the plan; no run was started and nothing changed:\n" + string.Join("\n", verdict.Problems.Select(p => " - " + p)));
         }
 
         return OperatorWireMapper.ToWire(await executor.StartAsync(plan, caller).ConfigureAwait(false));

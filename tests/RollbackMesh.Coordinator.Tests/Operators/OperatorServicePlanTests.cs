@@ -40,7 +40,7 @@ public sealed class OperatorServicePlanTests
     }
 
     [Fact]
-    public async Task Plan_WithDryRunAgentNeverAnswers_StepsSayNoAnswerWithinTheTimeout()
+    public async Task Plan_WithDryRunAgentNeverAnswers_StepsSayNoAnswerWithinTheTimeoutAndPreflightIsNotOk()
     {
         var server = new SimulatedAgent("server1", "first-server") { DryRunHangs = true };
         var options = new ExecutorOptions { DryRunTimeout = TimeSpan.FromMilliseconds(300) };
@@ -50,7 +50,8 @@ public sealed class OperatorServicePlanTests
         var plan = await service.PlanAsync(new V1.PlanRequest { Runbook = "noop", WithDryRun = true }, "alice", default).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.All(Steps(plan, "server1"), s => Assert.Equal($"(no dry run answer within {TimeSpan.FromMilliseconds(300)})", s.DryRun));
-        Assert.True(plan.PreflightOk);
+        Assert.False(plan.PreflightOk);
+        Assert.Contains($"server1: step stop (phase all) not accepted by its dry run: no dry run answer within {TimeSpan.FromMilliseconds(300)}", plan.Preflight);
     }
 
     [Fact]

@@ -22,7 +22,9 @@ internal sealed class AgentProcess : IDisposable
 
     public TestProcess Process { get; }
 
-    public static AgentProcess Start(ITestOutputHelper log, Uri coordinator, string nodeName, string[] roles, IReadOnlyDictionary<string, string>? labels = null)
+    /// <summary>Starts the agent; <paramref name="extraConfig"/> (YAML lines, e.g. allowedRoots) is appended to its config.</summary>
+    public static AgentProcess Start(
+        ITestOutputHelper log, Uri coordinator, string nodeName, string[] roles, IReadOnlyDictionary<string, string>? labels = null, string extraConfig = "")
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-e2e-agent-").FullName;
         var labelLines = string.Concat((labels ?? new Dictionary<string, string>()).Select(l => $"\n  {l.Key}: \"{l.Value}\""));
@@ -38,6 +40,7 @@ internal sealed class AgentProcess : IDisposable
             dataDirectories: [/]
             healthInterval: 1s
             systemBusAddress: unix:path={directory}/no-system-bus
+            {extraConfig}
             """);
         var path = Path.Combine(directory, "agent.yaml");
         File.WriteAllText(path, config);

@@ -58,6 +58,12 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     /// <summary>Dry runs are never answered (an agent stuck describing).</summary>
     public bool DryRunHangs { get; set; }
 
+    /// <summary>
+    /// By step id, the error with which the dry run is REFUSED (null: described), as the real agent refuses a step
+    /// whose arguments fail validation or leave the allowed roots (StepRunner.DryRunAsync).
+    /// </summary>
+    public Func<string, string?> DryRunRefusal { get; set; } = static _ => null;
+
     /// <summary>The next StepCommand write fails and the stream drops (the command never arrives).</summary>
     public bool BreakOnNextStep { get; set; }
 
@@ -125,13 +131,15 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
         {
             case CoordinatorMessage.BodyOneofCase.Step when message.Step.DryRun:
                 _dryRuns.Enqueue($"{message.Step.RunId}/{message.Step.StepId}");
-                if (!DryRunHangs)
+                if (DryRunHangs)
                 {
-                    _ = Task.Run(() => Report(message.Step, StepState.Succeeded, new StepResult
-                    {
-                        State = StepState.Succeeded, Summary = "dry run", DryRun = $"would run {message.Step.StepId} on {Name}",
-                    }), CancellationToken.None);
+                    break;
                 }
+
+                var answer = DryRunRefusal(message.Step.StepId) is { } refusal
+                    ? new StepResult { State = StepState.Refused, Error = refusal }
+                    : new StepResult { State = StepState.Succeeded, Summary = "dry run", DryRun = $"would run {message.Step.StepId} on {Name}" };
+                _ = Task.Run(() => Report(message.Step, answer.State, answer), CancellationToken.None);
 
                 break;
             case CoordinatorMessage.BodyOneofCase.Step when BreakOnNextStep:
