@@ -14,4 +14,10 @@ internal static class CliExitCodes
 
     /// <summary>The coordinator could not be reached.</summary>
     public const int Unreachable = 3;
+
+    /// <summary>
+    /// Not allowed: a certificate one side does not accept (the coordinator's not from --ca; the operator's from another
+    /// CA, expired or revoked; a node certificate used as an operator's), or an identity without the right.
+    /// </summary>
+    public const int NotAllowed = 4;
 }

@@ -3,7 +3,8 @@ using RollbackMesh.Cli.Commands;
 using RollbackMesh.Cli.Connection;
 
 // rollbackmesh --coordinator URL [--json] [--insecure] [--ca F --cert F --key F] <command>
-// Exit codes: 0 success, 1 the operation or run failed, 2 bad input, 3 coordinator unreachable (CliExitCodes).
+// Exit codes: 0 success, 1 the operation or run failed, 2 bad input, 3 coordinator unreachable, 4 not allowed
+// (a certificate or identity refused) (CliExitCodes).
 var root = new RootCommand("rollbackmesh: plan, apply and follow fleet rollbacks through the RollbackMesh coordinator.")
 {
     NodesCommand.Create(),

@@ -16,7 +16,7 @@ internal sealed record CommandContext(GrpcChannel Channel, CliOutput Output, Par
 
 /// <summary>
 /// Runs a command body with the connection open and turns failures into the CLI's exit codes: usage problems 2,
-/// an unreachable coordinator 3, refusals by status code (INVALID_ARGUMENT and NOT_FOUND are bad input; FAILED_PRECONDITION
+/// an unreachable coordinator 3, a certificate or identity the other side does not accept 4, refusals by status code (INVALID_ARGUMENT and NOT_FOUND are bad input; FAILED_PRECONDITION
 /// is bad input where the command says so, e.g. a stale plan hash, else a failed operation).
 /// </summary>
 internal static class CommandRunner
@@ -27,15 +27,25 @@ internal static class CommandRunner
     private static async Task<int> RunAsync(ParseResult result, Func<CommandContext, Task<int>> body, bool preconditionIsBadInput, CancellationToken ct)
     {
         var output = new CliOutput(result.GetValue(GlobalOptions.Json));
+        TlsTrust? tls = null;
         try
         {
-            using var channel = CoordinatorConnection.Open(result);
-            return await body(new CommandContext(channel, output, result, ct)).ConfigureAwait(false);
+            (var channel, tls) = CoordinatorConnection.Open(result);
+            using (channel)
+            {
+                return await body(new CommandContext(channel, output, result, ct)).ConfigureAwait(false);
+            }
         }
         catch (CliUsageException ex)
         {
             output.Error(ex.Message);
             return CliExitCodes.BadInput;
+        }
+        catch (RpcException ex) when (CodeOf(ex) == StatusCode.Unavailable && tls?.ExplainFailure(ex.Status.DebugException) is { } refusal)
+        {
+            // The handshake, not the network, failed: a certificate is not trusted by one side.
+            output.Error($"not allowed: {refusal}");
+            return CliExitCodes.NotAllowed;
         }
         catch (RpcException ex)
         {
@@ -53,6 +63,7 @@ internal static class CommandRunner
     internal static int ExitCodeFor(StatusCode code, bool preconditionIsBadInput) => code switch
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => CliExitCodes.Unreachable,
+        StatusCode.Unauthenticated or StatusCode.PermissionDenied => CliExitCodes.NotAllowed,
         StatusCode.InvalidArgument or StatusCode.NotFound or StatusCode.OutOfRange => CliExitCodes.BadInput,
         StatusCode.FailedPrecondition when preconditionIsBadInput => CliExitCodes.BadInput,
         _ => CliExitCodes.Failed,

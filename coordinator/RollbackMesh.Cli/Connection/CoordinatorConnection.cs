@@ -12,7 +12,8 @@ namespace RollbackMesh.Cli.Connection;
 internal static class CoordinatorConnection
 {
     /// <exception cref="CliUsageException">The options do not describe a usable connection.</exception>
-    public static GrpcChannel Open(ParseResult result)
+    /// <returns>The channel, and for https:// the TLS material that can explain a refused handshake.</returns>
+    public static (GrpcChannel Channel, TlsTrust? Tls) Open(ParseResult result)
     {
         var url = result.GetValue(GlobalOptions.Coordinator);
         if (string.IsNullOrWhiteSpace(url))
@@ -28,18 +29,20 @@ internal static class CoordinatorConnection
         if (address.Scheme == Uri.UriSchemeHttp)
         {
             return result.GetValue(GlobalOptions.Insecure)
-                ? RollbackMeshChannel.Create(address)
+                ? (RollbackMeshChannel.Create(address), null)
                 : throw new CliUsageException($"'{url}' is plaintext; pass --insecure to use it (tests and demos only), or use https://.");
         }
 
         var ca = Require(result, GlobalOptions.Ca);
         var cert = Require(result, GlobalOptions.Cert);
         var key = Require(result, GlobalOptions.Key);
-        return RollbackMeshChannel.Create(address, new ChannelSettings
+        var tls = new TlsTrust(ca, X509CertificateLoader.LoadCertificateFromFile(ca), cert, X509Certificate2.CreateFromPemFile(cert, key), TimeProvider.System);
+        var channel = RollbackMeshChannel.Create(address, new ChannelSettings
         {
-            PinnedCa = X509CertificateLoader.LoadCertificateFromFile(ca),
-            ClientCertificate = X509Certificate2.CreateFromPemFile(cert, key),
+            ServerCertificateValidation = tls.ValidateServer,
+            ClientCertificate = tls.ClientCertificate,
         });
+        return (channel, tls);
     }
 
     private static string Require(ParseResult result, Option<string?> option)

@@ -6,7 +6,7 @@ namespace RollbackMesh.Coordinator.Commands;
 
 /// <summary>
 /// `rollbackmesh-coordinator serve --listen ADDR:PORT --data DIR [--insecure] [--runbooks DIR]
-/// [--tls-cert F --tls-key F --client-ca F]`.
+/// [--tls-cert F --tls-key F --client-ca F] [--max-connections N] [--max-connections-per-peer N]`.
 /// </summary>
 internal static class ServeCommand
 {
@@ -23,11 +23,25 @@ internal static class ServeCommand
     private static readonly Option<string?> TlsKey = new("--tls-key") { Description = "Server private key (PEM)." };
     private static readonly Option<string?> ClientCa = new("--client-ca") { Description = "CA (PEM) that agent and operator certificates must chain to." };
 
+    private static readonly ConnectionLimits DefaultLimits = new();
+
+    private static readonly Option<int> MaxConnections = new("--max-connections")
+    {
+        Description = $"Open connections in all; more are closed on accept. Default {DefaultLimits.MaxConnections} (holds 10,000 agents).",
+        DefaultValueFactory = _ => DefaultLimits.MaxConnections,
+    };
+
+    private static readonly Option<int> MaxConnectionsPerPeer = new("--max-connections-per-peer")
+    {
+        Description = $"Open connections from one IP address; more are closed before TLS. Default {DefaultLimits.MaxConnectionsPerPeer} (raise it for many agents behind one NAT).",
+        DefaultValueFactory = _ => DefaultLimits.MaxConnectionsPerPeer,
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the coordinator until SIGTERM.")
         {
-            Listen, Data, Insecure, Runbooks, TlsCert, TlsKey, ClientCa,
+            Listen, Data, Insecure, Runbooks, TlsCert, TlsKey, ClientCa, MaxConnections, MaxConnectionsPerPeer,
         };
         command.SetAction((result, _) =>
         {
@@ -86,9 +100,15 @@ internal static class ServeCommand
                 enroll ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate) : null;
         }
 
+        var limits = DefaultLimits with { MaxConnections = result.GetValue(MaxConnections), MaxConnectionsPerPeer = result.GetValue(MaxConnectionsPerPeer) };
+        if (limits.Problem() is { } limitProblem)
+        {
+            problems.Add($"--max-connections / --max-connections-per-peer: {limitProblem}");
+        }
+
         error = problems.Count > 0 ? string.Join(Environment.NewLine, problems) : null;
         return problems.Count > 0
             ? null
-            : new CoordinatorHostOptions(endPoint!, Path.GetFullPath(result.GetValue(Data)!), tls, insecure, result.GetValue(Runbooks));
+            : new CoordinatorHostOptions(endPoint!, Path.GetFullPath(result.GetValue(Data)!), tls, insecure, result.GetValue(Runbooks)) { Connections = limits };
     }
 }

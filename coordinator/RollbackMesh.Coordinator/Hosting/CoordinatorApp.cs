@@ -34,10 +34,20 @@ internal static class CoordinatorApp
             configureLogging(builder.Logging);
         }
 
+        if (options.Connections.Problem() is { } problem)
+        {
+            throw new ArgumentException($"Connection limits: {problem}.", nameof(options));
+        }
+
+        var peerLimiter = new PeerConnectionLimiter(options.Connections.MaxConnectionsPerPeer);
+        builder.Services.AddSingleton(peerLimiter);
+        builder.Services.AddHostedService<ConnectionMemoryTrim>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(options.Listen, listen => KestrelTls.Configure(listen, options));
+            kestrel.Listen(options.Listen, listen => KestrelTls.Configure(listen, options, peerLimiter));
+            kestrel.Limits.MaxConcurrentConnections = options.Connections.MaxConnections;
+            kestrel.Limits.KeepAliveTimeout = options.Connections.IdleConnectionTimeout;
             kestrel.ConfigureGrpcKeepAlive(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(20));
             kestrel.ApplySecurityLimits(new SecurityOptions()); // security: stream and header limits
         });

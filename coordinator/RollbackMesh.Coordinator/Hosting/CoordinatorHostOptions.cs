@@ -22,6 +22,9 @@ internal sealed record CoordinatorHostOptions(
     /// <summary>Size limits for the files of <see cref="RunbookDirectory"/>. Defaults: 1 MiB per file, 16 MiB in all.</summary>
     public RunbookLimits RunbookLimits { get; init; } = new();
 
+    /// <summary>Connection limits and timeouts. Defaults: see <see cref="ConnectionLimits"/>.</summary>
+    public ConnectionLimits Connections { get; init; } = new();
+
     /// <summary>Extra settings tests set to shorten timers; production uses the defaults.</summary>
     public Action<CoordinatorSettings>? Configure { get; init; }
 }

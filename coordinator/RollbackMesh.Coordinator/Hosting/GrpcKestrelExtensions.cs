@@ -21,11 +21,13 @@ internal static class GrpcKestrelExtensions
     /// <param name="validateClientCertificate">
     /// Decides whether a presented client certificate is accepted; null uses the machine's trust store.
     /// </param>
+    /// <param name="handshakeTimeout">How long a TLS handshake may take; null keeps Kestrel's default (10 s).</param>
     public static ListenOptions ConfigureGrpcListener(
         this ListenOptions listen,
         X509Certificate2? serverCertificate = null,
         ClientCertificateMode clientCertificateMode = ClientCertificateMode.NoCertificate,
-        Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? validateClientCertificate = null)
+        Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? validateClientCertificate = null,
+        TimeSpan? handshakeTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(listen);
         listen.Protocols = HttpProtocols.Http2;
@@ -38,6 +40,11 @@ internal static class GrpcKestrelExtensions
         {
             https.ServerCertificate = serverCertificate;
             https.ClientCertificateMode = clientCertificateMode;
+            if (handshakeTimeout is { } timeout)
+            {
+                https.HandshakeTimeout = timeout;
+            }
+
             if (validateClientCertificate is not null)
             {
                 https.ClientCertificateValidation = validateClientCertificate;

@@ -6,9 +6,13 @@ namespace RollbackMesh.Coordinator.Hosting;
 /// <summary>The one place that configures the coordinator's listener: h2c when insecure, else TLS with client certificates.</summary>
 internal static class KestrelTls
 {
-    /// <summary>Configures <paramref name="listen"/> for <paramref name="options"/>.</summary>
-    public static void Configure(ListenOptions listen, CoordinatorHostOptions options)
+    /// <summary>
+    /// Configures <paramref name="listen"/> for <paramref name="options"/>; <paramref name="peerLimiter"/> runs first,
+    /// so a refused connection never starts a handshake.
+    /// </summary>
+    public static void Configure(ListenOptions listen, CoordinatorHostOptions options, PeerConnectionLimiter peerLimiter)
     {
+        peerLimiter.Attach(listen);
         if (options.Tls is not { } tls)
         {
             listen.ConfigureGrpcListener();
@@ -19,7 +23,8 @@ internal static class KestrelTls
         var clientCa = X509CertificateLoader.LoadCertificateFromFile(tls.ClientCaPath);
         // The platform's policy errors are judged against the machine's trust store, which is not ours: the chain
         // is rebuilt against the client CA only.
-        listen.ConfigureGrpcListener(certificate, tls.ClientCertificateMode, (client, _, _) => ChainsTo(client, clientCa));
+        listen.ConfigureGrpcListener(certificate, tls.ClientCertificateMode, (client, _, _) => ChainsTo(client, clientCa),
+            options.Connections.TlsHandshakeTimeout);
     }
 
     /// <summary>

@@ -53,14 +53,17 @@ internal sealed class SecureCoordinator : IAsyncDisposable
     /// <summary>The issued and revoked certificates (as <c>node remove</c> changes them).</summary>
     public CertificateLedger Ledger => _app.Services.GetRequiredService<CertificateLedger>();
 
-    public static async Task<SecureCoordinator> StartAsync(Action<SecurityOptions>? security = null)
+    public static async Task<SecureCoordinator> StartAsync(Action<SecurityOptions>? security = null, ConnectionLimits? connections = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("rbm-secure-").FullName;
         var data = Path.Combine(directory, "data");
         var paths = new SecurityPaths(data);
         new CoordinatorInitializer(TimeProvider.System).Initialize(paths, [], TextWriter.Null);
         var tls = new CoordinatorTlsOptions(paths.ServerCertificate, paths.ServerKey, paths.CaCertificate, ClientCertificateMode.AllowCertificate);
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), data, tls, Insecure: false, RunbookDirectory: null);
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), data, tls, Insecure: false, RunbookDirectory: null)
+        {
+            Connections = connections ?? new ConnectionLimits(),
+        };
         var logs = new CapturedLogs();
         var app = CoordinatorApp.Build(options, RunbookCatalog.Load(), logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         if (security is not null)

@@ -12,6 +12,14 @@ using RollbackMesh.Protos.Channels;
 // Loopback figures for gRPC as configured here (grpc-dotnet): the coordinator's server setup and the agent's channel
 // in one process over h2c.
 // Usage: dotnet run -c Release --project tests/benchmarks/RollbackMesh.Benchmarks.Transport -- [seconds-per-phase] [stream-messages]
+//        ... -- flood [connections] [seconds-to-settle]: the real coordinator's RSS under a TLS connection flood (ConnectionFlood).
+if (args is ["flood", ..])
+{
+    return await ConnectionFlood.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000,
+        TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 60));
+}
+
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var streamMessages = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200_000;
 var phase = TimeSpan.FromSeconds(seconds);
