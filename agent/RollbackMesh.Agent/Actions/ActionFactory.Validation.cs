@@ -38,6 +38,23 @@ internal sealed partial class ActionFactory
     [GeneratedRegex(@"^[0-9a-fA-F]{64}$")]
     private static partial Regex Sha256Regex();
 
+    // rancher-backup names its files NAME-UID-TIMESTAMP.tar.gz, with .enc when encrypted.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,240}\.tar\.gz(\.enc)?$")]
+    private static partial Regex BackupFileRegex();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
+    private static partial Regex BucketRegex();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")]
+    private static partial Regex S3FolderRegex();
+
+    [GeneratedRegex(@"^[a-z0-9-]{1,32}$")]
+    private static partial Regex S3RegionRegex();
+
+    // host[:port], no scheme: rancher-backup's endpoint field is a host name.
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?$")]
+    private static partial Regex S3EndpointRegex();
+
     [GeneratedRegex(@"^[A-Za-z0-9_]+$")]
     private static partial Regex KeyRegex();
 

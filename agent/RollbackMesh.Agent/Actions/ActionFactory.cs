@@ -124,6 +124,14 @@ internal sealed partial class ActionFactory
         V1.Action.KindOneofCase.HelmRollback => new HelmRollbackAction(
             v.Name(action.HelmRollback.Release, "release"), v.Name(Or(action.HelmRollback.Namespace, "cattle-system"), "namespace"),
             action.HelmRollback.Revision, Kubeconfig(action.HelmRollback.Kubeconfig, v)),
+        V1.Action.KindOneofCase.HelmInstall => new HelmInstallAction(
+            v.Name(action.HelmInstall.Release, "release"), v.Name(action.HelmInstall.Namespace, "namespace"),
+            v.Path(action.HelmInstall.ChartPath, "chart_path"),
+            action.HelmInstall.ValuesPath.Length == 0 ? string.Empty : v.Path(action.HelmInstall.ValuesPath, "values_path"),
+            action.HelmInstall.CreateNamespace, v.Seconds(action.HelmInstall.TimeoutSeconds, 300, MaxWaitSeconds, "timeout_seconds"),
+            Kubeconfig(action.HelmInstall.Kubeconfig, v)),
+        V1.Action.KindOneofCase.RancherRestore => new RancherRestoreAction(RestoreSpec(action.RancherRestore, v), Kubeconfig(action.RancherRestore.Kubeconfig, v)),
+        V1.Action.KindOneofCase.RancherBackupCheck => BackupCheck(action.RancherBackupCheck, v),
         V1.Action.KindOneofCase.RancherCleanup => new RancherCleanupAction(
             v.Path(action.RancherCleanup.ScriptsDir, "scripts_dir"), Kubeconfig(action.RancherCleanup.Kubeconfig, v)),
         V1.Action.KindOneofCase.VersionCheck => VersionCheck(action.VersionCheck, v),
@@ -192,6 +200,42 @@ internal sealed partial class ActionFactory
         }
 
         return new VersionCheckAction(step.Tool, toolPath, pattern, anchored);
+    }
+
+    private static RancherRestoreSpec RestoreSpec(V1.RancherRestore step, Validation v)
+    {
+        var s3 = new[] { step.S3CredentialSecretName, step.S3CredentialSecretNamespace, step.S3BucketName, step.S3Folder, step.S3Region, step.S3Endpoint };
+        if (s3.Any(f => f.Length > 0) && step.S3BucketName.Length == 0)
+        {
+            v.Problem("s3_bucket_name is empty but other s3_ fields are set (leave them all empty for the operator's default storage)");
+        }
+
+        if (step.S3CredentialSecretNamespace.Length > 0 && step.S3CredentialSecretName.Length == 0)
+        {
+            v.Problem("s3_credential_secret_namespace is set without s3_credential_secret_name");
+        }
+
+        return new RancherRestoreSpec(
+            v.Name(step.Name, "name"),
+            v.Shaped(step.BackupFilename, BackupFileRegex(), "backup_filename", "a rancher-backup file name ending .tar.gz or .tar.gz.enc"),
+            v.Optional(step.EncryptionConfigSecretName, NameRegex(), "encryption_config_secret_name"),
+            v.Optional(step.S3CredentialSecretName, NameRegex(), "s3_credential_secret_name"),
+            v.Optional(step.S3CredentialSecretNamespace, NameRegex(), "s3_credential_secret_namespace"),
+            v.Optional(step.S3BucketName, BucketRegex(), "s3_bucket_name"),
+            v.Optional(step.S3Folder, S3FolderRegex(), "s3_folder"),
+            v.Optional(step.S3Region, S3RegionRegex(), "s3_region"),
+            v.Optional(step.S3Endpoint, S3EndpointRegex(), "s3_endpoint"));
+    }
+
+    private RancherBackupCheckAction BackupCheck(V1.RancherBackupCheck step, Validation v)
+    {
+        var file = v.Shaped(step.BackupFilename, BackupFileRegex(), "backup_filename", "a rancher-backup file name ending .tar.gz or .tar.gz.enc");
+        if (step.AcknowledgedFilename.Length > 0 && step.AcknowledgedFilename != step.BackupFilename)
+        {
+            v.Problem($"acknowledged_filename '{step.AcknowledgedFilename}' is not backup_filename '{step.BackupFilename}': acknowledge the very file the Restore reads");
+        }
+
+        return new RancherBackupCheckAction(file, step.AcknowledgedFilename.Length > 0, Kubeconfig(step.Kubeconfig, v));
     }
 
     private string Kubeconfig(string kubeconfig, Validation v) =>

@@ -44,6 +44,9 @@ internal static class ActionKindNames
         V1.Action.KindOneofCase.WaitNodeReady => "wait_node_ready",
         V1.Action.KindOneofCase.KubectlCreate => "kubectl_create",
         V1.Action.KindOneofCase.KubectlWait => "kubectl_wait",
+        V1.Action.KindOneofCase.HelmInstall => "helm_install",
+        V1.Action.KindOneofCase.RancherRestore => "rancher_restore",
+        V1.Action.KindOneofCase.RancherBackupCheck => "rancher_backup_check",
         _ => "unknown_" + ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

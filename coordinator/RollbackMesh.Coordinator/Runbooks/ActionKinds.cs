@@ -38,6 +38,9 @@ internal static class ActionKinds
         ["install_tool_binary"] = ["source_path", "sha256", "install_path"],
         ["helm_history"] = ["release", "namespace"],
         ["helm_rollback"] = ["release", "namespace"],
+        ["helm_install"] = ["release", "namespace", "chart_path"],
+        ["rancher_restore"] = ["name", "backup_filename"],
+        ["rancher_backup_check"] = ["backup_filename"],
         ["rancher_cleanup"] = ["scripts_dir"],
         ["version_check"] = ["tool", "expected_pattern"],
         ["wait_node_ready"] = ["node"],
@@ -45,7 +48,7 @@ internal static class ActionKinds
 
     // Kinds that only observe. Preflight may use only these, and the ordering invariants ignore them.
     private static readonly FrozenSet<string> ReadOnly =
-        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait" }
+        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check" }
             .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every kind name, sorted, for error messages.</summary>

@@ -20,7 +20,7 @@ internal static class BuiltInParameters
             ["calico-downgrade-openstack-ubuntu"] = Of(("calicoctl_source", "/var/lib/rollbackmesh/artifacts/calicoctl"), ("calicoctl_sha256", Sha)),
             ["calico-upgrade-k8s"] = Of(("policy_controller_manifest", "/srv/policy-controller.yaml"), ("calico_node_manifest", "/srv/calico-node.yaml")),
             ["rancher-rollback-helm"] = Of(),
-            ["rancher-rollback-restore"] = Of(("rollback_from_v2_6_4_or_later", "true"), ("restore_manifest", "/srv/restore.yaml"), ("restore_name", "restore-migration")),
+            ["rancher-rollback-restore"] = Of(("rollback_from_v2_6_4_or_later", "true"), ("backup_filename", "backup-b0450532-cee1-4aa1-a881-f5f48a007b1c-2020-09-15T07-27-09Z.tar.gz")),
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
     public static bool IsOpenStack(string runbook) => runbook.Contains("openstack", StringComparison.Ordinal);

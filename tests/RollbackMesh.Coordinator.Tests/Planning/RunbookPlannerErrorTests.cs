@@ -54,13 +54,13 @@ public sealed class RunbookPlannerErrorTests
     }
 
     [Fact]
-    public void CreatePlan_RancherRestoreWithoutRestoreName_IsMissingRequiredParameter()
+    public void CreatePlan_RancherRestoreWithoutBackupFilename_IsMissingRequiredParameter()
     {
-        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"].Remove("restore_name");
+        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"].Remove("backup_filename");
 
         var exception = Fails(Catalog.Get("rancher-rollback-restore"), parameters, TestFleets.K3s(1, 0));
 
-        Assert.Contains(exception.Problems, p => p.StartsWith("missing required parameter 'restore_name' (string)", StringComparison.Ordinal));
+        Assert.Contains(exception.Problems, p => p.StartsWith("missing required parameter 'backup_filename' (string)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -112,22 +112,60 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
-    public void CreatePlan_RancherRestore_CreatesRestoreWaitsForReadyThenRancherBeforeHelmRollback()
+    public void CreatePlan_RancherRestoreFromV264_CleanupReinstallsBackupChartsRestoresThenInstallsPreviousRancherNeverHelmRollback()
     {
         var plan = new RunbookPlanner().CreatePlan(
             Catalog.Get("rancher-rollback-restore"), BuiltInParameters.ByRunbook["rancher-rollback-restore"], TestFleets.K3s(3, 1));
-        var steps = plan.AllSteps.Where(s => s.Phase is "restore" or "previous-rancher").ToList();
+        var steps = plan.AllSteps.ToList();
 
         Assert.Equal(
-            ["kubectl_create", "kubectl_wait", "kubectl_rollout", "helm_rollback", "kubectl_rollout"],
+            ["rancher_cleanup", "helm_install", "helm_install", "rancher_restore", "kubectl_wait", "helm_install", "kubectl_rollout"],
             steps.Select(s => ActionText.KindName(s.Action)));
         Assert.All(steps, s => Assert.Equal("server-1", s.Node));
-        Assert.Equal("/srv/restore.yaml", steps[0].Action.KubectlCreate.ManifestPath);
-        Assert.True(steps[0].Irreversible && steps[0].RequiresApproval);
-        var wait = steps[1].Action.KubectlWait;
+        Assert.DoesNotContain(steps, s => ActionText.KindName(s.Action) == "helm_rollback");
+        Assert.Equal(("rancher-backup-crd", "cattle-resources-system", true), (steps[1].Action.HelmInstall.Release, steps[1].Action.HelmInstall.Namespace, steps[1].Action.HelmInstall.CreateNamespace));
+        Assert.Equal(("rancher-backup", "/var/lib/rollbackmesh-agent/artifacts/rancher/rancher-backup-values.yaml"), (steps[2].Action.HelmInstall.Release, steps[2].Action.HelmInstall.ValuesPath));
+        var restore = steps[3].Action.RancherRestore;
+        Assert.Equal(("restore-migration", "backup-b0450532-cee1-4aa1-a881-f5f48a007b1c-2020-09-15T07-27-09Z.tar.gz"), (restore.Name, restore.BackupFilename));
+        Assert.True(steps[3].Irreversible && steps[3].RequiresApproval);
+        var wait = steps[4].Action.KubectlWait;
         Assert.Equal(("restores.resources.cattle.io/restore-migration", "Ready", string.Empty), (wait.Resource, wait.Condition, wait.Namespace));
-        Assert.True(TimeSpan.FromSeconds(wait.TimeoutSeconds) < steps[1].Timeout, "kubectl's own timeout must end before the step deadline");
-        Assert.Equal(("deployment/rancher", RollbackMesh.V1.RolloutOperation.Status), (steps[2].Action.KubectlRollout.Resource, steps[2].Action.KubectlRollout.Operation));
+        Assert.True(TimeSpan.FromSeconds(wait.TimeoutSeconds) < steps[4].Timeout, "kubectl's own timeout must end before the step deadline");
+        var rancher = steps[5].Action.HelmInstall;
+        Assert.Equal(("rancher", "cattle-system", "/var/lib/rollbackmesh-agent/artifacts/rancher/rancher.tgz", "/var/lib/rollbackmesh-agent/artifacts/rancher/rancher-values.yaml", true),
+            (rancher.Release, rancher.Namespace, rancher.ChartPath, rancher.ValuesPath, rancher.CreateNamespace));
+        Assert.All(steps.Where(s => s.Action.HelmInstall is not null), s => Assert.True(TimeSpan.FromSeconds(s.Action.HelmInstall.TimeoutSeconds) < s.Timeout));
+        Assert.Equal(["helm_history", "rancher_backup_check"], plan.Preflight.Select(s => ActionText.KindName(s.Action)));
+    }
+
+    [Fact]
+    public void CreatePlan_RancherRestoreFromV25_NoCleanupRestoresWaitsForRancherThenHelmRollback()
+    {
+        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"].SetItem("rollback_from_v2_6_4_or_later", "false").SetItem("revision", "3");
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("rancher-rollback-restore"), parameters, TestFleets.K3s(3, 1));
+
+        var steps = plan.AllSteps.ToList();
+        Assert.Equal(
+            ["rancher_restore", "kubectl_wait", "kubectl_rollout", "helm_rollback", "kubectl_rollout"],
+            steps.Select(s => ActionText.KindName(s.Action)));
+        Assert.Equal(3u, steps[3].Action.HelmRollback.Revision);
+    }
+
+    [Fact]
+    public void CreatePlan_RancherRestoreWithS3_RestoreCarriesEveryTypedField()
+    {
+        var parameters = BuiltInParameters.ByRunbook["rancher-rollback-restore"]
+            .SetItem("encryption_config_secret_name", "encryptionconfig").SetItem("s3_bucket_name", "rancher-backups")
+            .SetItem("s3_folder", "rancher").SetItem("s3_region", "us-west-2").SetItem("s3_endpoint", "s3.us-west-2.amazonaws.com")
+            .SetItem("s3_credential_secret_name", "s3-creds").SetItem("s3_credential_secret_namespace", "default");
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("rancher-rollback-restore"), parameters, TestFleets.K3s(1, 0));
+
+        var restore = plan.AllSteps.Single(s => s.Action.RancherRestore is not null).Action.RancherRestore;
+        Assert.Equal(
+            ("encryptionconfig", "rancher-backups", "rancher", "us-west-2", "s3.us-west-2.amazonaws.com", "s3-creds", "default"),
+            (restore.EncryptionConfigSecretName, restore.S3BucketName, restore.S3Folder, restore.S3Region, restore.S3Endpoint, restore.S3CredentialSecretName, restore.S3CredentialSecretNamespace));
     }
 
     [Fact]

@@ -77,11 +77,14 @@ public sealed class SeedCoverageTests
         { K3s, "reapply any custom configurations", Unmapped },
         { Rancher, "verify.sh", "rancher_cleanup" },
         { Rancher, "cleanup.sh", "rancher_cleanup" },
-        { Rancher, "rancher-backup Helm chart", Unmapped },
-        { Rancher, "kubectl create -f restore.yaml", "kubectl_create" },
-        { Rancher, "backupFilename", "kubectl_create" },
-        { Rancher, "encryptionConfigSecretName", "kubectl_create" },
-        { Rancher, "storageLocation", "kubectl_create" },
+        { Rancher, "rancher-backup Helm chart", "helm_install" },
+        { Rancher, "Omit Step 3", Unmapped },
+        { Rancher, "install the Rancher v2.6.x version", "helm_install" },
+        { Rancher, "backupFilename on the backup storage", "rancher_backup_check" },
+        { Rancher, "kubectl create -f restore.yaml", "rancher_restore" },
+        { Rancher, "backupFilename", "rancher_restore" },
+        { Rancher, "encryptionConfigSecretName", "rancher_restore" },
+        { Rancher, "storageLocation", "rancher_restore" },
         { Rancher, "unavailable until the restore is complete", "kubectl_wait" },
         { Rancher, "CRDs, cluster-scoped then namespaced", "kubectl_wait" },
         { Rancher, "scale it back up once the restore completes", "kubectl_rollout" },
@@ -125,7 +128,7 @@ public sealed class SeedCoverageTests
     [Fact]
     public void BuiltIns_ClusterWideKubectlAndHelmSteps_RunOnOneServerNode()
     {
-        string[] clusterWide = ["kubectl_node", "kubectl_rollout", "kubectl_delete_pod", "kubectl_apply", "kubectl_create", "kubectl_wait", "helm_rollback", "helm_history", "calico_upgrade_abort", "rancher_cleanup"];
+        string[] clusterWide = ["kubectl_node", "kubectl_rollout", "kubectl_delete_pod", "kubectl_apply", "kubectl_create", "kubectl_wait", "helm_rollback", "helm_history", "helm_install", "calico_upgrade_abort", "rancher_cleanup", "rancher_restore"];
 
         var phases = Catalog.All.SelectMany(r => r.Phases).Where(p => p.Steps.Any(s => clusterWide.Contains(s.Kind)));
 
@@ -137,10 +140,11 @@ public sealed class SeedCoverageTests
     {
         var steps = Catalog.All.SelectMany(r => r.Phases.SelectMany(p => p.Steps)).ToList();
 
-        // apply of an object that exists is "unchanged" and passes; the Rancher procedure says create, which fails.
-        Assert.All(steps.Where(s => s.Source.Contains("kubectl create", StringComparison.Ordinal)), s => Assert.Equal("kubectl_create", s.Kind));
+        // apply of an object that exists is "unchanged" and passes; the Rancher procedure says create, which fails
+        // (rancher_restore creates the Restore it builds with kubectl create).
+        Assert.All(steps.Where(s => s.Source.Contains("kubectl create", StringComparison.Ordinal)), s => Assert.Contains(s.Kind, new[] { "kubectl_create", "rancher_restore" }));
         Assert.All(steps.Where(s => s.Source.Contains("kubectl apply", StringComparison.Ordinal)), s => Assert.Equal("kubectl_apply", s.Kind));
-        Assert.Contains(steps, s => s.Kind == "kubectl_create");
+        Assert.Contains(steps, s => s.Kind is "kubectl_create" or "rancher_restore");
         Assert.Contains(steps, s => s.Kind == "kubectl_apply");
     }
 

@@ -3,7 +3,10 @@ using RollbackMesh.Agent.Actions.Kubernetes;
 
 namespace RollbackMesh.Agent.Actions.Helm;
 
-/// <summary>`helm rollback RELEASE [REVISION] -n NS` (revision 0 = the previous one).</summary>
+/// <summary>
+/// `helm rollback RELEASE [REVISION] -n NS` (revision 0 = the previous one). Its dry run reads `helm history` and says
+/// which revision (chart, app version) that is, so the plan shows what the rollback goes to and what to choose from.
+/// </summary>
 internal sealed class HelmRollbackAction : AgentAction
 {
     private readonly string _release;
@@ -24,8 +27,24 @@ internal sealed class HelmRollbackAction : AgentAction
     public override string Kind => "helm_rollback";
 
     /// <inheritdoc />
-    public override Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(KubeTools.Helm(context, _kubeconfig, Arguments()).CommandLine);
+    public override async Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        var command = KubeTools.Helm(context, _kubeconfig, Arguments()).CommandLine;
+        var history = await HelmHistoryAction.QueryAsync(context, _kubeconfig, _release, _namespace, cancellationToken).ConfigureAwait(false);
+        if (history.Rows.Count == 0)
+        {
+            return $"{command}\n{history.Text}";
+        }
+
+        // helm rollback without a revision (or 0) goes to the one before the current revision.
+        var current = history.Rows[^1];
+        var number = _revision == 0 ? current.Number - 1 : _revision;
+        var target = history.Rows.FirstOrDefault(r => r.Number == number);
+        var what = target is null
+            ? $"revision {number} is not in the history below: the rollback would fail"
+            : $"rolls back to revision {target.Number}: {target.Chart} (app {target.AppVersion}, {target.Description}); now at revision {current.Number}: {current.Chart}";
+        return $"{command}\n{what}\n{history.Text}";
+    }
 
     /// <inheritdoc />
     public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)

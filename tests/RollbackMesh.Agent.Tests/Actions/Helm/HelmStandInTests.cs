@@ -81,6 +81,59 @@ public sealed class HelmStandInTests : IDisposable
         Assert.Equal(4, HelmStandIn.Revisions(_state, "cattle-system", "rancher").Count);
     }
 
+    [Fact]
+    public async Task DryRun_StandInHelmHistory_PlanShowsTheRevisionTable()
+    {
+        var result = await DryRunAsync(new V1.Action { HelmHistory = new V1.HelmHistory { Release = "rancher" } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        var lines = result.DryRun.Split('\n');
+        Assert.Equal($"{_h.Options.Tools.Helm} history rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", lines[0]);
+        Assert.StartsWith("REVISION", lines[1], StringComparison.Ordinal);
+        Assert.Equal(6, lines.Length);
+        Assert.Contains("rancher-2.6.3", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRun_StandInHelmRollbackRevision0_PlanNamesThePreviousRevisionAndShowsHistoryWithoutRollingBack()
+    {
+        var result = await DryRunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher" } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        var lines = result.DryRun.Split('\n');
+        Assert.Equal($"{_h.Options.Tools.Helm} rollback rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", lines[0]);
+        Assert.Equal("rolls back to revision 3: rancher-2.6.5 (app v2.6.5, Upgrade complete); now at revision 4: rancher-2.6.6", lines[1]);
+        Assert.StartsWith("REVISION", lines[2], StringComparison.Ordinal);
+        Assert.Equal([$"history rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}"], StandIns.Calls(_log));
+        Assert.Equal(4, HelmStandIn.Revisions(_state, "cattle-system", "rancher").Count);
+    }
+
+    [Fact]
+    public async Task DryRun_StandInHelmRollbackUnknownRevision_PlanSaysItWouldFail()
+    {
+        var result = await DryRunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 9 } });
+
+        Assert.Equal("revision 9 is not in the history below: the rollback would fail", result.DryRun.Split('\n')[1]);
+    }
+
+    [Fact]
+    public async Task DryRun_StandInHelmRollbackReleaseGone_PlanSaysThereIsNoHistory()
+    {
+        var result = await DryRunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Namespace = "default" } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal("(no history: Error: release: not found)", result.DryRun.Split('\n')[1]);
+    }
+
+    private async Task<V1.StepResult> DryRunAsync(V1.Action action)
+    {
+        var (runner, journal) = _h.Runner();
+        using (journal)
+        {
+            return await runner.RunAsync(new V1.StepCommand { RunId = "dryrun-helm", StepId = "step-1", Action = action, DryRun = true }, _ => { }, CancellationToken.None);
+        }
+    }
+
     [Theory]
     [InlineData("rancher --dry-run", "cattle-system")]
     [InlineData("rancher", "cattle-system --all-namespaces")]

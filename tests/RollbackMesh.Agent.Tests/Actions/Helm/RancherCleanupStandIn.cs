@@ -9,10 +9,25 @@ namespace RollbackMesh.Agent.Tests.Actions.Helm;
 /// `kubectl get nodes` would (KUBECONFIG not a working file), asks "Do you want to continue (y/n)?" on stdin unless
 /// its first argument is "force" (exit 1 on anything but "y"), then deletes the resources; resources listed in the
 /// "stuck" file (finalizers that never clear) survive it.
+/// What cleanup.sh destroys beyond that list, as rancher/rancher-cleanup's cleanup.sh does it: it deletes every
+/// namespaced resource in the cattle, tools and fleet namespaces and then the namespaces themselves, so the Helm
+/// release Secrets (`sh.helm.release.v1.*`) of rancher in cattle-system and of rancher-backup in
+/// cattle-resources-system go with them (given <c>helmStateDir</c>, the <see cref="HelmStandIn"/> state: those
+/// namespaces' directories are removed, history and all); and it deletes the cattle.io CRDs (given
+/// <c>crdsFile</c>, one CRD name per line as <see cref="Kubernetes.KubectlManifestStandIn"/> reads them: every
+/// *.cattle.io CRD but helm.cattle.io and k3s.cattle.io ones, which it keeps for the K3s/RKE2 add-ons, and the
+/// cluster.x-k8s.io ones are removed).
 /// </summary>
 internal static class RancherCleanupStandIn
 {
-    public static void Write(string scriptsDir, string log, string stateDir)
+    // cleanup.sh's CATTLE_NAMESPACES, TOOLS_NAMESPACES and FLEET_NAMESPACES.
+    private const string DeletedNamespaces =
+        "local cattle-system cattle-impersonation-system cattle-global-data cattle-global-nt " +
+        "istio-system cattle-resources-system cis-operator-system cattle-dashboards cattle-gatekeeper-system cattle-alerting " +
+        "cattle-logging cattle-pipeline cattle-prometheus rancher-operator-system cattle-monitoring-system cattle-logging-system " +
+        "cattle-elemental-system cattle-fleet-clusters-system cattle-fleet-local-system cattle-fleet-system fleet-default fleet-local fleet-system";
+
+    public static void Write(string scriptsDir, string log, string stateDir, string? helmStateDir = null, string? crdsFile = null)
     {
         Sh.WriteScript(Path.Combine(scriptsDir, "verify.sh"), $$"""
             echo "verify.sh $*" >> '{{log}}'
@@ -41,6 +56,8 @@ internal static class RancherCleanupStandIn
             fi
             while read -r resource; do echo "$resource deleted"; done < '{{stateDir}}/resources'
             cat '{{stateDir}}/stuck' > '{{stateDir}}/resources' 2>/dev/null || : > '{{stateDir}}/resources'
+            if [ -n '{{helmStateDir}}' ]; then for ns in {{DeletedNamespaces}}; do rm -rf '{{helmStateDir}}'/"$ns"; done; fi
+            if [ -n '{{crdsFile}}' ] && [ -f '{{crdsFile}}' ]; then grep -v -e 'cluster\.x-k8s\.io$' -e 'cattle\.io$' '{{crdsFile}}' > '{{crdsFile}}.new'; grep -e 'helm\.cattle\.io$' -e 'k3s\.cattle\.io$' '{{crdsFile}}' >> '{{crdsFile}}.new'; mv '{{crdsFile}}.new' '{{crdsFile}}'; fi
             """);
     }
 }

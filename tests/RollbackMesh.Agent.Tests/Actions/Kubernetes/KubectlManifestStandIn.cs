@@ -15,6 +15,12 @@ namespace RollbackMesh.Agent.Tests.Actions.Kubernetes;
 /// <item><c>wait --for=condition=C TYPE/NAME [-n NS] --timeout=Ns</c> (TYPE singular or plural, with or without its
 /// group): <c>KIND.GROUP/NAME condition met</c> once <c>C=True</c>; exit 1 with <c>error: timed out waiting for the
 /// condition on KINDs/NAME</c> when N seconds pass first; NotFound for a missing object.</item>
+/// <item>With a <c>crds</c> file (one CRD name, PLURAL.GROUP, per line): <c>create</c>/<c>apply</c> of a kind whose
+/// CRD is not listed fails as kubectl does, <c>no matches for kind "KIND" in version "GROUP/VERSION"</c> and
+/// <c>ensure CRDs are installed first</c>; <c>get backups.resources.cattle.io</c> fails with <c>the server doesn't have
+/// a resource type "backups"</c> when that CRD is not listed.</item>
+/// <item><c>get backups.resources.cattle.io -o jsonpath=...</c>: the lines of the <c>backups</c> file (NAME, a tab,
+/// the Backup's status.filename), as the runbook's jsonpath prints them.</item>
 /// </list>
 /// A missing manifest is <c>error: the path "FILE" does not exist</c> (exit 1).
 /// </summary>
@@ -35,6 +41,10 @@ internal static class KubectlManifestStandIn
               [ -n "$kind" ] && [ -n "$name" ] || { echo "error: error validating \"$1\": kind or metadata.name not set" >&2; exit 1; }
               object="$kind${group:+.$group}/$name"
               stored="$state/${kind}_$name"
+              if [ -f "$state/crds" ] && [ -n "$group" ] && ! grep -qx "${kind}s.$group" "$state/crds"; then
+                echo "error: resource mapping not found for name: \"$name\" namespace: \"\" from \"$1\": no matches for kind \"$(sed -n 's/^kind: *//p' "$1")\" in version \"$(sed -n 's/^apiVersion: *//p' "$1")\"" >&2
+                echo "ensure CRDs are installed first" >&2; exit 1
+              fi
             }
             case "$verb" in
             apply|create)
@@ -49,6 +59,12 @@ internal static class KubectlManifestStandIn
               cp "$4" "$stored"
               echo "$object $result" ;;
             get)
+              if [ "$3" = backups.resources.cattle.io ]; then
+                if [ -f "$state/crds" ] && ! grep -qx backups.resources.cattle.io "$state/crds"; then
+                  echo 'error: the server doesn'"'"'t have a resource type "backups"' >&2; exit 1
+                fi
+                cat "$state/backups" 2>/dev/null; exit 0
+              fi
               [ "$3" = "-f" ] || { echo "error: unsupported get" >&2; exit 1; }
               read_manifest "$4"
               [ -f "$stored" ] || { echo "Error from server (NotFound): ${kind}s${group:+.$group} \"$name\" not found" >&2; exit 1; }
