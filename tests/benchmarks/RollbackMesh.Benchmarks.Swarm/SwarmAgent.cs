@@ -29,6 +29,8 @@ internal sealed class SwarmAgent : IAsyncDisposable
     private readonly ConcurrentQueue<StepDispatch> _dispatches = new();
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _silent;
+    private volatile JournalEntry? _lastStep;
+    private int _stepChanged;
     private Task? _loop;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -129,13 +131,13 @@ internal sealed class SwarmAgent : IAsyncDisposable
                     attempt = 0;
                 }
             }
-            catch (Exception) when (!ct.IsCancellationRequested)
-            {
-                // Refused, reset or coordinator gone: back off and dial again.
-            }
-            catch (OperationCanceledException)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)
+            {
+                // Refused, reset or coordinator gone: back off and dial again.
             }
 
             var ceiling = Math.Min(MaximumCeiling.Ticks, InitialCeiling.Ticks * Math.Pow(2, Math.Min(attempt++, 30)));
@@ -171,6 +173,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
 
         var hello = new Hello { NodeName = Name, AgentVersion = "swarm", Roles = { _role }, Capabilities = { "no_op" } };
         hello.Facts.Add("os", "linux");
+        hello.Facts.Add("quarantine_path", "/var/lib/rollbackmesh-agent/quarantine");
         await WriteAsync(new AgentMessage { Hello = hello }).ConfigureAwait(false);
         var recent = new JournalReport();
         recent.Entries.Add(_journal.Values);
@@ -214,22 +217,37 @@ internal sealed class SwarmAgent : IAsyncDisposable
         return acknowledged;
     }
 
+    // As the agent's HealthReporter: a report at once, then every interval, or early (checked every 2 s, its
+    // UnitPollInterval) when a step's state changed, since gates wait for a report newer than the phase's last step.
     private async Task HealthLoopAsync(Func<AgentMessage, Task> write, TimeSpan interval, CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(interval);
-        do
+        var poll = TimeSpan.FromSeconds(2);
+        while (!ct.IsCancellationRequested)
         {
-            if (_silent)
+            Interlocked.Exchange(ref _stepChanged, 0);
+            if (!_silent)
             {
-                continue;
+                var report = new HealthReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Healthy = true, Datastore = DatastoreKind.None };
+                report.Versions.Add("swarm", "1");
+                // Preflight wants room for the quarantine on the disk holding it, as the real agent reports its disks.
+                report.Disks.Add(new DiskUsage { Path = "/", FreeBytes = 64UL << 30, TotalBytes = 128UL << 30 });
+                if (_lastStep is { } last)
+                {
+                    report.LastStepId = last.StepId;
+                    report.LastStepState = last.State;
+                }
+
+                await write(new AgentMessage { Health = report }).ConfigureAwait(false);
+                LastHealthSent = DateTimeOffset.UtcNow;
             }
 
-            var report = new HealthReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Healthy = true, Datastore = DatastoreKind.None };
-            report.Versions.Add("swarm", "1");
-            await write(new AgentMessage { Health = report }).ConfigureAwait(false);
-            LastHealthSent = DateTimeOffset.UtcNow;
+            var due = DateTimeOffset.UtcNow + interval;
+            while (DateTimeOffset.UtcNow < due && Volatile.Read(ref _stepChanged) == 0)
+            {
+                var left = due - DateTimeOffset.UtcNow;
+                await Task.Delay(left < poll ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : poll, ct).ConfigureAwait(false);
+            }
         }
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
     }
 
     private async Task StepAsync(StepCommand command, Func<AgentMessage, Task> write)
@@ -258,6 +276,8 @@ internal sealed class SwarmAgent : IAsyncDisposable
                 }
 
                 _journal[key] = entry;
+                _lastStep = entry;
+                Interlocked.Exchange(ref _stepChanged, 1);
             }
 
             await write(new AgentMessage { StepUpdate = new StepUpdate { RunId = command.RunId, StepId = command.StepId, State = entry.State, Result = entry.Result } }).ConfigureAwait(false);
