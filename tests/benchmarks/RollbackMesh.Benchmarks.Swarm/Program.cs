@@ -78,12 +78,20 @@ try
 
     // Steady state: everyone connected and reporting health every 10 s; let the connect storm's work drain first.
     await Task.Delay(TimeSpan.FromSeconds(5));
+    Figure("load_avg_1m", LoadAverage());
+    var rssBefore = RssKiB(coordinator.Pid);
+    var reportsBefore = agents.Sum(a => a.HealthReports);
     var cpuBefore = CpuTime(coordinator.Pid);
     clock.Restart();
     await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
     var steadyCpu = CpuTime(coordinator.Pid) - cpuBefore;
     Figure("coordinator_cpu_pct", 100 * steadyCpu.TotalSeconds / clock.Elapsed.TotalSeconds);
-    Figure("coordinator_rss_mib", RssKiB(coordinator.Pid) / 1024.0);
+    var rssAfter = RssKiB(coordinator.Pid);
+    Figure("coordinator_rss_mib", rssAfter / 1024.0);
+    // The registry keeps the last 100 reports per node, so RSS keeps growing for 100 intervals (~17 min) after connect.
+    var reportsHeld = agents.Sum(a => a.HealthReports) - reportsBefore;
+    Figure("health_reports_in_hold", reportsHeld);
+    Figure("coordinator_rss_growth_bytes_per_report", reportsHeld == 0 ? double.NaN : (rssAfter - rssBefore) * 1024.0 / reportsHeld);
 
     // What an operator waits for: the CLI process, TLS handshake and every page of the node list.
     var (json, wall) = await CoordinatorUnderTest.RunToEndAsync("rollbackmesh.dll", "nodes", "--json",
@@ -139,6 +147,7 @@ try
     Figure("reconnect_all_s", reconnected == agentCount ? clock.Elapsed.TotalSeconds : double.NaN);
     Figure("coordinator_rss_after_restart_mib", RssKiB(coordinator.Pid) / 1024.0);
     Figure("swarm_rss_mib", RssKiB(Environment.ProcessId) / 1024.0);
+    Figure("load_avg_1m_end", LoadAverage());
     exit = connected == agentCount && reconnected == agentCount && run.State == RunState.Succeeded ? 0 : 1;
 }
 catch (Exception ex) when (ex is InvalidOperationException or RpcException or TimeoutException or IOException)
@@ -252,6 +261,9 @@ static long OpenFileLimit()
     var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
     return long.TryParse(soft, CultureInfo.InvariantCulture, out var value) ? value : long.MaxValue;
 }
+
+// The 1-minute load average: the machine is shared, so figures are printed with the load they were taken under.
+static double LoadAverage() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
 static long RssKiB(int pid) => File.ReadLines($"/proc/{pid}/status")
     .Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))

@@ -31,6 +31,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
     private volatile bool _silent;
     private volatile JournalEntry? _lastStep;
     private int _stepChanged;
+    private int _healthReports;
     private Task? _loop;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -89,6 +90,9 @@ internal sealed class SwarmAgent : IAsyncDisposable
 
     /// <summary>When the last health report was written.</summary>
     public DateTimeOffset LastHealthSent { get; private set; }
+
+    /// <summary>Health reports written over all streams.</summary>
+    public int HealthReports => Volatile.Read(ref _healthReports);
 
     /// <summary>Steps executed (not answered from the journal).</summary>
     public int Executions { get; private set; }
@@ -228,7 +232,12 @@ internal sealed class SwarmAgent : IAsyncDisposable
             if (!_silent)
             {
                 var report = new HealthReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Healthy = true, Datastore = DatastoreKind.None };
-                report.Versions.Add("swarm", "1");
+                // Sized like a K3s server's report (a few units and versions): the coordinator keeps 100 per node.
+                report.Units.Add(new UnitState { Unit = "k3s.service", ActiveState = "active", SubState = "running" });
+                report.Units.Add(new UnitState { Unit = "containerd.service", ActiveState = "active", SubState = "running" });
+                report.Versions.Add("k3s", "v1.31.4+k3s1");
+                report.Versions.Add("rollbackmesh-agent", "swarm");
+                report.Versions.Add("calico-felix", "3.29.1");
                 // Preflight wants room for the quarantine on the disk holding it, as the real agent reports its disks.
                 report.Disks.Add(new DiskUsage { Path = "/", FreeBytes = 64UL << 30, TotalBytes = 128UL << 30 });
                 if (_lastStep is { } last)
@@ -239,6 +248,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
 
                 await write(new AgentMessage { Health = report }).ConfigureAwait(false);
                 LastHealthSent = DateTimeOffset.UtcNow;
+                Interlocked.Increment(ref _healthReports);
             }
 
             var due = DateTimeOffset.UtcNow + interval;
