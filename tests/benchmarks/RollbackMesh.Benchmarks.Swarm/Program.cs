@@ -75,6 +75,7 @@ try
     Figure("agents", agentCount);
     Figure("connected", connected);
     Figure("connect_all_s", connected == agentCount ? clock.Elapsed.TotalSeconds : double.NaN);
+    ReportStragglers(agents);
 
     // Steady state: everyone connected and reporting health every 10 s; let the connect storm's work drain first.
     await Task.Delay(TimeSpan.FromSeconds(5));
@@ -157,6 +158,7 @@ try
     await WaitAllAsync(agents.Select(a => a.Connected), TimeSpan.FromSeconds(Math.Max(120, agentCount / 20)));
     var reconnected = agents.Count(a => a.Connected.IsCompletedSuccessfully);
     Figure("reconnected", reconnected);
+    ReportStragglers(agents);
     Figure("reconnect_all_s", reconnected == agentCount ? clock.Elapsed.TotalSeconds : double.NaN);
     Figure("coordinator_rss_after_restart_mib", RssKiB(coordinator.Pid) / 1024.0);
     Figure("swarm_rss_mib", RssKiB(Environment.ProcessId) / 1024.0);
@@ -195,6 +197,14 @@ int IntOption(string name, int fallback)
 
 static void Figure(string key, object value) => Console.WriteLine(
     key + " " + (value is double d ? d.ToString("0.###", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture)));
+
+static void ReportStragglers(List<SwarmAgent> agents)
+{
+    foreach (var agent in agents.Where(a => !a.Connected.IsCompletedSuccessfully).Take(10))
+    {
+        Progress($"{agent.Name} not connected after {agent.Attempts} attempts; last error: {agent.LastError}");
+    }
+}
 
 static void Progress(string line) => Console.Error.WriteLine("swarm: " + line);
 

@@ -23,7 +23,14 @@ internal sealed class SwarmAgent : IAsyncDisposable
     private static readonly TimeSpan InitialCeiling = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaximumCeiling = TimeSpan.FromSeconds(30);
 
-    private readonly GrpcChannel _channel;
+    // The real agent's defaults (agent Configuration/CoordinatorOptions.cs: keepalive_interval 30s, keepalive_timeout 20s).
+    private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly Uri _address;
+    private readonly X509Certificate2 _certificate;
+    private readonly X509Certificate2 _ca;
+    private readonly IPAddress _source;
     private readonly string _role;
     private readonly ConcurrentDictionary<string, JournalEntry> _journal = new();
     private readonly ConcurrentQueue<StepDispatch> _dispatches = new();
@@ -40,44 +47,10 @@ internal sealed class SwarmAgent : IAsyncDisposable
         Name = name;
         _role = role;
         StepTimeout = stepTimeout;
-        var defaults = new ChannelSettings();
-        var handler = new SocketsHttpHandler
-        {
-            // As RollbackMeshChannel configures the real agent's handler, plus the source address.
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = defaults.KeepAlivePingDelay,
-            KeepAlivePingTimeout = defaults.KeepAlivePingTimeout,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            AutomaticDecompression = DecompressionMethods.None,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ApplicationProtocols = [SslApplicationProtocol.Http2],
-                ClientCertificates = [certificate],
-                RemoteCertificateValidationCallback = PinnedCa.TrustOnly(ca),
-            },
-            // One destination port holds ~28,000 source ports per source address; several 127.0.0.x keep 10,000
-            // agents plus a reconnect storm (old sockets in TIME_WAIT) clear of that limit.
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        _address = address;
+        _certificate = certificate;
+        _ca = ca;
+        _source = source;
     }
 
     public string Name { get; }
@@ -90,6 +63,12 @@ internal sealed class SwarmAgent : IAsyncDisposable
 
     /// <summary>When the last health report was written.</summary>
     public DateTimeOffset LastHealthSent { get; private set; }
+
+    /// <summary>Streams opened (successful or not).</summary>
+    public int Attempts { get; private set; }
+
+    /// <summary>Why the last failed attempt failed (empty when none failed).</summary>
+    public string LastError { get; private set; } = "";
 
     /// <summary>Health reports written over all streams.</summary>
     public int HealthReports => Volatile.Read(ref _healthReports);
@@ -119,7 +98,6 @@ internal sealed class SwarmAgent : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        _channel.Dispose();
         _stop.Dispose();
     }
 
@@ -141,6 +119,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
             }
             catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)
             {
+                LastError = ex.GetType().Name + ": " + ex.Message;
                 // Refused, reset or coordinator gone: back off and dial again.
             }
 
@@ -160,7 +139,10 @@ internal sealed class SwarmAgent : IAsyncDisposable
     private async Task<bool> SessionAsync(CancellationToken ct)
     {
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var call = new AgentHub.AgentHubClient(_channel).Connect(cancellationToken: session.Token);
+        // A channel per attempt, as the agent's GrpcHubConnector opens one per connect.
+        Attempts++;
+        using var channel = GrpcChannel.ForAddress(_address, new GrpcChannelOptions { HttpHandler = CreateHandler(), DisposeHttpClient = true });
+        using var call = new AgentHub.AgentHubClient(channel).Connect(cancellationToken: session.Token);
         var writeLock = new SemaphoreSlim(1, 1);
         async Task WriteAsync(AgentMessage message)
         {
@@ -297,6 +279,43 @@ internal sealed class SwarmAgent : IAsyncDisposable
             // The stream went away: the journal keeps the outcome for the coordinator's next query.
         }
     }
+
+    // As RollbackMeshChannel configures the real agent's handler, plus the source address.
+    private SocketsHttpHandler CreateHandler() => new()
+    {
+        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        KeepAlivePingDelay = KeepAliveInterval,
+        KeepAlivePingTimeout = KeepAliveTimeout,
+        KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+        AutomaticDecompression = DecompressionMethods.None,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            ApplicationProtocols = [SslApplicationProtocol.Http2],
+            ClientCertificates = [_certificate],
+            RemoteCertificateValidationCallback = PinnedCa.TrustOnly(_ca),
+        },
+        // One destination port holds ~28,000 source ports per source address; several 127.0.0.x keep 10,000
+        // agents plus a reconnect storm (old sockets in TIME_WAIT) clear of that limit.
+        ConnectCallback = async (context, ct) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(_source, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, ct).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     private static JournalEntry Entry(StepCommand command, StepState state, DateTimeOffset started, string summary, string error) => new()
     {
