@@ -64,7 +64,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
             var dryRuns = await executor.DryRunAsync(plan, ct).ConfigureAwait(false);
             foreach (var step in response.Phases.SelectMany(p => p.Waves).SelectMany(w => w.Nodes).SelectMany(n => n.Steps))
             {
-                step.DryRun = dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnected);
+                step.DryRun = plan.Redact(dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnected));
             }
         }
 
