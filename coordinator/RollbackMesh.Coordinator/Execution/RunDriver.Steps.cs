@@ -134,7 +134,7 @@ internal sealed partial class RunDriver
             var outcome = update.Outcome ?? new StepOutcome(update.State, "", "", false, false);
             _ = TryTransition(
                 step.StepId,
-                s => s.State.IsInFlight() ? s with { State = update.State, Summary = outcome.Summary, Error = outcome.Error } : null,
+                s => s.State.IsInFlight() ? s with { State = update.State, Summary = _plan.Redact(outcome.Summary), Error = _plan.Redact(outcome.Error) } : null,
                 node);
         }
     }

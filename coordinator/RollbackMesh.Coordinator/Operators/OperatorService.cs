@@ -64,7 +64,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
             (var dryRuns, verdict) = await executor.ReviewAsync(plan, ct).ConfigureAwait(false);
             foreach (var step in response.Phases.SelectMany(p => p.Waves).SelectMany(w => w.Nodes).SelectMany(n => n.Steps))
             {
-                step.DryRun = dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnectedAnswer).Description;
+                step.DryRun = plan.Redact(dryRuns.GetValueOrDefault(step.StepId, DryRunDispatcher.NotConnectedAnswer).Description);
             }
         }
         else
@@ -76,7 +76,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
             ? [request.WithDryRun
                 ? "every targeted node is connected, healthy and has quarantine space, and its agent accepted every step"
                 : "every targeted node is connected, healthy and has quarantine space (steps not dry-run: apply dry-runs them first)"]
-            : verdict.Problems);
+            : verdict.Problems.Select(plan.Redact));
         response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
         response.PreflightOk = verdict.Ok;
         await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
@@ -100,7 +100,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         if (!verdict.Ok)
         {
             throw new OperatorException(OperatorErrorCode.FailedPrecondition,
-                "Preflight refused the plan; no run was started and nothing changed:\n" + string.Join("\n", verdict.Problems.Select(p => " - " + p)));
+                "Preflight refused the plan; no run was started and nothing changed:\n" + string.Join("\n", verdict.Problems.Select(p => " - " + plan.Redact(p))));
         }
 
         return OperatorWireMapper.ToWire(await executor.StartAsync(plan, caller).ConfigureAwait(false));

@@ -53,7 +53,8 @@ internal static class OperatorWireMapper
     public static V1.PlanResponse ToWire(Plan plan)
     {
         var response = new V1.PlanResponse { Runbook = plan.Runbook, Hash = plan.Hash };
-        response.Parameters.Add(plan.Parameters);
+        response.Parameters.Add(plan.Parameters.ToDictionary(
+            p => p.Key, p => plan.SecretParameters.Contains(p.Key) && p.Value.Length > 0 ? Plan.SecretMask : p.Value, StringComparer.Ordinal));
         response.Phases.Add(plan.Phases.Select(phase =>
         {
             var planned = new V1.PlannedPhase
@@ -70,7 +71,7 @@ internal static class OperatorWireMapper
                 w.Nodes.Add(wave.Nodes.Select(node =>
                 {
                     var n = new V1.PlannedNode { Node = node.Node };
-                    n.Steps.Add(node.Steps.Select(ToWire));
+                    n.Steps.Add(node.Steps.Select(s => ToWire(s, plan)));
                     return n;
                 }));
                 return w;
@@ -80,12 +81,12 @@ internal static class OperatorWireMapper
         return response;
     }
 
-    private static V1.PlannedStep ToWire(PlanStep step) => new()
+    private static V1.PlannedStep ToWire(PlanStep step, Plan plan) => new()
     {
         StepId = step.StepId,
         Name = step.Name,
         ActionKind = step.Action.KindCase.ToString(),
-        Arguments = JsonFormatter.Default.Format(step.Action),
+        Arguments = plan.Redact(JsonFormatter.Default.Format(step.Action)),
         Irreversible = step.Irreversible,
         Source = step.Source,
     };

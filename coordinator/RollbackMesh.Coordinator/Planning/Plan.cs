@@ -17,6 +17,20 @@ internal sealed record Plan(
     ImmutableArray<PlanPhase> Phases,
     string Hash)
 {
+    /// <summary>The parameters declared <c>secret: true</c>; their values are shown only through <see cref="Redact"/>.</summary>
+    public ImmutableArray<string> SecretParameters { get; init; } = [];
+
+    /// <summary>The non-empty values of <see cref="SecretParameters"/>, longest first (so no shorter one cuts into a longer one).</summary>
+    public IEnumerable<string> SecretValues =>
+        SecretParameters.Select(n => Parameters.GetValueOrDefault(n, "")).Where(v => v.Length > 0).OrderByDescending(v => v.Length);
+
+    /// <summary>Replaces every secret parameter value in <paramref name="text"/> with <see cref="SecretMask"/>.</summary>
+    public string Redact(string text) =>
+        SecretValues.Aggregate(text, (current, secret) => current.Replace(secret, SecretMask, StringComparison.Ordinal));
+
+    /// <summary>What a secret value is shown as.</summary>
+    public const string SecretMask = "(secret)";
+
     /// <summary>Every step of the plan in execution order.</summary>
     public IEnumerable<PlanStep> AllSteps =>
         Phases.SelectMany(p => p.Waves).SelectMany(w => w.Nodes).SelectMany(n => n.Steps);

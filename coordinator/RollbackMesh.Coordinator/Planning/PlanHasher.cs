@@ -23,7 +23,8 @@ internal static class PlanHasher
         writer.Number(plan.Parameters.Count);
         foreach (var (name, value) in plan.Parameters)
         {
-            writer.Text(name).Text(value);
+            // A secret enters as its SHA-256, so the hash changes with it without the plan text holding it.
+            writer.Text(name).Text(plan.SecretParameters.Contains(name) ? "secret:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value))) : value);
         }
 
         writer.Number(plan.Preflight.Length);

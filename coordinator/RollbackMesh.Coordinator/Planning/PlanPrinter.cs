@@ -18,7 +18,7 @@ internal static class PlanPrinter
         text.AppendLine("Parameters:");
         foreach (var (name, value) in plan.Parameters)
         {
-            var shown = value.Length == 0 ? "(empty)" : IsSecret(name) ? "***" : value;
+            var shown = value.Length == 0 ? "(empty)" : plan.SecretParameters.Contains(name) ? Plan.SecretMask : IsSecret(name) ? "***" : value;
             text.AppendLine($"  {name} = {shown}");
         }
 
@@ -65,7 +65,7 @@ internal static class PlanPrinter
             }
         }
 
-        return text.ToString();
+        return plan.Redact(text.ToString());
     }
 
     private static bool IsSecret(string parameter) =>

@@ -38,7 +38,10 @@ internal sealed partial class RunbookPlanner
 
         var preflight = runbook.Preflight.SelectMany(step => PlanPreflight(step, context)).ToImmutableArray();
         var phases = runbook.Phases.Where(p => IsEnabled(p.When, values)).Select(p => PlanPhase(p, context)).ToImmutableArray();
-        var plan = new Plan(runbook.Name, runbook.Version, runbook.Procedure, values, preflight, phases, Hash: "");
+        var plan = new Plan(runbook.Name, runbook.Version, runbook.Procedure, values, preflight, phases, Hash: "")
+        {
+            SecretParameters = [.. runbook.Parameters.Where(p => p.Secret).Select(p => p.Name)],
+        };
         if (problems.Count == 0)
         {
             problems.AddRange(PlanInvariants.Check(plan, fleetView));

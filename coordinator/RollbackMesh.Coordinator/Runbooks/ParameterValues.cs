@@ -20,14 +20,15 @@ internal static partial class ParameterValues
                 "is not a version (e.g. v1.28.5+k3s1, 2.6, v2.6.13)",
             _ => null,
         };
+        var shown = parameter.Secret ? "the secret value" : $"'{value}'";
         if (typeProblem is not null)
         {
-            return $"parameter '{parameter.Name}' ({parameter.Type.ToString().ToLowerInvariant()}): '{value}' {typeProblem}";
+            return $"parameter '{parameter.Name}' ({parameter.Type.ToString().ToLowerInvariant()}): {shown} {typeProblem}";
         }
 
         if (parameter.Pattern is { } pattern && TryCompile(pattern, out var regex) && !regex.IsMatch(value))
         {
-            return $"parameter '{parameter.Name}': '{value}' does not match the pattern {pattern}";
+            return $"parameter '{parameter.Name}': {shown} does not match the pattern {pattern}";
         }
 
         return null;

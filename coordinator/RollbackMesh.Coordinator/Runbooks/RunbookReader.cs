@@ -13,7 +13,7 @@ internal static partial class RunbookReader
     private static readonly string[] RootKeys =
         ["name", "version", "procedure", "description", "parameters", "first_server_parameter", "preflight", "phases", "unmapped", "notes"];
 
-    private static readonly string[] ParameterKeys = ["type", "required", "default", "pattern", "description"];
+    private static readonly string[] ParameterKeys = ["type", "required", "default", "pattern", "description", "secret"];
 
     private static readonly string[] UnmappedKeys = ["step", "reason"];
 
@@ -73,7 +73,7 @@ internal static partial class RunbookReader
 
             result.Add(new RunbookParameter(
                 key.Value, type, map.Bool("required", false), map.String("default"), map.String("pattern"),
-                map.String("description") ?? "", key.Position));
+                map.String("description") ?? "", key.Position) { Secret = map.Bool("secret", false) });
         }
 
         return result.ToImmutable();

@@ -23,6 +23,11 @@ internal static partial class RunbookValidator
                 errors.Add(parameter.Position, $"parameter '{parameter.Name}' is required, so it cannot have a default");
             }
 
+            if (parameter.Secret && parameter.Default is { Length: > 0 })
+            {
+                errors.Add(parameter.Position, $"parameter '{parameter.Name}' is secret, so it cannot have a default (it would be in the runbook file)");
+            }
+
             if (parameter.Default is { } value && ParameterValues.Problem(parameter, value) is { } problem)
             {
                 errors.Add(parameter.Position, $"bad default: {problem}");

@@ -6,24 +6,29 @@ namespace RollbackMesh.Agent.Actions.K3s;
 
 /// <summary>
 /// Puts a previous K3s binary back from local artifacts (air-gapped): the binary must match the release's
-/// sha256sum file; the old binary is backed up, the new one copied atomically to install_path, and when an
-/// install.sh is present it is run with INSTALL_K3S_SKIP_DOWNLOAD=true and the requested SKIP_START/VERSION/EXEC.
+/// sha256sum file; the old binary is backed up and the new one copied atomically to install_path. Only the binary
+/// changes. The artifacts' install.sh is never run: it deletes and rewrites the systemd unit (ExecStart from
+/// INSTALL_K3S_EXEC alone) and its .env file (only the K3S_*/CONTAINERD_*/proxy variables of the caller's
+/// environment), so it would drop the node's join settings (K3S_URL, K3S_TOKEN, --server, --flannel-backend, ...).
+/// The unit is not started either; the runbook starts it in its own step.
 /// </summary>
 internal sealed class K3sInstallBinaryAction : AgentAction
 {
     private readonly string _artifactDir;
     private readonly string _version;
     private readonly bool _skipStart;
-    private readonly string _exec;
+    private readonly string _unit;
     private readonly string _installPath;
 
-    /// <summary>Creates the action for confined paths.</summary>
+    /// <summary>Creates the action for confined paths; <paramref name="exec"/> (server or agent) names the unit kept as it is.</summary>
     public K3sInstallBinaryAction(string artifactDir, string version, bool skipStart, string exec, string installPath)
     {
         _artifactDir = artifactDir;
         _version = version;
         _skipStart = skipStart;
-        _exec = exec;
+        // The install script's naming: server -> k3s, anything else -> k3s-<command>.
+        var command = exec.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "server";
+        _unit = command is "server" || command.StartsWith('-') ? "k3s" : $"k3s-{command}";
         _installPath = installPath;
     }
 
@@ -34,9 +39,9 @@ internal sealed class K3sInstallBinaryAction : AgentAction
     public override Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var artifacts = K3sArtifacts.Find(_artifactDir);
-        var text = $"verify sha256 of {artifacts.Binary} against {artifacts.SumsFile} ({artifacts.ExpectedSha256}); "
-            + $"back up {_installPath}; install {artifacts.Binary} -> {_installPath} (0755, atomic rename)";
-        return Task.FromResult(artifacts.InstallScript is { } script ? text + "\n" + Script(context, script).CommandLine : text);
+        return Task.FromResult($"verify sha256 of {artifacts.Binary} against {artifacts.SumsFile} ({artifacts.ExpectedSha256}); "
+            + $"back up {_installPath}; install {artifacts.Binary} -> {_installPath} (0755, atomic rename); "
+            + $"binary only: {_unit}.service and its .env keep their arguments and K3S_* settings, {_unit} is not started");
     }
 
     /// <inheritdoc />
@@ -47,8 +52,14 @@ internal sealed class K3sInstallBinaryAction : AgentAction
     }
 
     /// <inheritdoc />
-    public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
+    public override Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
+        if (!_skipStart)
+        {
+            throw new ActionFailedException(
+                $"k3s_install_binary swaps the binary only and never starts {_unit}: set skip_start and start the unit in a service step; nothing installed");
+        }
+
         var artifacts = K3sArtifacts.Find(_artifactDir);
         var actual = FileHashes.Sha256(artifacts.Binary);
         if (actual != artifacts.ExpectedSha256)
@@ -67,10 +78,10 @@ internal sealed class K3sInstallBinaryAction : AgentAction
         context.Output($"installed {artifacts.Binary} -> {_installPath}");
         if (artifacts.InstallScript is { } script)
         {
-            await context.RunCheckedAsync(Script(context, script), cancellationToken).ConfigureAwait(false);
+            context.Output($"not running {script}: it would rewrite {_unit}.service and truncate its .env (join settings)");
         }
 
-        return $"installed k3s {_version} ({actual}) at {_installPath}";
+        return Task.FromResult($"installed k3s {_version} ({actual}) at {_installPath}; {_unit} unit and .env unchanged");
     }
 
     /// <inheritdoc />
@@ -89,30 +100,5 @@ internal sealed class K3sInstallBinaryAction : AgentAction
         var result = await context.QueryAsync(new ToolInvocation { FileName = _installPath, Arguments = ["--version"] }, cancellationToken).ConfigureAwait(false);
         // A whole version token, never a substring: "v1.29.4+k3s10" contains "v1.29.4+k3s1".
         return result.Succeeded && VersionText.Find(result.StandardOutput) == _version;
-    }
-
-    private ToolInvocation Script(ActionContext context, string script)
-    {
-        var env = new Dictionary<string, string>
-        {
-            ["INSTALL_K3S_SKIP_DOWNLOAD"] = "true",
-            ["INSTALL_K3S_BIN_DIR"] = Path.GetDirectoryName(_installPath)!,
-        };
-        if (_skipStart)
-        {
-            env["INSTALL_K3S_SKIP_START"] = "true";
-        }
-
-        if (_version.Length > 0)
-        {
-            env["INSTALL_K3S_VERSION"] = _version;
-        }
-
-        if (_exec.Length > 0)
-        {
-            env["INSTALL_K3S_EXEC"] = _exec;
-        }
-
-        return new ToolInvocation { FileName = context.Options.Tools.Shell, Arguments = [script], Environment = env };
     }
 }

@@ -41,17 +41,64 @@ public sealed class K3sInstallBinaryActionTests : IDisposable
         Assert.True(await action.IsAlreadyDoneAsync(_h.Context(), default));
     }
 
-    [Fact]
-    public async Task ExecuteAsync_InstallScriptPresent_RunWithAirGapEnvironment()
+    // A joined server as the install script left it: flags in ExecStart, the join secret in the .env.
+    private const string JoinedUnit = "[Service]\nExecStart=/usr/local/bin/k3s server '--server' 'https://10.0.0.1:6443' '--flannel-backend=none'\n";
+    private const string JoinedEnv = "K3S_URL=https://10.0.0.1:6443\nK3S_TOKEN=K10abc::server:s3cret\n";
+
+    private (string Unit, string Env) JoinedNode(string systemdDir)
     {
-        var envLog = _h.Root["env.log"];
-        Sh.WriteScript(Path.Combine(_artifacts, "install.sh"),
-            $"env | grep ^INSTALL_K3S_ | sort > '{envLog}'\n");
-        await _h.Build(Install()).ExecuteAsync(_h.Context(), default);
-        Assert.Equal(
-            [$"INSTALL_K3S_BIN_DIR={Path.GetDirectoryName(_installPath)}", "INSTALL_K3S_EXEC=server", "INSTALL_K3S_SKIP_DOWNLOAD=true",
-             "INSTALL_K3S_SKIP_START=true", "INSTALL_K3S_VERSION=v1.24.4+k3s1"],
-            File.ReadAllLines(envLog));
+        var unit = Path.Combine(systemdDir, "k3s.service");
+        File.WriteAllText(unit, JoinedUnit);
+        File.WriteAllText(unit + ".env", JoinedEnv);
+        return (unit, unit + ".env");
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StandInInstallScriptInArtifacts_UnitArgumentsAndEnvFileKept()
+    {
+        var systemd = _h.Root.Dir("systemd");
+        var (unit, env) = JoinedNode(systemd);
+        K3sInstallScriptStandIn.Write(Path.Combine(_artifacts, "install.sh"), _log, systemd);
+
+        var summary = await _h.Build(Install()).ExecuteAsync(_h.Context(), default);
+
+        Assert.Equal(JoinedUnit, File.ReadAllText(unit));
+        Assert.Equal(JoinedEnv, File.ReadAllText(env));
+        Assert.DoesNotContain(StandIns.Calls(_log), c => c.StartsWith("install.sh", StringComparison.Ordinal));
+        Assert.Contains("v1.24.4+k3s1", Sh.Run(_installPath, "--version"), StringComparison.Ordinal);
+        Assert.Contains("unit and .env unchanged", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StandInInstallScript_RunAsTheAirGapDocumentSays_LosesTheJoinSettings()
+    {
+        // Proves the stand-in is destructive where the real script is, so the test above means something.
+        var systemd = _h.Root.Dir("systemd");
+        var (unit, env) = JoinedNode(systemd);
+        var script = Path.Combine(_artifacts, "install.sh");
+        K3sInstallScriptStandIn.Write(script, _log, systemd);
+
+        Sh.Run("/bin/sh", [script], new Dictionary<string, string>
+        {
+            ["INSTALL_K3S_EXEC"] = "server", ["INSTALL_K3S_SKIP_DOWNLOAD"] = "true", ["INSTALL_K3S_SKIP_START"] = "true",
+        });
+
+        Assert.DoesNotContain("--server", File.ReadAllText(unit), StringComparison.Ordinal);
+        Assert.DoesNotContain("--flannel-backend=none", File.ReadAllText(unit), StringComparison.Ordinal);
+        Assert.DoesNotContain("K3S_TOKEN", File.ReadAllText(env), StringComparison.Ordinal);
+        Assert.DoesNotContain("K3S_URL", File.ReadAllText(env), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SkipStartFalse_RefusedAndOldBinaryKept()
+    {
+        var action = new RollbackMesh.V1.Action
+        {
+            K3SInstallBinary = new K3sInstallBinary { ArtifactDir = _artifacts, Version = "v1.24.4+k3s1", SkipStart = false, Exec = "agent", InstallPath = _installPath },
+        };
+        var ex = await Assert.ThrowsAsync<ActionFailedException>(() => _h.Build(action).ExecuteAsync(_h.Context(), default));
+        Assert.Contains("never starts k3s-agent", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("v1.25.0+k3s1", Sh.Run(_installPath, "--version"), StringComparison.Ordinal);
     }
 
     [Fact]
