@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Hosting;
 
 // rollbackmesh-agent [--config FILE]: runs until SIGTERM (exit 0). Invalid configuration exits 78 with every
-// problem listed; a fatal error exits 1 so systemd's Restart=on-failure brings the agent back.
+// problem listed; a refusal by the coordinator (removed, revoked, untrusted) exits 1, which the unit does not restart;
+// any other fatal error exits 70 so systemd's Restart=on-failure brings the agent back.
 var commandLine = AgentCommandLine.TryParse(args, out var usageError);
 if (commandLine is null)
 {
@@ -33,4 +34,9 @@ catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to conv
     return AgentExitCodes.Config;
 }
 
-return failure.Error is null ? AgentExitCodes.Success : AgentExitCodes.Failure;
+return failure.Error switch
+{
+    null => AgentExitCodes.Success,
+    RollbackMesh.Agent.Connection.AgentRefusedException => AgentExitCodes.Refused,
+    _ => AgentExitCodes.Failure,
+};

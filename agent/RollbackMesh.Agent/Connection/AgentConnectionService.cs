@@ -11,8 +11,9 @@ namespace RollbackMesh.Agent.Connection;
 /// <summary>
 /// Keeps one AgentHub.Connect stream open for the agent's whole life: connects, runs a <see cref="HubSession"/>,
 /// and after any transient failure or a coordinator restart waits a <see cref="ReconnectBackoff"/> delay and
-/// connects again. Anything else (a bug, unreadable TLS files) ends the process with a non-zero exit code so
-/// systemd restarts it.
+/// connects again. A refusal of this node itself (<see cref="RefusalOf"/>: removed, revoked, speaking for another node,
+/// a CA that TLS does not trust) is final: one log line and exit code 1, which systemd does not restart. Anything else
+/// (a bug, unreadable TLS files) ends the process with exit code 70 so systemd restarts it.
 /// </summary>
 internal sealed class AgentConnectionService : BackgroundService
 {
@@ -58,6 +59,15 @@ internal sealed class AgentConnectionService : BackgroundService
             {
                 break;
             }
+            catch (Exception ex) when (RefusalOf(ex) is { } refusal)
+            {
+                // Retrying cannot change the coordinator's answer; looping on it only floods both logs.
+                ConnectionLog.Refused(_logger, _connector.Address, refusal);
+                _monitor.Set(ConnectionState.Stopped, "refused: " + refusal);
+                var refused = new AgentRefusedException(refusal, ex);
+                _failure.Record(refused);
+                throw refused;
+            }
             catch (Exception ex) when (IsTransient(ex))
             {
                 reason = Describe(ex);
@@ -91,6 +101,43 @@ internal sealed class AgentConnectionService : BackgroundService
         _backoff.Reset();
         _monitor.Set(ConnectionState.Connected, _connector.Address);
         ConnectionLog.Connected(_logger, _connector.Address);
+    }
+
+    /// <summary>
+    /// Why the coordinator refused this node for good, or null for anything a retry may fix. Final: UNAUTHENTICATED
+    /// (the certificate is revoked, e.g. after <c>node remove</c>, expired, or not this CA's), PERMISSION_DENIED (the
+    /// certificate is for another node), a failed TLS handshake (the coordinator's certificate is not signed by the
+    /// pinned CA, or the coordinator rejected ours), and a refused enrollment. UNAVAILABLE, resets and timeouts are not.
+    /// </summary>
+    internal static string? RefusalOf(Exception ex)
+    {
+        if (ex is Enrollment.EnrollmentException { IsTransient: false })
+        {
+            return ex.Message;
+        }
+
+        if (ex is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } rpc)
+        {
+            return $"{rpc.StatusCode}: {rpc.Status.Detail}";
+        }
+
+        return TlsFailureIn(ex) is { } tls ? "TLS handshake failed: " + tls.Message : null;
+    }
+
+    // grpc-dotnet wraps a handshake failure as UNAVAILABLE with the HttpRequestException (and its AuthenticationException) as debug exception.
+    private static AuthenticationException? TlsFailureIn(Exception? ex)
+    {
+        for (var depth = 0; ex is not null && depth < 8; depth++)
+        {
+            if (ex is AuthenticationException tls)
+            {
+                return tls;
+            }
+
+            ex = ex is RpcException rpc ? rpc.Status.DebugException ?? rpc.InnerException : ex.InnerException;
+        }
+
+        return null;
     }
 
     /// <summary>Failures a later attempt may not see: the network, the coordinator, the stream.</summary>

@@ -35,6 +35,9 @@ internal static partial class ConnectionLog
     [LoggerMessage(114, LogLevel.Warning, "Could not read the step journal's recent outcomes; connecting without them")]
     public static partial void JournalUnavailable(ILogger logger, Exception exception);
 
+    [LoggerMessage(106, LogLevel.Critical, "The coordinator at {Address} refused this node ({Reason}); not retrying, the agent exits with code 1. If the node was removed, delete its certificate and enroll it again with a new join token")]
+    public static partial void Refused(ILogger logger, string address, string reason);
+
     [LoggerMessage(105, LogLevel.Critical, "The connection loop failed; the agent exits")]
     public static partial void Fatal(ILogger logger, Exception exception);
 }

@@ -6,8 +6,14 @@ internal static class AgentExitCodes
     /// <summary>Clean stop (SIGTERM).</summary>
     public const int Success = 0;
 
-    /// <summary>A fatal error while running.</summary>
-    public const int Failure = 1;
+    /// <summary>
+    /// The coordinator refused this node for good (removed, revoked certificate, another node's identity, untrusted CA,
+    /// refused join token). The systemd unit lists it in RestartPreventExitStatus=: restarting cannot change the answer.
+    /// </summary>
+    public const int Refused = 1;
+
+    /// <summary>Any other fatal error while running (EX_SOFTWARE); systemd's Restart=on-failure brings the agent back.</summary>
+    public const int Failure = 70;
 
     /// <summary>Bad command line (EX_USAGE).</summary>
     public const int Usage = 64;

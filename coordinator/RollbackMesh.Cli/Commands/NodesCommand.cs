@@ -50,7 +50,8 @@ internal static class NodesCommand
     }
 
     private static string Status(NodeInfo node) =>
-        !node.Connected ? "disconnected"
+        node.Removed ? "removed"
+        : !node.Connected ? "disconnected"
         : node.Stale ? "stale"
         : node.Health is null ? "connected"
         : node.Health.Healthy ? "healthy"

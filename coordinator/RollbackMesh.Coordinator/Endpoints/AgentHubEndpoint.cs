@@ -39,11 +39,13 @@ internal sealed class AgentHubEndpoint(AgentSessionHub hub, IHostApplicationLife
         CheckIdentity(hello, context);
 
         var writer = new AgentStreamWriter(responseStream, hello.NodeName, ct);
+        var http = context.GetHttpContext();
+        var serial = http.Request.IsHttps ? http.Connection.ClientCertificate?.SerialNumber : null;
         await using (writer.ConfigureAwait(false))
         {
             try
             {
-                await hub.OnConnectedAsync(hello, writer, ct).ConfigureAwait(false);
+                await hub.OnConnectedAsync(hello, writer, ct, serial, linked).ConfigureAwait(false);
                 while (await requestStream.MoveNext(ct).ConfigureAwait(false))
                 {
                     Dispatch(hub, hello.NodeName, requestStream.Current);
@@ -52,6 +54,12 @@ internal sealed class AgentHubEndpoint(AgentSessionHub hub, IHostApplicationLife
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
                 throw new RpcException(new Status(StatusCode.Unavailable, "The coordinator is shutting down."));
+            }
+            catch (OperationCanceledException) when (linked.IsCancellationRequested && !stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                // Only the hub cancels `linked` itself: the certificate was revoked while the stream was open.
+                throw new RpcException(new Status(StatusCode.Unauthenticated,
+                    $"certificate {serial} of node {hello.NodeName} was revoked (node remove); the stream is closed"));
             }
             finally
             {

@@ -9,26 +9,37 @@ namespace RollbackMesh.Coordinator.Execution;
 /// with the authenticated Hello and the stream's writer, then one method per incoming message, then
 /// <see cref="OnDisconnectedAsync"/>. Hello and health go to the <see cref="FleetRegistry"/>; step updates and journals
 /// go to the attached <see cref="IAgentEventSink"/> (the executor). Outgoing messages go through
-/// <see cref="SendAsync"/> (this is the executor's <see cref="IAgentLink"/>).
+/// <see cref="SendAsync"/> (this is the executor's <see cref="IAgentLink"/>). Each session keeps the serial of the
+/// certificate it authenticated with and a way to end it, so a revocation (<see cref="CutRevoked"/>) closes the
+/// node's stream at once instead of at its next reconnection.
 /// </summary>
 internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptions options, TimeProvider time, ILogger<AgentSessionHub> logger)
     : IAgentLink
 {
-    private readonly ConcurrentDictionary<string, IAgentStreamWriter> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private volatile IAgentEventSink? _sink;
+    private volatile Func<string, bool>? _isRevoked;
 
     /// <summary>Routes step updates and journals to <paramref name="sink"/> (replacing any earlier one).</summary>
     public void AttachSink(IAgentEventSink? sink) => _sink = sink;
 
     /// <summary>
-    /// A node connected. Its registry entry is recorded first, then HelloAck is written to it. A newer stream for the
-    /// same node replaces an older one.
+    /// Consulted before every StepCommand is sent (the security ledger's check), so a step is never dispatched over a
+    /// stream whose certificate was revoked, even in the moment before <see cref="CutRevoked"/> runs.
     /// </summary>
-    public async ValueTask OnConnectedAsync(V1.Hello hello, IAgentStreamWriter writer, CancellationToken ct)
+    public void AttachRevocationCheck(Func<string, bool>? isRevoked) => _isRevoked = isRevoked;
+
+    /// <summary>
+    /// A node connected. Its registry entry is recorded first, then HelloAck is written to it. A newer stream for the
+    /// same node replaces an older one. <paramref name="certificateSerial"/> (null without TLS) and
+    /// <paramref name="end"/> (cancels the stream's call) let a revocation cut the stream.
+    /// </summary>
+    public async ValueTask OnConnectedAsync(
+        V1.Hello hello, IAgentStreamWriter writer, CancellationToken ct, string? certificateSerial = null, CancellationTokenSource? end = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(hello.NodeName);
         await registry.OnHelloAsync(FleetWireMapper.ToIdentity(hello)).ConfigureAwait(false);
-        _sessions[hello.NodeName] = writer;
+        _sessions[hello.NodeName] = new Session(writer, certificateSerial, end);
         Log.Connected(logger, hello.NodeName, hello.AgentVersion);
         var ack = new V1.HelloAck
         {
@@ -61,7 +72,8 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
     {
         var removed = writer is null
             ? _sessions.TryRemove(node, out _)
-            : _sessions.TryRemove(new KeyValuePair<string, IAgentStreamWriter>(node, writer));
+            : _sessions.TryGetValue(node, out var current) && ReferenceEquals(current.Writer, writer)
+                && _sessions.TryRemove(new KeyValuePair<string, Session>(node, current));
         if (!removed)
         {
             return Task.CompletedTask;
@@ -73,10 +85,60 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
 
     public bool IsConnected(string node) => _sessions.ContainsKey(node);
 
-    public ValueTask SendAsync(string node, V1.CoordinatorMessage message, CancellationToken ct) =>
-        _sessions.TryGetValue(node, out var writer)
-            ? writer.WriteAsync(message, ct)
-            : ValueTask.FromException(new AgentUnavailableException(node));
+    public bool IsRemoved(string node) => registry.Get(node) is { Removed: true };
+
+    public ValueTask SendAsync(string node, V1.CoordinatorMessage message, CancellationToken ct)
+    {
+        if (!_sessions.TryGetValue(node, out var session))
+        {
+            return ValueTask.FromException(new AgentUnavailableException(node));
+        }
+
+        if (message.BodyCase == V1.CoordinatorMessage.BodyOneofCase.Step && session.IsRevoked(_isRevoked))
+        {
+            _ = Cut(node, session);
+            return ValueTask.FromException(new AgentUnavailableException(node));
+        }
+
+        return session.Writer.WriteAsync(message, ct);
+    }
+
+    /// <summary>
+    /// Ends every open stream whose certificate <paramref name="isRevoked"/> says is revoked: the session is dropped
+    /// (nothing more is sent to it), the node is recorded as disconnected, and the call is cancelled, which the
+    /// endpoint ends with UNAUTHENTICATED. Returns the nodes cut.
+    /// </summary>
+    public IReadOnlyList<string> CutRevoked(Func<string, bool> isRevoked)
+    {
+        var cut = new List<string>();
+        foreach (var (node, session) in _sessions)
+        {
+            if (session.IsRevoked(isRevoked) && Cut(node, session))
+            {
+                cut.Add(node);
+            }
+        }
+
+        return cut;
+    }
+
+    private bool Cut(string node, Session session)
+    {
+        if (!_sessions.TryRemove(new KeyValuePair<string, Session>(node, session)))
+        {
+            return false;
+        }
+
+        Log.Revoked(logger, node, session.CertificateSerial ?? "");
+        _ = registry.OnDisconnectedAsync(node);
+        session.End?.Cancel();
+        return true;
+    }
+
+    private sealed record Session(IAgentStreamWriter Writer, string? CertificateSerial, CancellationTokenSource? End)
+    {
+        public bool IsRevoked(Func<string, bool>? isRevoked) => CertificateSerial is { } serial && isRevoked is not null && isRevoked(serial);
+    }
 
     private static partial class Log
     {
@@ -85,6 +147,9 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
 
         [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "Node {Node} disconnected")]
         public static partial void Disconnected(ILogger logger, string node);
+
+        [LoggerMessage(EventId = 304, Level = LogLevel.Warning, Message = "Node {Node}: its certificate {Serial} was revoked; its stream is closed")]
+        public static partial void Revoked(ILogger logger, string node, string serial);
 
         [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "Ignored a {What} from {Node}, which has not said Hello")]
         public static partial void UnknownNode(ILogger logger, string node, string what);

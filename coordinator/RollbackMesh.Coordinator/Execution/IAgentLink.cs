@@ -5,6 +5,9 @@ internal interface IAgentLink
 {
     bool IsConnected(string node);
 
+    /// <summary>Whether the node was removed (its certificates revoked); it will not come back until it enrolls again.</summary>
+    bool IsRemoved(string node);
+
     /// <summary>
     /// Sends a StepCommand, CancelStep or JournalQuery to <paramref name="node"/>. Throws
     /// <see cref="AgentUnavailableException"/> when the node has no open stream.

@@ -16,6 +16,7 @@ internal sealed partial class RunDriver
         Settled,
         TimedOut,
         NodeLost,
+        NodeRemoved,
     }
 
     /// <summary>
@@ -38,6 +39,11 @@ internal sealed partial class RunDriver
             if (_context.Link.IsConnected(step.Node))
             {
                 disconnectedSince = null;
+            }
+            else if (_context.Link.IsRemoved(step.Node))
+            {
+                // Revoked: it cannot reconnect, so waiting ReconnectTimeout for it would only hold the run.
+                return OutcomeWait.NodeRemoved;
             }
             else
             {

@@ -30,7 +30,9 @@ internal sealed partial class RunDriver
         var terminal = _terminal[step.StepId].Task;
         if (!await WaitForNodeAsync(step.Node, ct).ConfigureAwait(false))
         {
-            var reason = current.State == StepState.Pending
+            var reason = _context.Link.IsRemoved(step.Node)
+                ? $"node {step.Node} was removed (its certificates are revoked); the step was not sent"
+                : current.State == StepState.Pending
                 ? $"node {step.Node} is not connected; the step was not sent"
                 : $"node {step.Node} did not reconnect; the step's outcome is unknown";
             return await FailAsync(step, StepState.Failed, reason).ConfigureAwait(false);
@@ -63,6 +65,11 @@ internal sealed partial class RunDriver
         {
             case OutcomeWait.Settled:
                 return (await terminal.ConfigureAwait(false)).State.IsSuccess();
+            case OutcomeWait.NodeRemoved:
+                return await FailAsync(
+                    step, StepState.Failed,
+                    $"node {step.Node} was removed while step {step.StepId} was running; its outcome on the node is unknown")
+                    .ConfigureAwait(false);
             case OutcomeWait.NodeLost:
                 return await FailAsync(
                     step, StepState.Failed,
@@ -93,7 +100,7 @@ internal sealed partial class RunDriver
     {
         while (!_context.Link.IsConnected(node))
         {
-            if (_context.Time.GetUtcNow() >= giveUp)
+            if (_context.Time.GetUtcNow() >= giveUp || _context.Link.IsRemoved(node))
             {
                 return false;
             }

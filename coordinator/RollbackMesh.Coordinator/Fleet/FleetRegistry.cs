@@ -41,6 +41,7 @@ internal sealed class FleetRegistry
 
             entry.Identity = identity;
             entry.Connected = true;
+            entry.Removed = false;
             entry.LastSeen = now;
             entry.PersistedAt = now;
         }
@@ -114,6 +115,21 @@ internal sealed class FleetRegistry
         return _store is null ? Task.CompletedTask : Track(_store.SaveNodeAsync(identity, lastSeen));
     }
 
+    /// <summary>
+    /// Records which known nodes are removed (every certificate revoked, from the security ledger); the others are
+    /// not. A removed node that enrolls again clears it with its next Hello.
+    /// </summary>
+    public void SetRemoved(IReadOnlySet<string> removed)
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _nodes.Values)
+            {
+                entry.Removed = removed.Contains(entry.Identity.Name);
+            }
+        }
+    }
+
     /// <summary>One node, or null when unknown.</summary>
     public NodeView? Get(string node)
     {
@@ -160,13 +176,14 @@ internal sealed class FleetRegistry
     {
         var staleAfter = _options.HealthInterval * _options.MissedReportsBeforeStale;
         var stale = entry.LastSeen is not { } seen || now - seen > staleAfter;
-        return new NodeView(entry.Identity, entry.LastSeen, entry.Connected, stale, entry.Latest);
+        return new NodeView(entry.Identity, entry.LastSeen, entry.Connected, stale, entry.Latest, entry.Removed);
     }
 
     private sealed class Entry(NodeIdentity identity)
     {
         public NodeIdentity Identity { get; set; } = identity;
         public bool Connected { get; set; }
+        public bool Removed { get; set; }
         public DateTimeOffset? LastSeen { get; set; }
 
         /// <summary>When last seen was last written to the store.</summary>

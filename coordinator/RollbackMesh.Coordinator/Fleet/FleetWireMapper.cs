@@ -50,6 +50,7 @@ internal static class FleetWireMapper
             AgentVersion = node.Identity.AgentVersion,
             Connected = node.Connected,
             Stale = node.Stale,
+            Removed = node.Removed,
             LastSeen = node.LastSeen is { } seen ? Timestamp.FromDateTimeOffset(seen) : null,
             Health = node.Health is { } health ? ToWire(health) : null,
         };

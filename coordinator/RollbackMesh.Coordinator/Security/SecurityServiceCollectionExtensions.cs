@@ -29,6 +29,7 @@ internal static class SecurityServiceCollectionExtensions
         services.AddSingleton<EnrollmentRateLimiter>();
         services.AddSingleton<EnrollmentHandler>();
         services.AddSingleton<PeerAuthorizer>();
+        services.AddHostedService<RevocationWatcher>(); // revocation closes open agent streams (needs the core's hub and registry)
         return services;
     }
 

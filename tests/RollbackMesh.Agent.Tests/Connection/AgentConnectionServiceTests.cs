@@ -55,6 +55,45 @@ public sealed class AgentConnectionServiceTests
         Assert.IsType<InvalidDataException>(failure.Error);
     }
 
+    [Theory]
+    [InlineData(StatusCode.Unauthenticated, "certificate 0A of node n1 is revoked")]
+    [InlineData(StatusCode.PermissionDenied, "This certificate identifies node 'n1'; it cannot say Hello as 'n2'.")]
+    public async Task ExecuteAsync_CoordinatorRefusesTheNode_OneAttemptThenARefusalThatExits1(StatusCode code, string detail)
+    {
+        var time = new ManualTimeProvider();
+        var connector = new FailingConnector(() => new RpcException(new Status(code, detail)));
+        var monitor = new ConnectionMonitor();
+        var failure = new AgentFailure();
+        using var service = CreateService(connector, monitor, time, new ReconnectBackoff(), failure);
+
+        await service.StartAsync(CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<AgentRefusedException>(() => service.ExecuteTask!);
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, connector.Attempts);
+        Assert.Same(refused, failure.Error);
+        Assert.Contains(detail, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("refused", monitor.Current.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefusalOf_TlsHandshakeFailedInsideUnavailable_Refusal()
+    {
+        var handshake = new HttpRequestException("The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("The remote certificate was rejected by the provided RemoteCertificateValidationCallback."));
+        var rpc = new RpcException(new Status(StatusCode.Unavailable, "Error starting gRPC call.", handshake));
+
+        Assert.StartsWith("TLS handshake failed: The remote certificate was rejected", AgentConnectionService.RefusalOf(rpc), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.Internal)]
+    [InlineData(StatusCode.Cancelled)]
+    [InlineData(StatusCode.ResourceExhausted)]
+    public void RefusalOf_StatusARetryMayChange_NotARefusal(StatusCode code) =>
+        Assert.Null(AgentConnectionService.RefusalOf(new RpcException(new Status(code, "x", new IOException("reset")))));
+
     private static AgentConnectionService CreateService(IHubConnector connector, ConnectionMonitor monitor, TimeProvider time,
         ReconnectBackoff backoff, AgentFailure? failure = null)
     {

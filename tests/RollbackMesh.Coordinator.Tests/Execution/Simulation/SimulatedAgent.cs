@@ -72,6 +72,9 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
     public bool Connected => _connected;
 
+    /// <summary>The serial of the certificate the stream authenticates with (null: no TLS, nothing to revoke).</summary>
+    public string? CertificateSerial { get; set; }
+
     public async Task ConnectAsync(AgentSessionHub hub)
     {
         Hub = hub;
@@ -79,7 +82,10 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
         hello.Roles.Add(roles);
         hello.Facts.Add("os", "debian-12");
         _connected = true;
-        await hub.OnConnectedAsync(hello, this, CancellationToken.None);
+        // The hub cancels this when it cuts the stream (revocation), as the endpoint's call would end.
+        var end = new CancellationTokenSource();
+        end.Token.Register(() => _connected = false);
+        await hub.OnConnectedAsync(hello, this, CancellationToken.None, CertificateSerial, end);
         ReportHealth();
     }
 
