@@ -35,6 +35,8 @@ internal static class ActionOptionsMapper
                 Etcdctl = Tool("etcdctl", defaults.Tools.Etcdctl),
                 CalicoUpgrade = Tool("calico-upgrade", defaults.Tools.CalicoUpgrade),
                 PgRestore = Tool("pg_restore", defaults.Tools.PgRestore),
+                PgDump = Tool("pg_dump", defaults.Tools.PgDump),
+                Psql = Tool("psql", defaults.Tools.Psql),
                 Sqlite3 = Tool("sqlite3", defaults.Tools.Sqlite3),
                 VersionTools = versionTools,
             },
