@@ -102,6 +102,23 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
+    public void CreatePlan_K3sSqlite_CordonsEveryNodeThenDrainsEveryNodeBeforeKillall()
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("k3s-rollback-sqlite"), BuiltInParameters.ByRunbook["k3s-rollback-sqlite"], TestFleets.K3s(1, 2));
+        var steps = plan.AllSteps.ToList();
+
+        var kubectl = steps.Where(s => ActionText.KindName(s.Action) == "kubectl_node")
+            .Select(s => $"{s.Action.KubectlNode.Operation.ToString().ToLowerInvariant()} {s.Action.KubectlNode.Node}");
+        Assert.Equal(["cordon server-1", "cordon agent-1", "cordon agent-2", "drain server-1", "drain agent-1", "drain agent-2"], kubectl);
+        Assert.True(steps.FindLastIndex(s => ActionText.KindName(s.Action) == "kubectl_node")
+            < steps.FindIndex(s => ActionText.KindName(s.Action) == "k3s_killall"));
+
+        var undrained = new RunbookPlanner().CreatePlan(
+            Catalog.Get("k3s-rollback-sqlite"), BuiltInParameters.ByRunbook["k3s-rollback-sqlite"].SetItem("drain", "false"), TestFleets.K3s(1, 2));
+        Assert.DoesNotContain(undrained.AllSteps, s => ActionText.KindName(s.Action) == "kubectl_node");
+    }
+
+    [Fact]
     public void CreatePlan_K3sDrainDisabled_NeitherCordonsNorDrains()
     {
         var parameters = BuiltInParameters.ByRunbook["k3s-rollback-embedded-etcd"].SetItem("drain", "false");
