@@ -118,6 +118,31 @@ public sealed class RunbookPlannerOrderingTests
         Assert.DoesNotContain(undrained.AllSteps, s => ActionText.KindName(s.Action) == "kubectl_node");
     }
 
+    [Theory]
+    [InlineData("calico-downgrade-openstack-centos")]
+    [InlineData("calico-downgrade-openstack-ubuntu")]
+    public void CreatePlan_OpenStackPins_DocumentVersionsReachTheControlAndComputeDowngrades(string runbook)
+    {
+        var parameters = BuiltInParameters.ByRunbook[runbook]
+            .SetItem("control_pins", "calico-control=1:1.1.2, calico-common=2.6.5")
+            .SetItem("compute_pins", "calico-felix=2.6.5");
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get(runbook), parameters, TestFleets.OpenStack(1, 1));
+
+        var downgrades = plan.AllSteps.Where(s => ActionText.KindName(s.Action) == "package_downgrade").ToList();
+        Assert.Equal(["calico-control=1:1.1.2", "calico-common=2.6.5"], downgrades.Single(s => s.Node == "control-1").Action.PackageDowngrade.Pins);
+        Assert.Equal(["calico-felix=2.6.5"], downgrades.Single(s => s.Node == "compute-1").Action.PackageDowngrade.Pins);
+        Assert.Empty(new RunbookPlanner().CreatePlan(Catalog.Get(runbook), BuiltInParameters.ByRunbook[runbook], TestFleets.OpenStack(1, 1))
+            .AllSteps.Where(s => ActionText.KindName(s.Action) == "package_downgrade").SelectMany(s => s.Action.PackageDowngrade.Pins));
+    }
+
+    [Fact]
+    public void CreatePlan_OpenStackPinWithShellText_RefusedByTheParameterPattern()
+    {
+        var parameters = BuiltInParameters.ByRunbook["calico-downgrade-openstack-centos"].SetItem("control_pins", "calico-control=1:1.1.2; rm -rf /");
+        Assert.ThrowsAny<Exception>(() => new RunbookPlanner().CreatePlan(Catalog.Get("calico-downgrade-openstack-centos"), parameters, TestFleets.OpenStack(1, 1)));
+    }
+
     [Fact]
     public void CreatePlan_K3sDrainDisabled_NeitherCordonsNorDrains()
     {
