@@ -8,7 +8,7 @@ packages=(
   # real datastores
   etcd-server etcd-client postgresql sqlite3
   # real package managers in isolated roots
-  rpm createrepo-c dnf apt-utils dpkg-dev
+  rpm python3-rpm createrepo-c dnf apt-utils dpkg-dev
   # real systemd and D-Bus
   dbus dbus-daemon systemd systemd-container debootstrap iproute2
 )

@@ -164,6 +164,26 @@ internal sealed partial class ActionFactory
             }
         }
 
+        foreach (var pin in step.Pins)
+        {
+            if (PackageNames.ParsePin(pin, out var name, out var version) is { } problem)
+            {
+                v.Problem($"pins: {problem}");
+            }
+            else if (!packages.Contains(name, StringComparer.Ordinal))
+            {
+                v.Problem($"pins names '{name}', which is not in the step's package list");
+            }
+            else if (exact.TryGetValue(name, out var other) && other != version)
+            {
+                v.Problem($"pins give '{name}' version {version}, but it is already pinned to {other}");
+            }
+            else
+            {
+                exact[name] = version;
+            }
+        }
+
         if (packages.Any(p => !exact.ContainsKey(p)) && !PackageNames.IsValidSeries(step.VersionSeries))
         {
             v.Problem($"version_series '{step.VersionSeries}' is not a series like 2.6 (needed for packages without an exact version)");
@@ -175,7 +195,8 @@ internal sealed partial class ActionFactory
     private IPackageBackend Backend(V1.PackageManager manager, Validation v) => manager switch
     {
         V1.PackageManager.Apt => new AptBackend(_options.Packages),
-        V1.PackageManager.Yum => new DnfBackend(_options.Packages),
+        // dnf where the node has it (EL 8+, where yum is dnf), else yum 3 (EL 7): see Yum3Backend.
+        V1.PackageManager.Yum => File.Exists(_options.Packages.Dnf) ? new DnfBackend(_options.Packages) : new Yum3Backend(_options.Packages),
         _ => v.Fail<IPackageBackend>("package manager is unspecified"),
     };
 

@@ -27,6 +27,12 @@ internal sealed record ToolPaths
     /// <summary>pg_restore. Default /usr/bin/pg_restore.</summary>
     public string PgRestore { get; init; } = "/usr/bin/pg_restore";
 
+    /// <summary>pg_dump (the live database is dumped before pg_restore --clean). Default /usr/bin/pg_dump.</summary>
+    public string PgDump { get; init; } = "/usr/bin/pg_dump";
+
+    /// <summary>psql (the restored database is checked). Default /usr/bin/psql.</summary>
+    public string Psql { get; init; } = "/usr/bin/psql";
+
     /// <summary>sqlite3 (for PRAGMA integrity_check). Default /usr/bin/sqlite3.</summary>
     public string Sqlite3 { get; init; } = "/usr/bin/sqlite3";
 

@@ -87,6 +87,8 @@ internal sealed class AgentOptions
         ["rpm"] = "/usr/bin/rpm",
         ["yum"] = "/usr/bin/yum",
         ["pg_restore"] = "/usr/bin/pg_restore",
+        ["pg_dump"] = "/usr/bin/pg_dump",
+        ["psql"] = "/usr/bin/psql",
         ["etcdctl"] = "/usr/bin/etcdctl",
         ["sqlite3"] = "/usr/bin/sqlite3",
     };

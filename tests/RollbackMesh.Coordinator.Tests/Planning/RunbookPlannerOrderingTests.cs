@@ -102,6 +102,48 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
+    public void CreatePlan_K3sSqlite_CordonsEveryNodeThenDrainsEveryNodeBeforeKillall()
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("k3s-rollback-sqlite"), BuiltInParameters.ByRunbook["k3s-rollback-sqlite"], TestFleets.K3s(1, 2));
+        var steps = plan.AllSteps.ToList();
+
+        var kubectl = steps.Where(s => ActionText.KindName(s.Action) == "kubectl_node")
+            .Select(s => $"{s.Action.KubectlNode.Operation.ToString().ToLowerInvariant()} {s.Action.KubectlNode.Node}");
+        Assert.Equal(["cordon server-1", "cordon agent-1", "cordon agent-2", "drain server-1", "drain agent-1", "drain agent-2"], kubectl);
+        Assert.True(steps.FindLastIndex(s => ActionText.KindName(s.Action) == "kubectl_node")
+            < steps.FindIndex(s => ActionText.KindName(s.Action) == "k3s_killall"));
+
+        var undrained = new RunbookPlanner().CreatePlan(
+            Catalog.Get("k3s-rollback-sqlite"), BuiltInParameters.ByRunbook["k3s-rollback-sqlite"].SetItem("drain", "false"), TestFleets.K3s(1, 2));
+        Assert.DoesNotContain(undrained.AllSteps, s => ActionText.KindName(s.Action) == "kubectl_node");
+    }
+
+    [Theory]
+    [InlineData("calico-downgrade-openstack-centos")]
+    [InlineData("calico-downgrade-openstack-ubuntu")]
+    public void CreatePlan_OpenStackPins_DocumentVersionsReachTheControlAndComputeDowngrades(string runbook)
+    {
+        var parameters = BuiltInParameters.ByRunbook[runbook]
+            .SetItem("control_pins", "calico-control=1:1.1.2, calico-common=2.6.5")
+            .SetItem("compute_pins", "calico-felix=2.6.5");
+
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get(runbook), parameters, TestFleets.OpenStack(1, 1));
+
+        var downgrades = plan.AllSteps.Where(s => ActionText.KindName(s.Action) == "package_downgrade").ToList();
+        Assert.Equal(["calico-control=1:1.1.2", "calico-common=2.6.5"], downgrades.Single(s => s.Node == "control-1").Action.PackageDowngrade.Pins);
+        Assert.Equal(["calico-felix=2.6.5"], downgrades.Single(s => s.Node == "compute-1").Action.PackageDowngrade.Pins);
+        Assert.Empty(new RunbookPlanner().CreatePlan(Catalog.Get(runbook), BuiltInParameters.ByRunbook[runbook], TestFleets.OpenStack(1, 1))
+            .AllSteps.Where(s => ActionText.KindName(s.Action) == "package_downgrade").SelectMany(s => s.Action.PackageDowngrade.Pins));
+    }
+
+    [Fact]
+    public void CreatePlan_OpenStackPinWithShellText_RefusedByTheParameterPattern()
+    {
+        var parameters = BuiltInParameters.ByRunbook["calico-downgrade-openstack-centos"].SetItem("control_pins", "calico-control=1:1.1.2; rm -rf /");
+        Assert.ThrowsAny<Exception>(() => new RunbookPlanner().CreatePlan(Catalog.Get("calico-downgrade-openstack-centos"), parameters, TestFleets.OpenStack(1, 1)));
+    }
+
+    [Fact]
     public void CreatePlan_K3sDrainDisabled_NeitherCordonsNorDrains()
     {
         var parameters = BuiltInParameters.ByRunbook["k3s-rollback-embedded-etcd"].SetItem("drain", "false");

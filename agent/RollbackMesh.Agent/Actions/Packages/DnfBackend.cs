@@ -42,19 +42,8 @@ internal sealed class DnfBackend : IPackageBackend
         Dnf(["downgrade", .. targets.Select(t => $"{t.Key}-{t.Value}")]);
 
     /// <inheritdoc />
-    public async Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken)
-    {
-        // With the epoch when there is one, as the chosen versions carry it (calico-control 1:1.1.2-1).
-        List<string> args = ["-q", "--qf", "%{EPOCHNUM}:%{VERSION}-%{RELEASE}", package];
-        if (_options.InstallRoot is { } root)
-        {
-            args.Insert(0, $"--root={root}");
-        }
-
-        var result = await context.QueryAsync(new ToolInvocation { FileName = _options.Rpm, Arguments = args }, cancellationToken).ConfigureAwait(false);
-        var evr = result.StandardOutput.Trim();
-        return !result.Succeeded ? null : evr.StartsWith("0:", StringComparison.Ordinal) ? evr[2..] : evr;
-    }
+    public Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken) =>
+        RpmQuery.InstalledVersionAsync(context, _options, package, cancellationToken);
 
     private ToolInvocation Dnf(IReadOnlyList<string> args)
     {

@@ -21,18 +21,21 @@ internal sealed record PackageManagerOptions
     /// <summary>dpkg's admin directory for dpkg-query --admindir; null = /var/lib/dpkg.</summary>
     public string? DpkgAdminDirectory { get; init; }
 
-    /// <summary>dnf (or yum, a symlink to dnf-3). Default /usr/bin/dnf.</summary>
+    /// <summary>dnf. Default /usr/bin/dnf. When it exists, yum steps run dnf (on dnf systems yum is an alias of dnf).</summary>
     public string Dnf { get; init; } = "/usr/bin/dnf";
+
+    /// <summary>yum 3 (CentOS/RHEL 7), used for yum steps when <see cref="Dnf"/> does not exist. Default /usr/bin/yum.</summary>
+    public string Yum { get; init; } = "/usr/bin/yum";
 
     /// <summary>rpm. Default /usr/bin/rpm.</summary>
     public string Rpm { get; init; } = "/usr/bin/rpm";
 
-    /// <summary>dnf --installroot and rpm --root; null = /.</summary>
+    /// <summary>dnf/yum --installroot and rpm --root; null = /.</summary>
     public string? InstallRoot { get; init; }
 
-    /// <summary>dnf --releasever; null = detected by dnf.</summary>
+    /// <summary>dnf/yum --releasever; null = detected by the tool.</summary>
     public string? ReleaseVersion { get; init; }
 
-    /// <summary>dnf -c (configuration file); null = the default.</summary>
+    /// <summary>dnf/yum -c (configuration file); null = the default.</summary>
     public string? DnfConfigFile { get; init; }
 }
