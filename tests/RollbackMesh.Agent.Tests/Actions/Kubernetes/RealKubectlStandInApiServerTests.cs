@@ -87,4 +87,35 @@ public sealed class RealKubectlStandInApiServerTests
 
         Assert.Equal("node/agent-1 condition met", await waiting.WaitAsync(TimeSpan.FromSeconds(20)));
     }
+
+    [KubectlFact]
+    public async Task WaitNodeReady_RealKubectlStandInApiServerStaleReadyAfterRestore_WaitsForAFreshHeartbeat()
+    {
+        await using var k = await RealKubectlHarness.StartAsync();
+        k.Api.AddNode("server-1", ready: true, DateTimeOffset.UtcNow, "v1.30.2+k3s1");
+        k.Api.RestoreDatastore(LongAgo, "v1.29.4+k3s1");
+        var wait = k.Agent.Build(new RollbackMesh.V1.Action { WaitNodeReady = new WaitNodeReady { Node = "server-1", TimeoutSeconds = 2, KubeletVersion = "v1.29.4+k3s1" } });
+
+        // Ready=True as the snapshot left it: not proof the kubelet came back.
+        var ex = await Assert.ThrowsAsync<ActionFailedException>(() => wait.ExecuteAsync(k.Agent.Context(), default));
+        Assert.Contains("stale status", ex.Message, StringComparison.Ordinal);
+
+        var again = k.Agent.Build(new RollbackMesh.V1.Action { WaitNodeReady = new WaitNodeReady { Node = "server-1", TimeoutSeconds = 30, KubeletVersion = "v1.29.4+k3s1" } });
+        var waiting = again.ExecuteAsync(k.Agent.Context(), default);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(waiting.IsCompleted);
+        k.Api.PostNodeStatus("server-1", ready: true, DateTimeOffset.UtcNow, "v1.29.4+k3s1");
+        Assert.StartsWith("node server-1 Ready", await waiting.WaitAsync(TimeSpan.FromSeconds(20)), StringComparison.Ordinal);
+    }
+
+    [KubectlFact]
+    public async Task WaitNodeReady_RealKubectlStandInApiServerFreshHeartbeatWrongKubelet_NotReady()
+    {
+        await using var k = await RealKubectlHarness.StartAsync();
+        k.Api.AddNode("agent-1", ready: true, DateTimeOffset.UtcNow.AddMinutes(1), "v1.30.2+k3s1");
+        var wait = k.Agent.Build(new RollbackMesh.V1.Action { WaitNodeReady = new WaitNodeReady { Node = "agent-1", TimeoutSeconds = 1, KubeletVersion = "v1.29.4+k3s1" } });
+
+        var ex = await Assert.ThrowsAsync<ActionFailedException>(() => wait.ExecuteAsync(k.Agent.Context(), default));
+        Assert.Contains("expected kubelet v1.29.4+k3s1", ex.Message, StringComparison.Ordinal);
+    }
 }
