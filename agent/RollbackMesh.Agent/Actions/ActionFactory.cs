@@ -138,7 +138,8 @@ internal sealed partial class ActionFactory
         V1.Action.KindOneofCase.WaitNodeReady => new WaitNodeReadyAction(
             v.Name(action.WaitNodeReady.Node, "node"),
             TimeSpan.FromSeconds(action.WaitNodeReady.TimeoutSeconds == 0 ? 300 : action.WaitNodeReady.TimeoutSeconds),
-            Kubeconfig(action.WaitNodeReady.Kubeconfig, v)),
+            Kubeconfig(action.WaitNodeReady.Kubeconfig, v),
+            v.Optional(action.WaitNodeReady.KubeletVersion, VersionRegex(), "kubelet_version")),
         V1.Action.KindOneofCase.NoOp => new NoOpAction(TimeSpan.FromMilliseconds(action.NoOp.SleepMilliseconds)),
         _ => null,
     };

@@ -226,6 +226,16 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
+    public void CreatePlan_CalicoUpgrade_NeverAsksRolloutStatusOfTheOnDeleteDaemonSet()
+    {
+        // kubectl rollout status refuses an OnDelete DaemonSet (see RealKubectlStandInApiServerTests), and the
+        // node-by-node procedure is the OnDelete one: such a final check could only fail.
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("calico-upgrade-k8s"), BuiltInParameters.ByRunbook["calico-upgrade-k8s"], TestFleets.K3s(1, 2));
+
+        Assert.DoesNotContain(plan.AllSteps, s => s.Action.KubectlRollout is { Operation: RollbackMesh.V1.RolloutOperation.Status } r && r.Resource.StartsWith("ds/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void CreatePlan_Noop_SplitsWavesByMaxConcurrency()
     {
         var plan = new RunbookPlanner().CreatePlan(Catalog.Get("noop"), ImmutableDictionary<string, string>.Empty, TestFleets.K3s(3, 250));

@@ -86,8 +86,8 @@ public sealed class KubectlStandInTests : IDisposable
         var action = _h.Build(new RollbackMesh.V1.Action { WaitNodeReady = new WaitNodeReady { Node = "server-1", TimeoutSeconds = 1 } });
         var ex = await Assert.ThrowsAsync<ActionFailedException>(() => action.ExecuteAsync(_h.Context(), default));
         Assert.Contains("not Ready within 1 s", ex.Message, StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(_state, "ready"), "True\n");
-        Assert.Equal("node server-1 Ready", await action.ExecuteAsync(_h.Context(), default));
+        File.WriteAllText(Path.Combine(_state, "ready"), $"True {DateTime.UtcNow.AddMinutes(1):yyyy-MM-dd'T'HH:mm:ss'Z'} v1.24.4+k3s1\n");
+        Assert.StartsWith("node server-1 Ready (Ready=True", await action.ExecuteAsync(_h.Context(), default), StringComparison.Ordinal);
     }
 
     [Theory]
