@@ -2,7 +2,7 @@ namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
 /// An agent's answer to the dry run of one step: what it would change (<see cref="Description"/>, shown in the plan)
-/// and, when the step was not accepted (refused, failed, unanswered, node not reachable), why (<see cref="Refusal"/>).
+/// and, when the step was not accepted (refused, unanswered, node not reachable), why (<see cref="Refusal"/>).
 /// </summary>
 internal sealed record DryRunAnswer(string Description, string? Refusal)
 {

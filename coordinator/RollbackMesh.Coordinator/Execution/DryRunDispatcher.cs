@@ -120,6 +120,15 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         }
 
         var outcome = answer.Result;
+        if (outcome.State == StepState.Failed)
+        {
+            // The agent accepted the arguments but could not describe the change from the node's state now: that
+            // state is often what an earlier step creates (phase 1 points the repositories at 2.6, phase 2's dry run
+            // cannot find 2.6 yet). Shown, not a refusal; the step's own preflight checks run before it changes anything.
+            var reason = outcome.Error.Length > 0 ? outcome.Error : outcome.Summary;
+            return new DryRunAnswer($"(dry run could not describe the change from the node's current state: {reason})", Refusal: null);
+        }
+
         if (!outcome.State.IsSuccess())
         {
             var refusal = $"{outcome.State.ToString().ToUpperInvariant()}: {(outcome.Error.Length > 0 ? outcome.Error : outcome.Summary)}";

@@ -52,6 +52,25 @@ public sealed class OperatorServicePreflightTests
     }
 
     [Fact]
+    public async Task PlanAndStartRun_PhaseTwoDryRunCannotDescribeTheNodeYet_ShownButNotARefusal()
+    {
+        // The CentOS runbook's downgrade cannot find 2.6 packages until its earlier phase has switched the repositories.
+        const string NotYet = "no 2.6 version of calico-common in the repositories";
+        var server = new SimulatedAgent("server1", "first-server") { DryRunFailure = id => id == "second/server1/edit-outside" ? NotYet : null };
+        var (fleet, service) = await CreateAsync(server);
+        await using var _ = fleet;
+
+        var plan = await service.PlanAsync(new V1.PlanRequest { Runbook = "two-phases", WithDryRun = true }, "alice", default);
+        var run = await service.StartRunAsync(new V1.StartRunRequest { Runbook = "two-phases", PlanHash = plan.Hash }, "alice", default);
+        await fleet.Executor.WaitAsync(run.RunId).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(plan.PreflightOk, string.Join("\n", plan.Preflight));
+        var described = plan.Phases[1].Waves[0].Nodes[0].Steps[0].DryRun;
+        Assert.Equal($"(dry run could not describe the change from the node's current state: {NotYet})", described);
+        Assert.Equal(["first/server1/write-config", "second/server1/edit-outside"], server.Commands);
+    }
+
+    [Fact]
     public async Task StartRun_EveryStepAccepted_RunsBothPhases()
     {
         var server = new SimulatedAgent("server1", "first-server");

@@ -78,14 +78,15 @@ public sealed class RealKubectlStandInApiServerTests
     {
         await using var k = await RealKubectlHarness.StartAsync();
         k.Api.AddNode("agent-1", ready: false, LongAgo, "v1.29.4+k3s1");
-        var wait = k.Agent.Build(new RollbackMesh.V1.Action { KubectlWait = new KubectlWait { Resource = "node/agent-1", Condition = "Ready", TimeoutSeconds = 30 } });
+        var wait = k.Agent.Build(new RollbackMesh.V1.Action { KubectlWait = new KubectlWait { Resource = "node/agent-1", Condition = "Ready", TimeoutSeconds = 120 } });
 
         var waiting = wait.ExecuteAsync(k.Agent.Context(), default);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(waiting.IsCompleted);
         k.Api.PostNodeStatus("agent-1", ready: true, DateTimeOffset.UtcNow, "v1.29.4+k3s1");
 
-        Assert.Equal("node/agent-1 condition met", await waiting.WaitAsync(TimeSpan.FromSeconds(20)));
+        // Generous: a real kubectl process on a loaded 2-core CI machine; the watch itself answers at once.
+        Assert.Equal("node/agent-1 condition met", await waiting.WaitAsync(TimeSpan.FromSeconds(100)));
     }
 
     [KubectlFact]

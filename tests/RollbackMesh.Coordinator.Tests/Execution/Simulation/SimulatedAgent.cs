@@ -64,6 +64,12 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     /// </summary>
     public Func<string, string?> DryRunRefusal { get; set; } = static _ => null;
 
+    /// <summary>
+    /// By step id, the error with which the dry run FAILED (null: described), as the real agent answers when the
+    /// arguments are valid but the node's current state cannot be described yet (ActionFailedException in DescribeAsync).
+    /// </summary>
+    public Func<string, string?> DryRunFailure { get; set; } = static _ => null;
+
     /// <summary>The next StepCommand write fails and the stream drops (the command never arrives).</summary>
     public bool BreakOnNextStep { get; set; }
 
@@ -144,6 +150,8 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
                 var answer = DryRunRefusal(message.Step.StepId) is { } refusal
                     ? new StepResult { State = StepState.Refused, Error = refusal }
+                    : DryRunFailure(message.Step.StepId) is { } failure
+                    ? new StepResult { State = StepState.Failed, Error = failure }
                     : new StepResult { State = StepState.Succeeded, Summary = "dry run", DryRun = $"would run {message.Step.StepId} on {Name}" };
                 _ = Task.Run(() => Report(message.Step, answer.State, answer), CancellationToken.None);
 
