@@ -72,7 +72,7 @@ internal static class K3sStandIns
 
     /// <summary>
     /// kubectl against the sandbox cluster: the API answers only while this node's k3s unit is active; a node is Ready
-    /// while its k3s (or k3s-agent) unit is active; drain/cordon/uncordon set its unschedulable flag, and a drain of a
+    /// while its k3s (or k3s-agent) unit is active, with a heartbeat of now and the kubelet version of its k3s binary; drain/cordon/uncordon set its unschedulable flag, and a drain of a
     /// node already cordoned says so, as kubectl does.
     /// </summary>
     public static string Kubectl(SandboxNode node, string clusterDirectory) => Header + Log(node, "kubectl") + $$"""
@@ -100,6 +100,14 @@ internal static class K3sStandIns
           done
           echo Unknown
         }
+        # The Ready condition as `-o jsonpath` prints it for wait_node_ready: status, lastHeartbeatTime, kubeletVersion.
+        # An active unit's kubelet keeps posting, so its heartbeat is now; a stopped one keeps its last post (Unknown).
+        ready_condition() {
+          root=$(cat "$cluster/nodes/$1/root")
+          status=$(ready "$1")
+          if [ "$status" = True ]; then beat=$(date -u +%Y-%m-%dT%H:%M:%SZ); else beat=2000-01-01T00:00:00Z; fi
+          echo "$status $beat $("$root/usr/local/bin/k3s" --version 2>/dev/null | awk 'NR==1{print $3}')"
+        }
         known() { [ -f "$cluster/nodes/$1/root" ] || { echo "Error from server (NotFound): nodes \"$1\" not found" >&2; exit 1; }; }
         case "$1 $2" in
           "drain "*) known "$2"
@@ -113,6 +121,7 @@ internal static class K3sStandIns
               known "$3"
               case "$*" in
                 *unschedulable*) cat "$cluster/nodes/$3/unschedulable" 2>/dev/null;;
+                *lastHeartbeatTime*) ready_condition "$3";;
                 *Ready*) ready "$3";;
                 *) echo "NAME STATUS"; echo "$3 $(ready "$3")";;
               esac
