@@ -15,9 +15,25 @@ internal static class StandIns
         esac
         """);
 
-    /// <summary>kubectl: node scheduling state in a file; rollout messages; pods replaced after deletion.</summary>
+    /// <summary>kubectl: node scheduling state in a file; rollout history and undo over revisions; pods replaced after deletion.</summary>
     public static string Kubectl(string path, string log, string stateDir) => Write(path, log, $$"""
         state='{{stateDir}}'
+        # Optional $state/revisions, "REVISION TEMPLATE" per line, oldest first, models the ControllerRevisions
+        # (ReplicaSets for a Deployment) behind `rollout history`/`undo`. As kubectl's rollback code
+        # (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go) does: undo goes to the revision before the highest; when
+        # its template equals the current one it prints "skipped rollback (current template already matches revision
+        # N)"; otherwise the controller renumbers that revision as the highest (its old number disappears), so a second
+        # undo goes back to the upgraded template: undo toggles.
+        rollout_undo() {
+          if [ -f "$state/revisions" ]; then
+            cur=$(tail -n 1 "$state/revisions"); prev=$(tail -n 2 "$state/revisions" | head -n 1)
+            [ "$(wc -l < "$state/revisions")" -ge 2 ] || { echo "error: no rollout history found for daemonset \"$1\"" >&2; exit 1; }
+            if [ "${prev#* }" = "${cur#* }" ]; then echo "daemonset.apps/$1 skipped rollback (current template already matches revision ${prev%% *})"; return; fi
+            grep -v "^${prev%% *} " "$state/revisions" > "$state/revisions.new"; echo "$(( ${cur%% *} + 1 )) ${prev#* }" >> "$state/revisions.new"
+            mv "$state/revisions.new" "$state/revisions"
+          fi
+          echo "daemonset.apps/$1 rolled back"
+        }
         shift # --kubeconfig=...
         case "$1 $2" in
           "drain "*) if [ "$(cat "$state/unschedulable" 2>/dev/null)" = true ]; then echo "node/$2 already cordoned"; else echo "node/$2 cordoned"; fi
@@ -28,7 +44,9 @@ internal static class StandIns
               *unschedulable*) cat "$state/unschedulable" 2>/dev/null;;
               *Ready*) cat "$state/ready" 2>/dev/null || echo False;;
             esac;;
-          "rollout undo") echo "daemonset.apps/${3#*/} rolled back";;
+          "rollout undo") rollout_undo "${3#*/}";;
+          "rollout history") echo "daemonset.apps/${3#*/} "; echo "REVISION  CHANGE-CAUSE"
+            if [ -f "$state/revisions" ]; then while read -r rev _; do printf '%-9s <none>\n' "$rev"; done < "$state/revisions"; else echo "1         <none>"; fi;;
           "rollout status") echo "daemon set \"${3#*/}\" successfully rolled out";;
           "get pods") cat "$state/pods" 2>/dev/null
             if [ -f "$state/deleted" ]; then n=$(cat "$state/polls" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$state/polls"

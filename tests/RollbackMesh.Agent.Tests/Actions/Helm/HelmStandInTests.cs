@@ -55,7 +55,9 @@ public sealed class HelmStandInTests : IDisposable
 
         Assert.Equal(V1.StepState.Succeeded, result.State);
         Assert.Equal("Rollback was a success! Happy Helming!", result.Summary);
-        Assert.Equal($"rollback rancher 2 -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", Assert.Single(StandIns.Calls(_log)));
+        Assert.Equal(
+            [$"history rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", $"rollback rancher 2 -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}"],
+            StandIns.Calls(_log));
         var revisions = HelmStandIn.Revisions(_state, "cattle-system", "rancher");
         Assert.Equal((5, "deployed", "rancher-2.6.4", "Rollback to 2"), revisions[^1]);
         Assert.Equal("superseded", revisions[3].Status);
@@ -67,8 +69,81 @@ public sealed class HelmStandInTests : IDisposable
         var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 0 } });
 
         Assert.Equal(V1.StepState.Succeeded, result.State);
-        Assert.Equal($"rollback rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", Assert.Single(StandIns.Calls(_log)));
+        Assert.Equal(
+            [$"history rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}", $"rollback rancher -n cattle-system --kubeconfig {_h.Options.DefaultKubeconfig}"],
+            StandIns.Calls(_log));
         Assert.Equal((5, "deployed", "rancher-2.6.5", "Rollback to 3"), HelmStandIn.Revisions(_state, "cattle-system", "rancher")[^1]);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInRevision0SecondAttempt_AlreadyDoneAndNeverUpgradesAgain()
+    {
+        var rollback = new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 0 } };
+        Assert.Equal(V1.StepState.Succeeded, (await RunAsync(rollback)).State);
+
+        // A retry or a new run sends the step again under another id, so the journal cannot answer for it.
+        var second = await RunAsync(rollback, "step-2");
+
+        Assert.Equal(V1.StepState.Skipped, second.State);
+        Assert.True(second.AlreadyDone);
+        Assert.Single(StandIns.Calls(_log), c => c.StartsWith("rollback ", StringComparison.Ordinal));
+        var revisions = HelmStandIn.Revisions(_state, "cattle-system", "rancher");
+        Assert.Equal(5, revisions.Count);
+        Assert.Equal((5, "deployed", "rancher-2.6.5", "Rollback to 3"), revisions[^1]);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInRevision2SecondAttempt_AlreadyDone()
+    {
+        var rollback = new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 2 } };
+        Assert.Equal(V1.StepState.Succeeded, (await RunAsync(rollback)).State);
+
+        var second = await RunAsync(rollback, "step-2");
+
+        Assert.Equal(V1.StepState.Skipped, second.State);
+        Assert.Equal(5, HelmStandIn.Revisions(_state, "cattle-system", "rancher").Count);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInUpgradedAgainAfterARollback_RollsBackAgain()
+    {
+        HelmStandIn.Release(
+            _state, "cattle-system", "rancher",
+            ("rancher-2.6.5", "v2.6.5", "Install complete"),
+            ("rancher-2.6.6", "v2.6.6", "Upgrade complete"),
+            ("rancher-2.6.5", "v2.6.5", "Rollback to 1"),
+            ("rancher-2.6.6", "v2.6.6", "Upgrade complete"));
+
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 0 } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal((5, "deployed", "rancher-2.6.5", "Rollback to 3"), HelmStandIn.Revisions(_state, "cattle-system", "rancher")[^1]);
+    }
+
+    [Fact]
+    public async Task HelmRollback_StandInLatestIsARollbackToAnotherRevision_RollsBackToTheRequestedOne()
+    {
+        HelmStandIn.Release(
+            _state, "cattle-system", "rancher",
+            ("rancher-2.6.4", "v2.6.4", "Install complete"),
+            ("rancher-2.6.5", "v2.6.5", "Upgrade complete"),
+            ("rancher-2.6.6", "v2.6.6", "Upgrade complete"),
+            ("rancher-2.6.5", "v2.6.5", "Rollback to 2"));
+
+        var result = await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher", Revision = 1 } });
+
+        Assert.Equal(V1.StepState.Succeeded, result.State);
+        Assert.Equal((5, "deployed", "rancher-2.6.4", "Rollback to 1"), HelmStandIn.Revisions(_state, "cattle-system", "rancher")[^1]);
+    }
+
+    [Fact]
+    public async Task DryRun_StandInHelmRollbackAlreadyDone_PlanSaysItWillNotRollBackAgain()
+    {
+        await RunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher" } });
+
+        var result = await DryRunAsync(new V1.Action { HelmRollback = new V1.HelmRollback { Release = "rancher" } });
+
+        Assert.Equal("already done: revision 5 (rancher-2.6.5) is the rollback to 3; the step will not roll back again", result.DryRun.Split('\n')[1]);
     }
 
     [Fact]
@@ -146,12 +221,12 @@ public sealed class HelmStandInTests : IDisposable
         Assert.Empty(StandIns.Calls(_log));
     }
 
-    private async Task<V1.StepResult> RunAsync(V1.Action action)
+    private async Task<V1.StepResult> RunAsync(V1.Action action, string stepId = "step-1")
     {
         var (runner, journal) = _h.Runner();
         using (journal)
         {
-            return await runner.RunAsync(new V1.StepCommand { RunId = "run-helm", StepId = "step-1", Action = action }, _ => { }, CancellationToken.None);
+            return await runner.RunAsync(new V1.StepCommand { RunId = "run-helm", StepId = stepId, Action = action }, _ => { }, CancellationToken.None);
         }
     }
 

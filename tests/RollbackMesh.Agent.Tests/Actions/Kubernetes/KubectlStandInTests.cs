@@ -69,6 +69,46 @@ public sealed class KubectlStandInTests : IDisposable
     }
 
     [Fact]
+    public async Task RolloutUndo_StandInSecondAttempt_AlreadyDoneAndTheUpgradeIsNotRolledOutAgain()
+    {
+        File.WriteAllText(Path.Combine(_state, "revisions"), "1 calico-v3.23\n2 calico-v3.24\n");
+        var undo = new RollbackMesh.V1.Action { KubectlRollout = new KubectlRollout { Resource = "ds/calico-node", Operation = RolloutOperation.Undo } };
+        Assert.Equal(StepState.Succeeded, (await RunAsync(undo, "step-1")).State);
+        Assert.Equal(["2 calico-v3.24", "3 calico-v3.23"], File.ReadAllLines(Path.Combine(_state, "revisions")));
+
+        // A retry or a new run sends the step again under another id, so the journal cannot answer for it.
+        var second = await RunAsync(undo, "step-2");
+
+        Assert.Equal(StepState.Skipped, second.State);
+        Assert.True(second.AlreadyDone);
+        Assert.Equal(["2 calico-v3.24", "3 calico-v3.23"], File.ReadAllLines(Path.Combine(_state, "revisions")));
+        Assert.Single(StandIns.Calls(_log), c => c.Contains(" rollout undo ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RolloutUndo_StandInUpgradedAgainAfterAnUndo_UndoesAgain()
+    {
+        File.WriteAllText(Path.Combine(_state, "revisions"), "1 calico-v3.23\n2 calico-v3.24\n");
+        var undo = new RollbackMesh.V1.Action { KubectlRollout = new KubectlRollout { Resource = "ds/calico-node", Operation = RolloutOperation.Undo } };
+        await RunAsync(undo, "step-1");
+        File.AppendAllText(Path.Combine(_state, "revisions"), "4 calico-v3.25\n");
+
+        var again = await RunAsync(undo, "step-2");
+
+        Assert.Equal(StepState.Succeeded, again.State);
+        Assert.Equal(["2 calico-v3.24", "4 calico-v3.25", "5 calico-v3.23"], File.ReadAllLines(Path.Combine(_state, "revisions")));
+    }
+
+    private async Task<StepResult> RunAsync(RollbackMesh.V1.Action action, string stepId)
+    {
+        var (runner, journal) = _h.Runner();
+        using (journal)
+        {
+            return await runner.RunAsync(new StepCommand { RunId = "run-rollout", StepId = stepId, Action = action }, _ => { }, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task DeletePod_StandInKubectlReplacementComesUp_WaitsForRunning()
     {
         var action = _h.Build(new RollbackMesh.V1.Action
