@@ -61,7 +61,7 @@ internal sealed class FleetView
         FirstServer is null && selector is NodeSelector.FirstServer or NodeSelector.OtherServers;
 
     /// <summary>Every node's name, comma-separated in name order (a list argument's spelling).</summary>
-    public string Names => string.Join(",", _nodes.Select(n => n.Name).Order(StringComparer.Ordinal));
+    public string AllNames => string.Join(",", _nodes.Select(n => n.Name).Order(StringComparer.Ordinal));
 
     public PlanningNode? Find(string name) => _nodes.FirstOrDefault(n => n.Name == name);
 

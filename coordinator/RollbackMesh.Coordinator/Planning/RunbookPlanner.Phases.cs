@@ -126,7 +126,7 @@ internal sealed partial class RunbookPlanner
 
         if (reference == ReferenceScope.FleetNamesReference)
         {
-            return context.Fleet.Names;
+            return context.Fleet.AllNames;
         }
 
         var (subject, fact) = reference.IndexOf('.') is var dot and > 0 ? (reference[..dot], reference[(dot + 1)..]) : (reference, "");
