@@ -140,6 +140,10 @@ internal sealed partial class ActionFactory
             TimeSpan.FromSeconds(action.WaitNodeReady.TimeoutSeconds == 0 ? 300 : action.WaitNodeReady.TimeoutSeconds),
             Kubeconfig(action.WaitNodeReady.Kubeconfig, v),
             v.Optional(action.WaitNodeReady.KubeletVersion, VersionRegex(), "kubelet_version")),
+        V1.Action.KindOneofCase.KubectlNodeCoverage => new KubectlNodeCoverageAction(
+            [.. action.KubectlNodeCoverage.Enrolled.Select(n => v.Name(n, "enrolled"))],
+            [.. action.KubectlNodeCoverage.Excluded.Select(n => v.Name(n, "excluded"))],
+            Kubeconfig(action.KubectlNodeCoverage.Kubeconfig, v)),
         V1.Action.KindOneofCase.NoOp => new NoOpAction(TimeSpan.FromMilliseconds(action.NoOp.SleepMilliseconds)),
         _ => null,
     };

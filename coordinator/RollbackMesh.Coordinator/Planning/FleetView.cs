@@ -60,6 +60,9 @@ internal sealed class FleetView
     public bool FirstServerUnknown(NodeSelector selector) =>
         FirstServer is null && selector is NodeSelector.FirstServer or NodeSelector.OtherServers;
 
+    /// <summary>Every node's name, comma-separated in name order (a list argument's spelling).</summary>
+    public string AllNames => string.Join(",", _nodes.Select(n => n.Name).Order(StringComparer.Ordinal));
+
     public PlanningNode? Find(string name) => _nodes.FirstOrDefault(n => n.Name == name);
 
     public void ReportFirstServerProblem(List<string> problems)

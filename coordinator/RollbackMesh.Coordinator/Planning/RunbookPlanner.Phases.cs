@@ -124,6 +124,11 @@ internal sealed partial class RunbookPlanner
             return context.Fleet.FirstServer?.Name;
         }
 
+        if (reference == ReferenceScope.FleetNamesReference)
+        {
+            return context.Fleet.AllNames;
+        }
+
         var (subject, fact) = reference.IndexOf('.') is var dot and > 0 ? (reference[..dot], reference[(dot + 1)..]) : (reference, "");
         var about = subject switch { "node" => node, "target" => target, _ => null };
         return about is null ? null

@@ -44,11 +44,12 @@ internal static class ActionKinds
         ["rancher_cleanup"] = ["scripts_dir"],
         ["version_check"] = ["tool", "expected_pattern"],
         ["wait_node_ready"] = ["node"],
+        ["kubectl_node_coverage"] = ["enrolled"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // Kinds that only observe. Preflight may use only these, and the ordering invariants ignore them.
     private static readonly FrozenSet<string> ReadOnly =
-        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check" }
+        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check", "kubectl_node_coverage" }
             .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every kind name, sorted, for error messages.</summary>

@@ -5,7 +5,7 @@ namespace RollbackMesh.Coordinator.Runbooks;
 /// <summary>
 /// <c>${...}</c> references inside runbook text: a parameter name, or a node fact (<c>node.name</c>,
 /// <c>node.labels.KEY</c>; in <c>for_each</c> steps also <c>target.name</c>, <c>target.labels.KEY</c>;
-/// anywhere <c>first_server.name</c>). A <c>:regex</c> suffix (<c>${k3s_version:regex}</c>) escapes the value for
+/// anywhere <c>first_server.name</c> and <c>fleet.names</c>, every enrolled node's name, comma-separated). A <c>:regex</c> suffix (<c>${k3s_version:regex}</c>) escapes the value for
 /// use inside a regular expression, e.g. a version check's expected pattern.
 /// </summary>
 internal static partial class ParameterReferences

@@ -44,9 +44,13 @@ internal sealed class ReferenceScope(Runbook runbook)
         }
     }
 
+    /// <summary>Every node name the registry lists (comma-separated), for the coverage preflight.</summary>
+    public const string FleetNamesReference = "fleet.names";
+
     private bool IsKnown(string name, bool allowNode, bool allowTarget) =>
         _parameters.Contains(name)
         || name == "first_server.name"
+        || name == FleetNamesReference
         || (allowNode && IsNodeFact(name, "node"))
         || (allowTarget && IsNodeFact(name, "target"));
 
@@ -56,5 +60,5 @@ internal sealed class ReferenceScope(Runbook runbook)
     private static string Hint(string name, bool allowNode, bool allowTarget) =>
         name.StartsWith("target.", StringComparison.Ordinal) && !allowTarget ? " (target.* is only available in for_each steps)"
         : name.StartsWith("node.", StringComparison.Ordinal) && !allowNode ? " (node facts are not available here)"
-        : " (declare it under parameters, or use node.name, node.labels.KEY, first_server.name)";
+        : " (declare it under parameters, or use node.name, node.labels.KEY, first_server.name, fleet.names)";
 }

@@ -262,4 +262,31 @@ public sealed class RunbookPlannerOrderingTests
         var firstComputeOnly = changing.FindIndex(nodes => nodes.Count > 0 && nodes.All(n => n.StartsWith("compute", StringComparison.Ordinal)));
         Assert.True(firstComputeOnly > lastControlOnly, $"compute-only phase {firstComputeOnly} is not after control-only phase {lastControlOnly}");
     }
+
+    [Theory]
+    [InlineData("k3s-rollback-embedded-etcd")]
+    [InlineData("k3s-rollback-external-db")]
+    [InlineData("k3s-rollback-sqlite")]
+    [InlineData("calico-upgrade-k8s")]
+    public void CreatePlan_ClusterRunbook_PreflightChecksCoverageOfEveryEnrolledNodeOnTheFirstServer(string runbook)
+    {
+        var servers = runbook == "k3s-rollback-sqlite" ? 1 : 2;
+        var parameters = new Dictionary<string, string>(BuiltInParameters.ByRunbook[runbook]) { ["exclude_nodes"] = "windows-1, gpu-7" };
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get(runbook), parameters, TestFleets.K3s(servers, 2));
+
+        var coverage = Assert.Single(plan.Preflight, s => s.Action.KubectlNodeCoverage is not null);
+        Assert.Equal("server-1", coverage.Node);
+        string[] enrolled = servers == 1 ? ["agent-1", "agent-2", "server-1"] : ["agent-1", "agent-2", "server-1", "server-2"];
+        Assert.Equal(enrolled, coverage.Action.KubectlNodeCoverage.Enrolled);
+        Assert.Equal(["windows-1", "gpu-7"], coverage.Action.KubectlNodeCoverage.Excluded);
+        Assert.Equal("/etc/rancher/k3s/k3s.yaml", coverage.Action.KubectlNodeCoverage.Kubeconfig);
+    }
+
+    [Fact]
+    public void CreatePlan_K3sWithoutExclusions_CoverageExcludesNothing()
+    {
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("k3s-rollback-sqlite"), BuiltInParameters.ByRunbook["k3s-rollback-sqlite"], TestFleets.K3s(1, 1));
+
+        Assert.Empty(Assert.Single(plan.Preflight, s => s.Action.KubectlNodeCoverage is not null).Action.KubectlNodeCoverage.Excluded);
+    }
 }
