@@ -122,6 +122,12 @@ internal sealed partial class ActionFactory
             return TimeSpan.FromSeconds(seconds == 0 ? fallback : seconds);
         }
 
+        // A secret is checked for shape only, and the problem never quotes it.
+        public string Secret(string value, string field) =>
+            value.Length > 512 || value.Any(char.IsControl) || value != value.Trim()
+                ? Fail<string>($"{field} must be one line of at most 512 characters without surrounding spaces (value not shown)") ?? value
+                : value;
+
         public string Optional(string value, Regex regex, string field) => value.Length == 0 ? value : Matching(value, regex, field);
 
         public string Connection(string value)

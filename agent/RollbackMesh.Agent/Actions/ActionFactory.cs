@@ -76,6 +76,8 @@ internal sealed partial class ActionFactory
             v.Path(Or(action.K3SInstallBinary.InstallPath, _options.Tools.K3s), "install_path")),
         V1.Action.KindOneofCase.K3SClusterReset => new K3sClusterResetAction(
             v.Path(action.K3SClusterReset.SnapshotPath, "snapshot_path"), v.Optional(action.K3SClusterReset.Token, TokenRegex(), "token")),
+        V1.Action.KindOneofCase.K3STokenCheck => new K3sTokenCheckAction(
+            v.Path(Or(action.K3STokenCheck.TokenPath, K3sTokenCheckAction.DefaultTokenPath), "token_path"), v.Secret(action.K3STokenCheck.ExpectedToken, "expected_token")),
         V1.Action.KindOneofCase.EtcdSnapshotVerify => new EtcdSnapshotVerifyAction(v.Path(action.EtcdSnapshotVerify.SnapshotPath, "snapshot_path")),
         V1.Action.KindOneofCase.MoveAside => new MoveAsideAction(v.Path(action.MoveAside.Path, "path")),
         V1.Action.KindOneofCase.SqliteSwap => new SqliteSwapAction(

@@ -16,7 +16,7 @@ internal static class SandboxActionRebaser
     {
         "path", "script_path", "artifact_dir", "install_path", "snapshot_path", "database_path", "backup_path",
         "dump_path", "kubeconfig", "manifest_path", "apiconfig_v1", "apiconfig_v3", "source_path", "scripts_dir",
-        "chart_path", "values_path",
+        "chart_path", "values_path", "token_path",
     };
 
     /// <summary>The default felix.cfg location the action factory falls back to when a step names none.</summary>

@@ -14,13 +14,14 @@ internal static class ApplyCommand
     {
         var runbook = new Argument<string>("runbook") { Description = "The runbook to run." };
         var parameters = ParameterOption.Create();
+        var parameterFiles = ParameterOption.CreateFile();
         var hash = new Option<string>("--plan-hash") { Description = "The hash printed by `plan` for the plan you reviewed.", Required = true };
         var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
-        var command = new Command("apply", "Run a reviewed plan.") { runbook, parameters, hash, watch };
+        var command = new Command("apply", "Run a reviewed plan.") { runbook, parameters, parameterFiles, hash, watch };
         CommandRunner.SetAction(command, async context =>
         {
             var request = new StartRunRequest { Runbook = context.Result.GetValue(runbook)!, PlanHash = context.Result.GetValue(hash)! };
-            request.Parameters.Add(ParameterOption.Parse(context.Result.GetValue(parameters)));
+            request.Parameters.Add(ParameterOption.Parse(context.Result.GetValue(parameters), context.Result.GetValue(parameterFiles)).Values);
             var run = await context.Operator.StartRunAsync(request, cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {

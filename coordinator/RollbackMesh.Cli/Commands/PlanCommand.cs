@@ -4,19 +4,20 @@ using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
 
-/// <summary>`rollbackmesh plan RUNBOOK --param k=v ...`: prints what apply would do, with agents' dry runs, and the hash to apply.</summary>
+/// <summary>`rollbackmesh plan RUNBOOK --param k=v --param-file k=path ...`: prints what apply would do, with agents' dry runs, and the hash to apply.</summary>
 internal static class PlanCommand
 {
     public static Command Create()
     {
         var runbook = new Argument<string>("runbook") { Description = "The runbook to plan." };
         var parameters = ParameterOption.Create();
-        var command = new Command("plan", "Plan a runbook against the current fleet (nothing changes), with dry runs.") { runbook, parameters };
+        var parameterFiles = ParameterOption.CreateFile();
+        var command = new Command("plan", "Plan a runbook against the current fleet (nothing changes), with dry runs.") { runbook, parameters, parameterFiles };
         CommandRunner.SetAction(command, async context =>
         {
             var request = new PlanRequest { Runbook = context.Result.GetValue(runbook)!, WithDryRun = true };
-            var supplied = ParameterOption.Parse(context.Result.GetValue(parameters));
-            request.Parameters.Add(supplied);
+            var supplied = ParameterOption.Parse(context.Result.GetValue(parameters), context.Result.GetValue(parameterFiles));
+            request.Parameters.Add(supplied.Values);
             var plan = await context.Operator.PlanAsync(request, cancellationToken: context.CancellationToken);
             if (context.Output.Json)
             {
@@ -26,7 +27,7 @@ internal static class PlanCommand
 
             context.Output.Line(PlanText.Render(plan).TrimEnd('\n'));
             context.Output.Line();
-            var args = string.Concat(supplied.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $" --param {p.Key}={p.Value}"));
+            var args = supplied.ApplyArguments(plan.Parameters);
             context.Output.Line($"To run exactly this plan: rollbackmesh apply {plan.Runbook}{args} --plan-hash {plan.Hash}");
             return CliExitCodes.Success;
         }, preconditionIsBadInput: true);

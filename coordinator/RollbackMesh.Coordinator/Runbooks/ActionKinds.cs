@@ -49,7 +49,7 @@ internal static class ActionKinds
 
     // Kinds that only observe. Preflight may use only these, and the ordering invariants ignore them.
     private static readonly FrozenSet<string> ReadOnly =
-        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check", "kubectl_node_coverage" }
+        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check", "kubectl_node_coverage", "k3s_token_check" }
             .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every kind name, sorted, for error messages.</summary>
