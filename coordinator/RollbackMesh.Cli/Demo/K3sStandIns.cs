@@ -125,6 +125,9 @@ internal static class K3sStandIns
                 *Ready*) ready "$3";;
                 *) echo "NAME STATUS"; echo "$3 $(ready "$3")";;
               esac
+            elif [ "${*#*metadata.name}" != "$*" ]; then
+              # -o jsonpath={.items[*].metadata.name}: the names, space-separated (kubectl_node_coverage).
+              names=; for d in "$cluster"/nodes/*; do names="$names${names:+ }$(basename "$d")"; done; echo "$names"
             else
               printf '%-16s %-8s\n' NAME STATUS
               for d in "$cluster"/nodes/*; do n=$(basename "$d"); printf '%-16s %-8s\n' "$n" "$(ready "$n" | sed 's/True/Ready/;s/Unknown/NotReady/')"; done
