@@ -47,6 +47,7 @@ internal static class ActionKindNames
         V1.Action.KindOneofCase.HelmInstall => "helm_install",
         V1.Action.KindOneofCase.RancherRestore => "rancher_restore",
         V1.Action.KindOneofCase.RancherBackupCheck => "rancher_backup_check",
+        V1.Action.KindOneofCase.KubectlStrategyCheck => "kubectl_strategy_check",
         _ => "unknown_" + ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }
