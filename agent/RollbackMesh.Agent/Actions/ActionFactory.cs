@@ -115,6 +115,7 @@ internal sealed partial class ActionFactory
             v.Shaped(action.KubectlWait.Condition, ConditionRegex(), "condition", "a condition type such as Ready"),
             v.Seconds(action.KubectlWait.TimeoutSeconds, 300, MaxWaitSeconds, "timeout_seconds"),
             Kubeconfig(action.KubectlWait.Kubeconfig, v)),
+        V1.Action.KindOneofCase.KubectlStrategyCheck => StrategyCheck(action.KubectlStrategyCheck, v),
         V1.Action.KindOneofCase.CalicoUpgradeAbort => new CalicoUpgradeAbortAction(
             v.Path(action.CalicoUpgradeAbort.ApiconfigV1, "apiconfig_v1"), v.Path(action.CalicoUpgradeAbort.ApiconfigV3, "apiconfig_v3")),
         V1.Action.KindOneofCase.InstallToolBinary => new InstallToolBinaryAction(

@@ -49,6 +49,7 @@ internal static class ActionKindNames
         V1.Action.KindOneofCase.RancherBackupCheck => "rancher_backup_check",
         V1.Action.KindOneofCase.KubectlNodeCoverage => "kubectl_node_coverage",
         V1.Action.KindOneofCase.K3STokenCheck => "k3s_token_check",
+        V1.Action.KindOneofCase.KubectlStrategyCheck => "kubectl_strategy_check",
         _ => "unknown_" + ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

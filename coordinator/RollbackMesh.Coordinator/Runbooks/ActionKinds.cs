@@ -35,6 +35,7 @@ internal static class ActionKinds
         ["kubectl_apply"] = ["manifest_path"],
         ["kubectl_create"] = ["manifest_path"],
         ["kubectl_wait"] = ["resource", "condition", "timeout_seconds"],
+        ["kubectl_strategy_check"] = ["resource", "namespace", "expected"],
         ["install_tool_binary"] = ["source_path", "sha256", "install_path"],
         ["helm_history"] = ["release", "namespace"],
         ["helm_rollback"] = ["release", "namespace"],
@@ -49,7 +50,7 @@ internal static class ActionKinds
 
     // Kinds that only observe. Preflight may use only these, and the ordering invariants ignore them.
     private static readonly FrozenSet<string> ReadOnly =
-        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check", "kubectl_node_coverage", "k3s_token_check" }
+        new[] { "version_check", "wait_node_ready", "etcd_snapshot_verify", "helm_history", "kubectl_wait", "rancher_backup_check", "kubectl_node_coverage", "k3s_token_check", "kubectl_strategy_check" }
             .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Every kind name, sorted, for error messages.</summary>

@@ -236,6 +236,19 @@ public sealed class RunbookPlannerOrderingTests
     }
 
     [Fact]
+    public void CreatePlan_CalicoUpgrade_PreflightChecksRecreateAndOnDeleteOnFirstServer()
+    {
+        // The node-by-node procedure is right only for an OnDelete calico-node (RollingUpdate replaces pods on apply),
+        // and the document requires a Recreate policy controller: both are read before anything changes.
+        var plan = new RunbookPlanner().CreatePlan(Catalog.Get("calico-upgrade-k8s"), BuiltInParameters.ByRunbook["calico-upgrade-k8s"], TestFleets.K3s(1, 2));
+
+        Assert.Equal(
+            [("server-1", "deployment/calico-policy-controller", "kube-system", "Recreate"), ("server-1", "ds/calico-node", "kube-system", "OnDelete")],
+            plan.Preflight.Select(s => (s.Node, s.Action.KubectlStrategyCheck.Resource, s.Action.KubectlStrategyCheck.Namespace, s.Action.KubectlStrategyCheck.Expected)));
+        Assert.All(plan.Preflight, s => Assert.True(ActionKinds.IsReadOnly(ActionText.KindName(s.Action))));
+    }
+
+    [Fact]
     public void CreatePlan_Noop_SplitsWavesByMaxConcurrency()
     {
         var plan = new RunbookPlanner().CreatePlan(Catalog.Get("noop"), ImmutableDictionary<string, string>.Empty, TestFleets.K3s(3, 250));
