@@ -244,7 +244,8 @@ public sealed class RunbookPlannerOrderingTests
 
         Assert.Equal(
             [("server-1", "deployment/calico-policy-controller", "kube-system", "Recreate"), ("server-1", "ds/calico-node", "kube-system", "OnDelete")],
-            plan.Preflight.Select(s => (s.Node, s.Action.KubectlStrategyCheck.Resource, s.Action.KubectlStrategyCheck.Namespace, s.Action.KubectlStrategyCheck.Expected)));
+            plan.Preflight.Where(s => s.Action.KindCase == V1.Action.KindOneofCase.KubectlStrategyCheck)
+                .Select(s => (s.Node, s.Action.KubectlStrategyCheck.Resource, s.Action.KubectlStrategyCheck.Namespace, s.Action.KubectlStrategyCheck.Expected)));
         Assert.All(plan.Preflight, s => Assert.True(ActionKinds.IsReadOnly(ActionText.KindName(s.Action))));
     }
 
