@@ -54,13 +54,14 @@ internal static class CalicoSandboxFleet
                 $"[calico]\nname=Calico stand-in\nbaseurl=file://{repo.SeriesRepo("3.1")}\nenabled=1\ngpgcheck=0\n");
             DnfRepoFixture.Install(root, null, s.Role == "control" ? CalicoPackages.CentosControl : CalicoPackages.CentosCompute);
 
-            // agent.yaml has tool paths but no package-root options: wrappers bind yum and rpm to this installroot.
-            var yum = Path.Combine(parent, "bin/yum");
+            // agent.yaml has tool paths but no package-root options: wrappers bind dnf and rpm to this installroot. The
+            // runbook's `manager: yum` steps run the dnf backend because the dnf tool path exists (an EL 8+ node).
+            var dnf = Path.Combine(parent, "bin/dnf");
             var rpm = Path.Combine(parent, "bin/rpm");
-            Sh.WriteScript(yum, $"exec /usr/bin/dnf --installroot='{root}' --releasever=7 \"$@\"\n");
+            Sh.WriteScript(dnf, $"exec /usr/bin/dnf --installroot='{root}' --releasever=7 \"$@\"\n");
             Sh.WriteScript(rpm, $"exec /usr/bin/rpm --root='{root}' \"$@\"\n");
             var node = new CalicoNode(s.Name, s.Role, root, Path.Combine(parent, "agent.yaml"), new Dictionary<string, string>());
-            return LayOut(node, coordinator, [("yum", yum), ("rpm", rpm)]);
+            return LayOut(node, coordinator, [("dnf", dnf), ("rpm", rpm)]);
         })));
 
     private static CalicoNode LayOut(CalicoNode node, Uri coordinator, IEnumerable<(string Tool, string Path)> tools)
