@@ -118,24 +118,6 @@ public sealed class EnrollmentProcessTests(ITestOutputHelper log) : IDisposable
         return line;
     }
 
-    /// <summary>Polls `rollbackmesh nodes --json` with alice's certificate until the node matches, for up to 60 s.</summary>
-    private async Task<JsonElement> WaitForNodeAsync(string address, Func<JsonElement, bool> condition)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var run = await CliRun.RunAsync(log, "--coordinator", address, "--ca", Path.Combine(Operators, "ca.crt"),
-                "--cert", Path.Combine(Operators, "alice.crt"), "--key", Path.Combine(Operators, "alice.key"), "nodes", "--json");
-            Assert.Equal(0, run.ExitCode);
-            using var json = JsonDocument.Parse(run.Stdout);
-            var node = json.RootElement.GetProperty("nodes").EnumerateArray().FirstOrDefault(n => n.GetProperty("name").GetString() == Node);
-            if (node.ValueKind == JsonValueKind.Object && condition(node))
-            {
-                return node.Clone();
-            }
-
-            Assert.True(DateTime.UtcNow < giveUp, $"Node {Node} did not reach the expected state within 60 s; last answer: {run.Stdout}");
-            await Task.Delay(500);
-        }
-    }
+    private Task<JsonElement> WaitForNodeAsync(string address, Func<JsonElement, bool> condition) =>
+        OperatorNodes.WaitForAsync(log, address, Operators, Node, condition);
 }
