@@ -6,11 +6,18 @@ namespace RollbackMesh.Agent.Tests.Testbeds;
 /// </summary>
 internal static class StandIns
 {
-    /// <summary>k3s: `--version` in k3s's format; `server --cluster-reset` prints the documented reset message.</summary>
-    public static string K3s(string path, string log, string version = "v1.24.4+k3s1") => Write(path, log, $$"""
+    /// <summary>
+    /// k3s: `--version` in k3s's format; `server --cluster-reset` prints the documented reset message. k3s takes the
+    /// server token from --token or K3S_TOKEN (docs.k3s.io/cli/token); the stand-in logs the variable when it is set.
+    /// <paramref name="resetExit"/> non-zero makes the reset fail as it does with the wrong token.
+    /// </summary>
+    public static string K3s(string path, string log, string version = "v1.24.4+k3s1", int resetExit = 0) => Write(path, log, $$"""
         case "$1" in
           --version) echo "k3s version {{version}} (c3f830e9)"; echo "go version go1.18.1";;
-          server) echo "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes";;
+          server) [ -z "${K3S_TOKEN:-}" ] || echo "K3S_TOKEN=$K3S_TOKEN" >> '{{log}}'
+            # A non-zero resetExit models a reset with the wrong token; the message is k3s's own for that case.
+            [ {{resetExit}} -eq 0 ] || { echo 'level=fatal msg="starting kubernetes: preparing server: bootstrap data already found and encrypted with different token"' >&2; exit {{resetExit}}; }
+            echo "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes";;
           *) echo "unknown command $1" >&2; exit 1;;
         esac
         """);
