@@ -4,7 +4,7 @@ namespace RollbackMesh.Coordinator.Fleet;
 
 /// <summary>
 /// Every node the coordinator knows: identity from its Hello, connection state, last seen, latest health and a
-/// bounded history of reports. Known nodes are persisted so they are listed (as disconnected) after a restart.
+/// bounded history of its health changes. Known nodes are persisted so they are listed (as disconnected) after a restart.
 /// Thread-safe; reads return immutable <see cref="NodeView"/>s.
 /// </summary>
 internal sealed class FleetRegistry
@@ -66,12 +66,18 @@ internal sealed class FleetRegistry
             }
 
             entry.LastSeen = health.ReceivedAt;
-            entry.Latest = health;
-            entry.History.Enqueue(health);
-            while (entry.History.Count > _options.HealthHistoryLength)
+            // Only a change enters the history (the previous report is the state the newest kept one started): a fleet
+            // reports every 10 s, and 10,000 nodes' identical reports would otherwise hold a million copies of one state.
+            if (entry.Latest is not { } previous || !previous.SameStateAs(health))
             {
-                entry.History.Dequeue();
+                entry.History.Enqueue(health);
+                while (entry.History.Count > _options.HealthHistoryLength)
+                {
+                    entry.History.Dequeue();
+                }
             }
+
+            entry.Latest = health;
 
             if (_store is null || entry.PersistedAt is { } persisted && health.ReceivedAt - persisted < _options.LastSeenPersistInterval)
             {
@@ -150,7 +156,7 @@ internal sealed class FleetRegistry
         }
     }
 
-    /// <summary>The node's kept health reports, oldest first (empty when unknown).</summary>
+    /// <summary>The reports at which the node's health changed, oldest first (empty when unknown).</summary>
     public ImmutableArray<NodeHealth> HealthHistory(string node)
     {
         lock (_lock)
