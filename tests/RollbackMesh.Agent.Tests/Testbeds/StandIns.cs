@@ -64,6 +64,24 @@ internal static class StandIns
         esac
         """);
 
+    /// <summary>
+    /// apt-get 1.0 (Ubuntu 14.04, the platform of the Calico OpenStack document) in front of the real apt-get, which does
+    /// the work. What 1.0 gets wrong for us, from apt's 1.0 sources (cmdline/apt-get.cc, apt-pkg/contrib/cmndline.cc):
+    /// it does not know --allow-downgrades (added in 1.1) and refuses the command line, and with -y it refuses a
+    /// downgrade unless --force-yes is given. The real apt 2.x still takes --force-yes (with a deprecation warning).
+    /// </summary>
+    public static string Apt10(string path, string log) => Write(path, log, """
+        case " $* " in
+          *" --version "*) echo "apt 1.0.1ubuntu2 for amd64 compiled on Apr  8 2014 22:33:05"; exit 0;;
+          *" --allow-downgrades "*) echo "E: Command line option --allow-downgrades is not understood" >&2; exit 100;;
+        esac
+        if [ "$1" = install ] && case " $* " in *" -y "*) true;; *) false;; esac && case " $* " in *" --force-yes "*) false;; *) true;; esac; then
+          echo "The following packages will be DOWNGRADED:"
+          echo "E: There are problems and -y was used without --force-yes" >&2; exit 100
+        fi
+        exec /usr/bin/apt-get "$@"
+        """);
+
     private static string Write(string path, string log, string body)
     {
         Sh.WriteScript(path, $"echo \"$*\" >> '{log}'\n{body}\n");
