@@ -16,7 +16,7 @@ namespace RollbackMesh.Coordinator.Metrics;
 /// rule of that port applies here, and nothing but /metrics is served (any other path is 404). Started and stopped
 /// with the coordinator's host; logs through the coordinator's logger factory.
 /// </summary>
-internal sealed class MetricsServer(CoordinatorMetrics metrics, IPEndPoint listen, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+internal sealed partial class MetricsServer(CoordinatorMetrics metrics, IPEndPoint listen, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
     /// <summary>The scrape path.</summary>
     public const string Path = "/metrics";
@@ -50,6 +50,7 @@ internal sealed class MetricsServer(CoordinatorMetrics metrics, IPEndPoint liste
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         Address = new Uri(new Uri(app.Urls.First()), Path);
+        Log.Serving(loggerFactory.CreateLogger<MetricsServer>(), Address);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => _app?.StopAsync(cancellationToken) ?? Task.CompletedTask;
@@ -60,6 +61,12 @@ internal sealed class MetricsServer(CoordinatorMetrics metrics, IPEndPoint liste
         {
             await _app.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Serving Prometheus metrics on {Address} (plaintext HTTP, its own listener)")]
+        public static partial void Serving(ILogger logger, Uri address);
     }
 
     /// <summary>SIGTERM and Ctrl+C belong to the coordinator's host, which stops this server; this host waits for nothing.</summary>
