@@ -120,7 +120,7 @@ internal sealed class CoordinatorMetrics
         return text.ToString();
     }
 
-    /// <summary>Runs before every scrape (prometheus-net serialises collections, so this never runs twice at once).</summary>
+    /// <summary>Runs before every scrape; two overlapping scrapes are safe (gauge sets are atomic, the role set is locked).</summary>
     private void UpdateGauges()
     {
         var byRole = _fleet.CountByRole();

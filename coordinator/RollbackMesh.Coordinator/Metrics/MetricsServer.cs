@@ -46,9 +46,18 @@ internal sealed partial class MetricsServer(CoordinatorMetrics metrics, IPEndPoi
             kestrel.Listen(listen, options => options.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
-        app.MapMetrics(Path, metrics.Registry);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
+        app.MapMetrics(Path, metrics.Registry);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Kestrel's message names only an address; say which of the coordinator's two listeners it was.
+            throw new IOException($"--metrics-listen {listen}: {ex.Message}", ex);
+        }
+
         Address = new Uri(new Uri(app.Urls.First()), Path);
         Log.Serving(loggerFactory.CreateLogger<MetricsServer>(), Address);
     }

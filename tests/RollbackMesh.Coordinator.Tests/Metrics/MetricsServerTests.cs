@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using RollbackMesh.Coordinator.Hosting;
 using RollbackMesh.Coordinator.Metrics;
+using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Tests.Hosting;
 using Xunit;
 
@@ -40,6 +43,30 @@ public sealed class MetricsServerTests
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("rollbackmesh_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MetricsListen_PortTaken_StartFailsNamingTheOption()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var directory = Directory.CreateTempSubdirectory("rollbackmesh-metrics-").FullName;
+        try
+        {
+            var options = new CoordinatorHostOptions(AnyLoopbackPort, directory, Tls: null, Insecure: true, RunbookDirectory: null)
+            {
+                MetricsListen = (IPEndPoint)taken.LocalEndpoint,
+            };
+            await using var app = CoordinatorApp.Build(options, RunbookCatalog.Load(null, options.RunbookLimits), _ => { });
+
+            var error = await Assert.ThrowsAsync<IOException>(() => app.StartAsync());
+
+            Assert.StartsWith($"--metrics-listen {taken.LocalEndpoint}: ", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]
