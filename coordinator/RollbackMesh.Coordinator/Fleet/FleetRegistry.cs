@@ -156,6 +156,32 @@ internal sealed class FleetRegistry
         }
     }
 
+    /// <summary>
+    /// Known, connected and stale agents per role, in one pass under the lock (a metrics scrape; a health report costs
+    /// nothing here). A node counts once under each of its roles, a node without roles under "". Stale is what
+    /// <c>rollbackmesh nodes</c> shows as stale: connected, not removed, and its reports stopped arriving.
+    /// </summary>
+    public IReadOnlyDictionary<string, AgentCounts> CountByRole()
+    {
+        var now = _time.GetUtcNow();
+        var counts = new Dictionary<string, AgentCounts>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var entry in _nodes.Values)
+            {
+                var connected = entry.Connected && !entry.Removed;
+                var stale = connected && IsStale(entry, now);
+                foreach (var role in entry.Identity.Roles.IsDefaultOrEmpty ? [""] : entry.Identity.Roles)
+                {
+                    var sum = counts.GetValueOrDefault(role);
+                    counts[role] = new AgentCounts(sum.Known + 1, sum.Connected + (connected ? 1 : 0), sum.Stale + (stale ? 1 : 0));
+                }
+            }
+        }
+
+        return counts;
+    }
+
     /// <summary>The reports at which the node's health changed, oldest first (empty when unknown).</summary>
     public ImmutableArray<NodeHealth> HealthHistory(string node)
     {
@@ -178,12 +204,11 @@ internal sealed class FleetRegistry
         return write;
     }
 
-    private NodeView View(Entry entry, DateTimeOffset now)
-    {
-        var staleAfter = _options.HealthInterval * _options.MissedReportsBeforeStale;
-        var stale = entry.LastSeen is not { } seen || now - seen > staleAfter;
-        return new NodeView(entry.Identity, entry.LastSeen, entry.Connected, stale, entry.Latest, entry.Removed);
-    }
+    private NodeView View(Entry entry, DateTimeOffset now) =>
+        new(entry.Identity, entry.LastSeen, entry.Connected, IsStale(entry, now), entry.Latest, entry.Removed);
+
+    private bool IsStale(Entry entry, DateTimeOffset now) =>
+        entry.LastSeen is not { } seen || now - seen > _options.HealthInterval * _options.MissedReportsBeforeStale;
 
     private sealed class Entry(NodeIdentity identity)
     {
