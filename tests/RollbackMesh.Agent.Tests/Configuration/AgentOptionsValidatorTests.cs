@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Hosting;
+using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Agent.Tests.Configuration;
 
@@ -159,7 +160,7 @@ public sealed class AgentOptionsValidatorTests
     [InlineData("00:00:30", 30_000)]
     public void TryParse_KnownForms_Parse(string text, int milliseconds)
     {
-        Assert.True(DurationParser.TryParse(text, out var value));
+        Assert.True(Durations.TryParse(text, out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
     }
 
@@ -170,7 +171,7 @@ public sealed class AgentOptionsValidatorTests
     [InlineData("10 parsecs")]
     public void TryParse_Garbage_Fails(string text)
     {
-        Assert.False(DurationParser.TryParse(text, out _));
+        Assert.False(Durations.TryParse(text, out _));
     }
 
     private static AgentOptions Resolve(string path, Dictionary<string, string?> environment)

@@ -97,12 +97,5 @@ public sealed class TlsListenerTests : IAsyncLifetime
         ServerCertificateValidation = (_, certificate, _, _) => certificate is X509Certificate2 server && ChainsToTestCa(server),
     });
 
-    private bool ChainsToTestCa(X509Certificate2 server)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_certificates.Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(server);
-    }
+    private bool ChainsToTestCa(X509Certificate2 server) => PinnedCa.ChainsTo(server, _certificates.Ca);
 }
