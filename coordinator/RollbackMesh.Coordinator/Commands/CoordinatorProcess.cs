@@ -19,18 +19,23 @@ internal static class CoordinatorProcess
     public static async Task<int> RunAsync(CoordinatorHostOptions options)
     {
         // stdout carries only the "listening on" line; logs go to stderr (journald keeps both).
-        var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(options.Log.Level)
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)
-            .CreateLogger();
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture);
+        if (options.Log.File is { } file)
+        {
+            configuration = configuration.WriteTo.File(file, formatProvider: CultureInfo.InvariantCulture);
+        }
+
+        var serilog = configuration.CreateLogger();
         try
         {
             RunbookCatalog catalog;
             try
             {
-                catalog = RunbookCatalog.Load(options.RunbookDirectory, options.RunbookLimits);
+                catalog = RunbookCatalog.Load(options.RunbookDirectories, options.RunbookLimits);
             }
             catch (RunbookValidationException ex)
             {

@@ -174,8 +174,7 @@ internal sealed class FleetRegistry
 
     private NodeView View(Entry entry, DateTimeOffset now)
     {
-        var staleAfter = _options.HealthInterval * _options.MissedReportsBeforeStale;
-        var stale = entry.LastSeen is not { } seen || now - seen > staleAfter;
+        var stale = entry.LastSeen is not { } seen || now - seen > _options.StaleAfter;
         return new NodeView(entry.Identity, entry.LastSeen, entry.Connected, stale, entry.Latest, entry.Removed);
     }
 

@@ -45,7 +45,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
     public static async Task<TestCoordinator> StartAsync(Action<CoordinatorSettings>? configure = null, string? runbookDirectory = null)
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-coord-").FullName;
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory)
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory is null ? [] : [runbookDirectory])
         {
             Configure = settings =>
             {

@@ -24,7 +24,7 @@ public sealed class TlsListenerTests : IAsyncLifetime
         _certificates = new TestCertificates(_directory);
         var (_, certPath, keyPath) = _certificates.Issue("coordinator", server: true);
         var tls = new CoordinatorTlsOptions(certPath, keyPath, _certificates.CaPath);
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), Path.Combine(_directory, "data"), tls, Insecure: false, RunbookDirectory: null);
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), Path.Combine(_directory, "data"), tls, Insecure: false, RunbookDirectories: []);
         _app = CoordinatorApp.Build(options, RunbookCatalog.Load());
         await _app.StartAsync();
         _address = CoordinatorApp.BoundAddress(_app);
