@@ -19,10 +19,12 @@ internal static class CoordinatorProcess
     public static async Task<int> RunAsync(CoordinatorHostOptions options)
     {
         // stdout carries only the "listening on" line; logs go to stderr (journald keeps both).
+        // The overrides quieten ASP.NET Core and keep the host's lifetime lines; a higher logLevel still wins over both.
+        var level = options.Log.Level;
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(options.Log.Level)
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Max(LogEventLevel.Warning, level))
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Max(LogEventLevel.Information, level))
             .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture);
         if (options.Log.File is { } file)
         {
@@ -67,4 +69,6 @@ internal static class CoordinatorProcess
             await serilog.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static LogEventLevel Max(LogEventLevel a, LogEventLevel b) => a > b ? a : b;
 }
