@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Hosting;
-using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Agent.Tests.Configuration;
 
@@ -150,28 +149,6 @@ public sealed class AgentOptionsValidatorTests
         var options = Resolve(config.Path, new Dictionary<string, string?> { ["ROLLBACKMESH_AGENT__COORDINATOR__ADDRESS"] = "http://c:1" });
 
         Assert.Equal("http://c:1", options.Coordinator.Address);
-    }
-
-    [Theory]
-    [InlineData("10s", 10_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("2m", 120_000)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("00:00:30", 30_000)]
-    public void TryParse_KnownForms_Parse(string text, int milliseconds)
-    {
-        Assert.True(Durations.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("soon")]
-    [InlineData("-5s")]
-    [InlineData("10 parsecs")]
-    public void TryParse_Garbage_Fails(string text)
-    {
-        Assert.False(Durations.TryParse(text, out _));
     }
 
     private static AgentOptions Resolve(string path, Dictionary<string, string?> environment)

@@ -7,7 +7,8 @@ public sealed class DurationsTests
     [Theory]
     [InlineData("10s", 10_000)]
     [InlineData("500ms", 500)]
-    [InlineData("5m", 300_000)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1h", 3_600_000)]
     [InlineData("1h30m", 5_400_000)]
     [InlineData("1m500ms", 60_500)]
     [InlineData("1.5s", 1500)]
@@ -32,7 +33,6 @@ public sealed class DurationsTests
     [InlineData("-00:00:05")]
     [InlineData("1..5s")]
     [InlineData("s")]
-    [InlineData("10 parsecs")]
     [InlineData("99999999999999999999h")]
     public void TryParse_OtherText_Fails(string? text)
     {
