@@ -21,18 +21,25 @@ internal static class CoordinatorProcess
     public static async Task<int> RunAsync(CoordinatorHostOptions options)
     {
         // stdout carries only the "listening on" line; logs go to stderr (journald keeps both).
-        var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)
-            .CreateLogger();
+        // The overrides quieten ASP.NET Core and keep the host's lifetime lines; a higher logLevel still wins over both.
+        var level = options.Log.Level;
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Max(LogEventLevel.Warning, level))
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Max(LogEventLevel.Information, level))
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture);
+        if (options.Log.File is { } file)
+        {
+            configuration = configuration.WriteTo.File(file, formatProvider: CultureInfo.InvariantCulture);
+        }
+
+        var serilog = configuration.CreateLogger();
         try
         {
             RunbookCatalog catalog;
             try
             {
-                catalog = RunbookCatalog.Load(options.RunbookDirectory, options.RunbookLimits);
+                catalog = RunbookCatalog.Load(options.RunbookDirectories, options.RunbookLimits);
             }
             catch (RunbookValidationException ex)
             {
@@ -69,4 +76,6 @@ internal static class CoordinatorProcess
             await serilog.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static LogEventLevel Max(LogEventLevel a, LogEventLevel b) => a > b ? a : b;
 }

@@ -10,6 +10,15 @@ internal sealed class FleetOptions
     public int MissedReportsBeforeStale { get; set; } = 3;
 
     /// <summary>
+    /// A node silent for this long is stale (shown unreachable). Default null: <see cref="HealthInterval"/> times
+    /// <see cref="MissedReportsBeforeStale"/>. Set from nodeTimeout in coordinator.yaml.
+    /// </summary>
+    public TimeSpan? NodeTimeout { get; set; }
+
+    /// <summary>How long a node may be silent before it is stale.</summary>
+    public TimeSpan StaleAfter => NodeTimeout ?? HealthInterval * MissedReportsBeforeStale;
+
+    /// <summary>
     /// A node's last seen is written to the store at most this often (health reports update it in memory every
     /// time). Default 60 s.
     /// </summary>

@@ -208,7 +208,7 @@ internal sealed class FleetRegistry
         new(entry.Identity, entry.LastSeen, entry.Connected, IsStale(entry, now), entry.Latest, entry.Removed);
 
     private bool IsStale(Entry entry, DateTimeOffset now) =>
-        entry.LastSeen is not { } seen || now - seen > _options.HealthInterval * _options.MissedReportsBeforeStale;
+        entry.LastSeen is not { } seen || now - seen > _options.StaleAfter;
 
     private sealed class Entry(NodeIdentity identity)
     {

@@ -22,6 +22,7 @@ internal static class CoordinatorApp
     public static WebApplication Build(CoordinatorHostOptions options, RunbookCatalog catalog, Action<ILoggingBuilder>? configureLogging = null)
     {
         var settings = new CoordinatorSettings();
+        settings.Fleet.NodeTimeout = options.NodeTimeout;
         options.Configure?.Invoke(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {

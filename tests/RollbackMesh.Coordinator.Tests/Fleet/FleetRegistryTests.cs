@@ -31,6 +31,19 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_NodeTimeoutSet_StaleOnlyAfterIt()
+    {
+        var registry = new FleetRegistry(new FleetOptions { NodeTimeout = TimeSpan.FromSeconds(60) }, _time);
+        await registry.OnHelloAsync(Node("n1"));
+        registry.OnHealth("n1", Health());
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(registry.Get("n1")!.Stale);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(registry.Get("n1")!.Stale);
+    }
+
+    [Fact]
     public async Task HealthHistory_MoreReportsThanTheLimit_KeepsTheNewest()
     {
         var registry = new FleetRegistry(new FleetOptions { HealthHistoryLength = 100 }, _time);

@@ -47,7 +47,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
         Action<CoordinatorSettings>? configure = null, string? runbookDirectory = null, IPEndPoint? metricsListen = null)
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-coord-").FullName;
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory)
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory is null ? [] : [runbookDirectory])
         {
             Configure = settings =>
             {

@@ -53,11 +53,11 @@ public sealed class MetricsServerTests
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-metrics-").FullName;
         try
         {
-            var options = new CoordinatorHostOptions(AnyLoopbackPort, directory, Tls: null, Insecure: true, RunbookDirectory: null)
+            var options = new CoordinatorHostOptions(AnyLoopbackPort, directory, Tls: null, Insecure: true, RunbookDirectories: [])
             {
                 MetricsListen = (IPEndPoint)taken.LocalEndpoint,
             };
-            await using var app = CoordinatorApp.Build(options, RunbookCatalog.Load(null, options.RunbookLimits), _ => { });
+            await using var app = CoordinatorApp.Build(options, RunbookCatalog.Load(options.RunbookDirectories, options.RunbookLimits), _ => { });
 
             var error = await Assert.ThrowsAsync<IOException>(() => app.StartAsync());
 
