@@ -112,14 +112,14 @@ internal sealed partial class ActionFactory
         public string Shaped(string value, Regex regex, string field, string shape) =>
             regex.IsMatch(value) ? value : Fail<string>($"{field} '{value}' is not {shape}") ?? value;
 
-        public TimeSpan Seconds(uint seconds, uint fallback, uint max, string field)
+        public TimeSpan Seconds(uint seconds, uint max, string field)
         {
             if (seconds > max)
             {
                 Problem($"{field} {seconds} is more than {max}");
             }
 
-            return TimeSpan.FromSeconds(seconds == 0 ? fallback : seconds);
+            return TimeSpan.FromSeconds(seconds);
         }
 
         // A secret is checked for shape only, and the problem never quotes it.
