@@ -15,9 +15,6 @@ internal static class ActionKinds
 
     public static bool TryGet(string kind, out FieldDescriptor field) => ActionCatalog.TryGet(kind, out field);
 
-    public static FieldDescriptor Get(string kind) =>
-        ActionCatalog.TryGet(kind, out var field) ? field : throw new KeyNotFoundException($"unknown action kind '{kind}'");
-
     /// <summary>The arguments a step of <paramref name="kind"/> must give (<c>required_argument</c>), in field order.</summary>
     public static IEnumerable<string> Required(string kind) =>
         ActionCatalog.Describe(kind)?.Required.Select(a => a.Name) ?? [];

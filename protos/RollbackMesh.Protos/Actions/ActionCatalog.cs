@@ -24,6 +24,17 @@ public static class ActionCatalog
     public static ActionDescription? Describe(string kind) =>
         Cases.TryGetValue(kind, out var field) ? ActionDescription.Of(field.MessageType) : null;
 
+    /// <summary>A new action of <paramref name="kind"/> holding <paramref name="arguments"/>, its empty message, to fill.</summary>
+    /// <exception cref="KeyNotFoundException">No such kind.</exception>
+    public static V1.Action Create(string kind, out IMessage arguments)
+    {
+        var field = Cases.TryGetValue(kind, out var found) ? found : throw new KeyNotFoundException($"unknown action kind '{kind}'");
+        arguments = field.MessageType.Parser.ParseFrom(ByteString.Empty);
+        var action = new V1.Action();
+        field.Accessor.SetValue(action, arguments);
+        return action;
+    }
+
     /// <summary>The set kind's message inside <paramref name="action"/>; null when no kind is set.</summary>
     public static IMessage? Inner(V1.Action action) =>
         action.KindCase == V1.Action.KindOneofCase.None

@@ -44,12 +44,9 @@ public sealed class ActionFactoryArgumentsTests : IDisposable
     {
         foreach (var kind in ActionCatalog.Names)
         {
-            ActionCatalog.TryGet(kind, out var field);
-            var action = new V1.Action();
-            var inner = field.MessageType.Parser.ParseFrom([]);
+            var action = ActionCatalog.Create(kind, out var inner);
             var paths = ActionCatalog.Describe(kind)!.Paths.ToList();
             paths.ForEach(p => p.Field.Accessor.SetValue(inner, "/outside/" + p.Name));
-            field.Accessor.SetValue(action, inner);
 
             var ex = Record.Exception(() => _h.Build(action));
 

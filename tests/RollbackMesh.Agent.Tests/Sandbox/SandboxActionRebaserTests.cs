@@ -39,14 +39,11 @@ public sealed class SandboxActionRebaserTests
     {
         foreach (var kind in ActionCatalog.Names)
         {
-            ActionCatalog.TryGet(kind, out var field);
-            var action = new V1.Action();
-            var inner = field.MessageType.Parser.ParseFrom([]);
+            var action = ActionCatalog.Create(kind, out var inner);
             var strings = ActionCatalog.Describe(kind)!.Arguments
                 .Where(a => a.Field.FieldType == Google.Protobuf.Reflection.FieldType.String && !a.Field.IsRepeated && !a.Field.IsMap)
                 .ToList();
             strings.ForEach(a => a.Field.Accessor.SetValue(inner, "/given/" + a.Name));
-            field.Accessor.SetValue(action, inner);
 
             var rebased = ActionCatalog.Inner(SandboxActionRebaser.Rebase(new V1.StepCommand { Action = action }, Root).Action)!;
 

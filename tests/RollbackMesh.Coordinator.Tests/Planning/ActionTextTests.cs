@@ -21,10 +21,7 @@ public sealed class ActionTextTests
     {
         foreach (var kind in ActionCatalog.Names)
         {
-            ActionCatalog.TryGet(kind, out var field);
-            var action = new V1.Action();
-            var inner = field.MessageType.Parser.ParseFrom([]);
-            field.Accessor.SetValue(action, inner);
+            var action = ActionCatalog.Create(kind, out var inner);
             foreach (var secret in ActionCatalog.Describe(kind)!.Arguments.Where(a => a.Secret))
             {
                 secret.Field.Accessor.SetValue(inner, "s3cr3t-" + secret.Name);

@@ -12,19 +12,7 @@ public sealed class ActionKindsTests
     {
         foreach (var kind in ActionCatalog.Names)
         {
-            var yaml = $"""
-                name: bare
-                version: "1"
-                procedure: test.txt
-                phases:
-                  - name: p
-                    nodes: first-server
-                    steps:
-                      - name: bare
-                        action: {kind}
-                """;
-
-            var missing = RunbookLoader.Load(yaml, "bare.yaml").Errors
+            var missing = RunbookLoader.Load(TestRunbooks.BareStep(kind), "bare.yaml").Errors
                 .Select(e => e.Message)
                 .Where(m => m.StartsWith("missing required argument", StringComparison.Ordinal))
                 .Select(m => m[..m.IndexOf(" in ", StringComparison.Ordinal)]);

@@ -14,4 +14,17 @@ internal static class TestRunbooks
               - name: nothing
                 action: no_op
         """;
+
+    /// <summary>One step of <paramref name="action"/> without arguments, on the first server.</summary>
+    public static string BareStep(string action) => $"""
+        name: bare
+        version: "1"
+        procedure: test.txt
+        phases:
+          - name: p
+            nodes: first-server
+            steps:
+              - name: bare
+                action: {action}
+        """;
 }
