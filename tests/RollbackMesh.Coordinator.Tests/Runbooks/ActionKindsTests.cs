@@ -12,7 +12,7 @@ public sealed class ActionKindsTests
     {
         foreach (var kind in ActionCatalog.Names)
         {
-            var missing = RunbookLoader.Load(TestRunbooks.BareStep(kind), "bare.yaml").Errors
+            var missing = RunbookLoader.Load(TestRunbooks.Minimal("bare", kind), "bare.yaml").Errors
                 .Select(e => e.Message)
                 .Where(m => m.StartsWith("missing required argument", StringComparison.Ordinal))
                 .Select(m => m[..m.IndexOf(" in ", StringComparison.Ordinal)]);
