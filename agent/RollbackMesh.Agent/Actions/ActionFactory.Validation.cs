@@ -130,6 +130,10 @@ internal sealed partial class ActionFactory
 
         public string Optional(string value, Regex regex, string field) => value.Length == 0 ? value : Matching(value, regex, field);
 
+        // As Optional, but the problem never quotes the value (the step result and the audit carry it).
+        public string OptionalSecret(string value, Regex regex, string field) =>
+            value.Length == 0 || regex.IsMatch(value) ? value : Fail<string>($"{field} is not allowed (value not shown)") ?? value;
+
         public string Connection(string value)
         {
             if (value.Length == 0 || value.Contains("password", StringComparison.OrdinalIgnoreCase) || value.StartsWith('-'))

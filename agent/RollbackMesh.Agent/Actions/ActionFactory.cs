@@ -84,7 +84,7 @@ internal sealed partial class ActionFactory
             action.K3SInstallBinary.SkipStart, v.Optional(action.K3SInstallBinary.Exec, ExecRegex(), "exec"),
             action.K3SInstallBinary.InstallPath),
         V1.Action.KindOneofCase.K3SClusterReset => new K3sClusterResetAction(
-            action.K3SClusterReset.SnapshotPath, v.Optional(action.K3SClusterReset.Token, TokenRegex(), "token")),
+            action.K3SClusterReset.SnapshotPath, v.OptionalSecret(action.K3SClusterReset.Token, TokenRegex(), "token")),
         V1.Action.KindOneofCase.K3STokenCheck => new K3sTokenCheckAction(
             action.K3STokenCheck.TokenPath, v.Secret(action.K3STokenCheck.ExpectedToken, "expected_token")),
         V1.Action.KindOneofCase.EtcdSnapshotVerify => new EtcdSnapshotVerifyAction(action.EtcdSnapshotVerify.SnapshotPath),
