@@ -21,6 +21,6 @@ internal sealed partial class ActionFactory
         }
 
         return new KubectlStrategyCheckAction(
-            resource, v.Name(Or(step.Namespace, "kube-system"), "namespace"), workload, step.Expected, Kubeconfig(step.Kubeconfig, v));
+            resource, v.Name(step.Namespace, "namespace"), workload, step.Expected, step.Kubeconfig);
     }
 }

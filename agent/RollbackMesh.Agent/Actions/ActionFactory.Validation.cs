@@ -112,14 +112,14 @@ internal sealed partial class ActionFactory
         public string Shaped(string value, Regex regex, string field, string shape) =>
             regex.IsMatch(value) ? value : Fail<string>($"{field} '{value}' is not {shape}") ?? value;
 
-        public TimeSpan Seconds(uint seconds, uint fallback, uint max, string field)
+        public TimeSpan Seconds(uint seconds, uint max, string field)
         {
             if (seconds > max)
             {
                 Problem($"{field} {seconds} is more than {max}");
             }
 
-            return TimeSpan.FromSeconds(seconds == 0 ? fallback : seconds);
+            return TimeSpan.FromSeconds(seconds);
         }
 
         // A secret is checked for shape only, and the problem never quotes it.
@@ -129,6 +129,10 @@ internal sealed partial class ActionFactory
                 : value;
 
         public string Optional(string value, Regex regex, string field) => value.Length == 0 ? value : Matching(value, regex, field);
+
+        // As Optional, but the problem never quotes the value (the step result and the audit carry it).
+        public string OptionalSecret(string value, Regex regex, string field) =>
+            value.Length == 0 || regex.IsMatch(value) ? value : Fail<string>($"{field} is not allowed (value not shown)") ?? value;
 
         public string Connection(string value)
         {

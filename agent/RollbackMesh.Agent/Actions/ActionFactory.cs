@@ -10,13 +10,16 @@ using RollbackMesh.Agent.Actions.Repositories;
 using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Actions.Verification;
 using RollbackMesh.Agent.Confinement;
+using RollbackMesh.Protos.Actions;
 using V1 = RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Actions;
 
 /// <summary>
 /// Turns the wire <see cref="V1.Action"/> into an <see cref="IAgentAction"/>, validating every argument and
-/// confining every path first. Problems are collected and reported together; the step is then REFUSED.
+/// confining every path first. Defaults and path confinement follow actions.proto's options
+/// (<see cref="PrepareArguments"/>); what is particular to a kind is checked where it is built. Problems are collected
+/// and reported together; the step is then REFUSED.
 /// </summary>
 internal sealed partial class ActionFactory
 {
@@ -36,7 +39,13 @@ internal sealed partial class ActionFactory
     public IAgentAction Create(V1.Action action)
     {
         var v = new Validation(_confinement);
-        var built = Build(action, v);
+        var prepared = action.Clone();
+        if (ActionCatalog.Inner(prepared) is { } arguments)
+        {
+            PrepareArguments(arguments, v);
+        }
+
+        var built = Build(prepared, v);
         v.ThrowIfInvalid();
         return built ?? throw new ActionValidationException("action has no kind set");
     }
@@ -51,14 +60,14 @@ internal sealed partial class ActionFactory
     private IAgentAction? Build(V1.Action action, Validation v) => action.KindCase switch
     {
         V1.Action.KindOneofCase.FelixConfig => new FelixConfigEditAction(
-            v.Path(Or(action.FelixConfig.Path, "/etc/calico/felix.cfg"), "path"),
+            action.FelixConfig.Path,
             v.Keys(action.FelixConfig.RemoveKeys, "remove_keys"), action.FelixConfig.RemoveOnlyIfValue,
             v.KeyValues(action.FelixConfig.SetKeys)),
         V1.Action.KindOneofCase.YumRepoSubstitute => new YumRepoSubstituteAction(
-            v.Path(action.YumRepoSubstitute.Path, "path"), v.NonEmpty(action.YumRepoSubstitute.From, "from"),
+            action.YumRepoSubstitute.Path, v.NonEmpty(action.YumRepoSubstitute.From, "from"),
             v.Line(action.YumRepoSubstitute.To, "to")),
         V1.Action.KindOneofCase.AptSource => new AptSourceChangeAction(
-            v.Path(action.AptSource.Path, "path"), action.AptSource.Remove, action.AptSource.Content),
+            action.AptSource.Path, action.AptSource.Remove, action.AptSource.Content),
         V1.Action.KindOneofCase.PackageClean => new PackageCleanCacheAction(Backend(action.PackageClean.Manager, v)),
         V1.Action.KindOneofCase.PackageDowngrade => Downgrade(action.PackageDowngrade, v),
         V1.Action.KindOneofCase.Service => new ServiceControlAction(v.Unit(UnitNames.Normalize(action.Service.Unit)), action.Service.Operation switch
@@ -69,84 +78,80 @@ internal sealed partial class ActionFactory
             V1.ServiceOperation.Reload => ServiceOperation.Reload,
             _ => v.Fail<ServiceOperation>("service.operation is unspecified"),
         }),
-        V1.Action.KindOneofCase.K3SKillall => new K3sKillAllAction(v.Path(Or(action.K3SKillall.ScriptPath, _options.Tools.K3sKillAll), "script_path")),
+        V1.Action.KindOneofCase.K3SKillall => new K3sKillAllAction(action.K3SKillall.ScriptPath),
         V1.Action.KindOneofCase.K3SInstallBinary => new K3sInstallBinaryAction(
-            v.Path(action.K3SInstallBinary.ArtifactDir, "artifact_dir"), v.Optional(action.K3SInstallBinary.Version, VersionRegex(), "version"),
+            action.K3SInstallBinary.ArtifactDir, v.Optional(action.K3SInstallBinary.Version, VersionRegex(), "version"),
             action.K3SInstallBinary.SkipStart, v.Optional(action.K3SInstallBinary.Exec, ExecRegex(), "exec"),
-            v.Path(Or(action.K3SInstallBinary.InstallPath, _options.Tools.K3s), "install_path")),
+            action.K3SInstallBinary.InstallPath),
         V1.Action.KindOneofCase.K3SClusterReset => new K3sClusterResetAction(
-            v.Path(action.K3SClusterReset.SnapshotPath, "snapshot_path"), v.Optional(action.K3SClusterReset.Token, TokenRegex(), "token")),
+            action.K3SClusterReset.SnapshotPath, v.OptionalSecret(action.K3SClusterReset.Token, TokenRegex(), "token")),
         V1.Action.KindOneofCase.K3STokenCheck => new K3sTokenCheckAction(
-            v.Path(Or(action.K3STokenCheck.TokenPath, K3sTokenCheckAction.DefaultTokenPath), "token_path"), v.Secret(action.K3STokenCheck.ExpectedToken, "expected_token")),
-        V1.Action.KindOneofCase.EtcdSnapshotVerify => new EtcdSnapshotVerifyAction(v.Path(action.EtcdSnapshotVerify.SnapshotPath, "snapshot_path")),
-        V1.Action.KindOneofCase.MoveAside => new MoveAsideAction(v.Path(action.MoveAside.Path, "path")),
+            action.K3STokenCheck.TokenPath, v.Secret(action.K3STokenCheck.ExpectedToken, "expected_token")),
+        V1.Action.KindOneofCase.EtcdSnapshotVerify => new EtcdSnapshotVerifyAction(action.EtcdSnapshotVerify.SnapshotPath),
+        V1.Action.KindOneofCase.MoveAside => new MoveAsideAction(action.MoveAside.Path),
         V1.Action.KindOneofCase.SqliteSwap => new SqliteSwapAction(
-            v.Path(action.SqliteSwap.DatabasePath, "database_path"), v.Path(action.SqliteSwap.BackupPath, "backup_path")),
+            action.SqliteSwap.DatabasePath, action.SqliteSwap.BackupPath),
         V1.Action.KindOneofCase.PostgresRestore => new PostgresRestoreAction(
-            v.Path(action.PostgresRestore.DumpPath, "dump_path"), v.Connection(action.PostgresRestore.Connection)),
+            action.PostgresRestore.DumpPath, v.Connection(action.PostgresRestore.Connection)),
         V1.Action.KindOneofCase.KubectlNode => new KubectlNodeAction(v.Name(action.KubectlNode.Node, "node"), action.KubectlNode.Operation switch
         {
             V1.KubectlNodeOperation.Drain => KubectlNodeOperation.Drain,
             V1.KubectlNodeOperation.Cordon => KubectlNodeOperation.Cordon,
             V1.KubectlNodeOperation.Uncordon => KubectlNodeOperation.Uncordon,
             _ => v.Fail<KubectlNodeOperation>("kubectl_node.operation is unspecified"),
-        }, Kubeconfig(action.KubectlNode.Kubeconfig, v)),
+        }, action.KubectlNode.Kubeconfig),
         V1.Action.KindOneofCase.KubectlRollout => new KubectlRolloutAction(
-            v.Matching(action.KubectlRollout.Resource, ResourceRegex(), "resource"), v.Name(Or(action.KubectlRollout.Namespace, "kube-system"), "namespace"),
+            v.Matching(action.KubectlRollout.Resource, ResourceRegex(), "resource"), v.Name(action.KubectlRollout.Namespace, "namespace"),
             action.KubectlRollout.Operation switch
             {
                 V1.RolloutOperation.Undo => true,
                 V1.RolloutOperation.Status => false,
                 _ => v.Fail<bool>("kubectl_rollout.operation is unspecified"),
-            }, Kubeconfig(action.KubectlRollout.Kubeconfig, v)),
+            }, action.KubectlRollout.Kubeconfig),
         V1.Action.KindOneofCase.KubectlDeletePod => new KubectlDeletePodAction(
-            v.Name(Or(action.KubectlDeletePod.Namespace, "kube-system"), "namespace"),
+            v.Name(action.KubectlDeletePod.Namespace, "namespace"),
             v.Matching(action.KubectlDeletePod.LabelSelector, SelectorRegex(), "label_selector"), v.Name(action.KubectlDeletePod.Node, "node"),
             action.KubectlDeletePod.WaitForReplacement,
-            TimeSpan.FromSeconds(action.KubectlDeletePod.ReplacementTimeoutSeconds == 0 ? 90 : action.KubectlDeletePod.ReplacementTimeoutSeconds),
-            Kubeconfig(action.KubectlDeletePod.Kubeconfig, v)),
+            TimeSpan.FromSeconds(action.KubectlDeletePod.ReplacementTimeoutSeconds), action.KubectlDeletePod.Kubeconfig),
         V1.Action.KindOneofCase.KubectlApply => new KubectlApplyAction(
-            v.Path(action.KubectlApply.ManifestPath, "manifest_path"), Kubeconfig(action.KubectlApply.Kubeconfig, v)),
+            action.KubectlApply.ManifestPath, action.KubectlApply.Kubeconfig),
         V1.Action.KindOneofCase.KubectlCreate => new KubectlCreateAction(
-            v.Path(action.KubectlCreate.ManifestPath, "manifest_path"), Kubeconfig(action.KubectlCreate.Kubeconfig, v)),
+            action.KubectlCreate.ManifestPath, action.KubectlCreate.Kubeconfig),
         V1.Action.KindOneofCase.KubectlWait => new KubectlWaitAction(
             v.Shaped(action.KubectlWait.Resource, ResourceRegex(), "resource", "kind/name such as restore/restore-migration"),
             action.KubectlWait.Namespace.Length == 0 ? string.Empty : v.Name(action.KubectlWait.Namespace, "namespace"),
             v.Shaped(action.KubectlWait.Condition, ConditionRegex(), "condition", "a condition type such as Ready"),
-            v.Seconds(action.KubectlWait.TimeoutSeconds, 300, MaxWaitSeconds, "timeout_seconds"),
-            Kubeconfig(action.KubectlWait.Kubeconfig, v)),
+            v.Seconds(action.KubectlWait.TimeoutSeconds, MaxWaitSeconds, "timeout_seconds"),
+            action.KubectlWait.Kubeconfig),
         V1.Action.KindOneofCase.KubectlStrategyCheck => StrategyCheck(action.KubectlStrategyCheck, v),
         V1.Action.KindOneofCase.CalicoUpgradeAbort => new CalicoUpgradeAbortAction(
-            v.Path(action.CalicoUpgradeAbort.ApiconfigV1, "apiconfig_v1"), v.Path(action.CalicoUpgradeAbort.ApiconfigV3, "apiconfig_v3")),
+            action.CalicoUpgradeAbort.ApiconfigV1, action.CalicoUpgradeAbort.ApiconfigV3),
         V1.Action.KindOneofCase.InstallToolBinary => new InstallToolBinaryAction(
-            v.Path(action.InstallToolBinary.SourcePath, "source_path"), v.Matching(action.InstallToolBinary.Sha256, Sha256Regex(), "sha256"),
-            v.Path(action.InstallToolBinary.InstallPath, "install_path")),
+            action.InstallToolBinary.SourcePath, v.Matching(action.InstallToolBinary.Sha256, Sha256Regex(), "sha256"),
+            action.InstallToolBinary.InstallPath),
         V1.Action.KindOneofCase.HelmHistory => new HelmHistoryAction(
-            v.Name(action.HelmHistory.Release, "release"), v.Name(Or(action.HelmHistory.Namespace, "cattle-system"), "namespace"),
-            Kubeconfig(action.HelmHistory.Kubeconfig, v)),
+            v.Name(action.HelmHistory.Release, "release"), v.Name(action.HelmHistory.Namespace, "namespace"), action.HelmHistory.Kubeconfig),
         V1.Action.KindOneofCase.HelmRollback => new HelmRollbackAction(
-            v.Name(action.HelmRollback.Release, "release"), v.Name(Or(action.HelmRollback.Namespace, "cattle-system"), "namespace"),
-            action.HelmRollback.Revision, Kubeconfig(action.HelmRollback.Kubeconfig, v)),
+            v.Name(action.HelmRollback.Release, "release"), v.Name(action.HelmRollback.Namespace, "namespace"),
+            action.HelmRollback.Revision, action.HelmRollback.Kubeconfig),
         V1.Action.KindOneofCase.HelmInstall => new HelmInstallAction(
             v.Name(action.HelmInstall.Release, "release"), v.Name(action.HelmInstall.Namespace, "namespace"),
-            v.Path(action.HelmInstall.ChartPath, "chart_path"),
-            action.HelmInstall.ValuesPath.Length == 0 ? string.Empty : v.Path(action.HelmInstall.ValuesPath, "values_path"),
-            action.HelmInstall.CreateNamespace, v.Seconds(action.HelmInstall.TimeoutSeconds, 300, MaxWaitSeconds, "timeout_seconds"),
-            Kubeconfig(action.HelmInstall.Kubeconfig, v)),
-        V1.Action.KindOneofCase.RancherRestore => new RancherRestoreAction(RestoreSpec(action.RancherRestore, v), Kubeconfig(action.RancherRestore.Kubeconfig, v)),
+            action.HelmInstall.ChartPath, action.HelmInstall.ValuesPath,
+            action.HelmInstall.CreateNamespace, v.Seconds(action.HelmInstall.TimeoutSeconds, MaxWaitSeconds, "timeout_seconds"),
+            action.HelmInstall.Kubeconfig),
+        V1.Action.KindOneofCase.RancherRestore => new RancherRestoreAction(RestoreSpec(action.RancherRestore, v), action.RancherRestore.Kubeconfig),
         V1.Action.KindOneofCase.RancherBackupCheck => BackupCheck(action.RancherBackupCheck, v),
         V1.Action.KindOneofCase.RancherCleanup => new RancherCleanupAction(
-            v.Path(action.RancherCleanup.ScriptsDir, "scripts_dir"), Kubeconfig(action.RancherCleanup.Kubeconfig, v)),
+            action.RancherCleanup.ScriptsDir, action.RancherCleanup.Kubeconfig),
         V1.Action.KindOneofCase.VersionCheck => VersionCheck(action.VersionCheck, v),
         V1.Action.KindOneofCase.WaitNodeReady => new WaitNodeReadyAction(
             v.Name(action.WaitNodeReady.Node, "node"),
-            TimeSpan.FromSeconds(action.WaitNodeReady.TimeoutSeconds == 0 ? 300 : action.WaitNodeReady.TimeoutSeconds),
-            Kubeconfig(action.WaitNodeReady.Kubeconfig, v),
+            TimeSpan.FromSeconds(action.WaitNodeReady.TimeoutSeconds), action.WaitNodeReady.Kubeconfig,
             v.Optional(action.WaitNodeReady.KubeletVersion, VersionRegex(), "kubelet_version")),
         V1.Action.KindOneofCase.KubectlNodeCoverage => new KubectlNodeCoverageAction(
             [.. action.KubectlNodeCoverage.Enrolled.Select(n => v.Name(n, "enrolled"))],
             [.. action.KubectlNodeCoverage.Excluded.Select(n => v.Name(n, "excluded"))],
-            Kubeconfig(action.KubectlNodeCoverage.Kubeconfig, v)),
+            action.KubectlNodeCoverage.Kubeconfig),
         V1.Action.KindOneofCase.NoOp => new NoOpAction(TimeSpan.FromMilliseconds(action.NoOp.SleepMilliseconds)),
         _ => null,
     };
@@ -264,11 +269,6 @@ internal sealed partial class ActionFactory
             v.Problem($"acknowledged_filename '{step.AcknowledgedFilename}' is not backup_filename '{step.BackupFilename}': acknowledge the very file the Restore reads");
         }
 
-        return new RancherBackupCheckAction(file, step.AcknowledgedFilename.Length > 0, Kubeconfig(step.Kubeconfig, v));
+        return new RancherBackupCheckAction(file, step.AcknowledgedFilename.Length > 0, step.Kubeconfig);
     }
-
-    private string Kubeconfig(string kubeconfig, Validation v) =>
-        kubeconfig.Length == 0 ? _options.DefaultKubeconfig : v.Path(kubeconfig, "kubeconfig");
-
-    private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
 }

@@ -1,11 +1,14 @@
+using System.Globalization;
+using System.Text;
 using V1 = RollbackMesh.V1;
 
 namespace RollbackMesh.Agent.Actions;
 
 /// <summary>
-/// The wire names of the Action oneof's fields. Written out rather than read from V1.Action.Descriptor: building
-/// the protobuf descriptors loads the whole reflection layer (hundreds of methods and types) into an agent that
-/// otherwise never needs it, which was ~1 MiB of its idle memory. A test keeps this table equal to the descriptor.
+/// The wire names of the Action oneof's fields, spelled back from the generated case names (protoc writes
+/// <c>k3s_install_binary</c> as <c>K3SInstallBinary</c>) rather than read from V1.Action.Descriptor: the Hello names
+/// every kind at connect, and building the protobuf descriptors there would load the whole reflection layer (~1 MiB)
+/// into an agent that has not run a step yet. A test keeps the spelling equal to the descriptor for every kind.
 /// </summary>
 internal static class ActionKindNames
 {
@@ -14,42 +17,29 @@ internal static class ActionKindNames
         Enum.GetValues<V1.Action.KindOneofCase>().Where(k => k != V1.Action.KindOneofCase.None).Select(Of).ToArray();
 
     /// <summary>The wire name of <paramref name="kind"/>, "none" for an unset oneof.</summary>
-    public static string Of(V1.Action.KindOneofCase kind) => kind switch
+    public static string Of(V1.Action.KindOneofCase kind) =>
+        kind == V1.Action.KindOneofCase.None ? "none"
+        : Enum.IsDefined(kind) ? SnakeCase(kind.ToString())
+        : "unknown_" + ((int)kind).ToString(CultureInfo.InvariantCulture);
+
+    // A capital starts a word after a small letter, or after a capital or digit when a small letter follows it:
+    // K3SInstallBinary is k3s_install_binary (protoc capitalises the letter after a digit, so K3S stays one word).
+    private static string SnakeCase(string pascal)
     {
-        V1.Action.KindOneofCase.None => "none",
-        V1.Action.KindOneofCase.FelixConfig => "felix_config",
-        V1.Action.KindOneofCase.YumRepoSubstitute => "yum_repo_substitute",
-        V1.Action.KindOneofCase.AptSource => "apt_source",
-        V1.Action.KindOneofCase.PackageClean => "package_clean",
-        V1.Action.KindOneofCase.PackageDowngrade => "package_downgrade",
-        V1.Action.KindOneofCase.Service => "service",
-        V1.Action.KindOneofCase.K3SKillall => "k3s_killall",
-        V1.Action.KindOneofCase.K3SInstallBinary => "k3s_install_binary",
-        V1.Action.KindOneofCase.K3SClusterReset => "k3s_cluster_reset",
-        V1.Action.KindOneofCase.MoveAside => "move_aside",
-        V1.Action.KindOneofCase.SqliteSwap => "sqlite_swap",
-        V1.Action.KindOneofCase.PostgresRestore => "postgres_restore",
-        V1.Action.KindOneofCase.KubectlNode => "kubectl_node",
-        V1.Action.KindOneofCase.KubectlRollout => "kubectl_rollout",
-        V1.Action.KindOneofCase.KubectlDeletePod => "kubectl_delete_pod",
-        V1.Action.KindOneofCase.CalicoUpgradeAbort => "calico_upgrade_abort",
-        V1.Action.KindOneofCase.InstallToolBinary => "install_tool_binary",
-        V1.Action.KindOneofCase.HelmRollback => "helm_rollback",
-        V1.Action.KindOneofCase.VersionCheck => "version_check",
-        V1.Action.KindOneofCase.EtcdSnapshotVerify => "etcd_snapshot_verify",
-        V1.Action.KindOneofCase.KubectlApply => "kubectl_apply",
-        V1.Action.KindOneofCase.RancherCleanup => "rancher_cleanup",
-        V1.Action.KindOneofCase.HelmHistory => "helm_history",
-        V1.Action.KindOneofCase.NoOp => "no_op",
-        V1.Action.KindOneofCase.WaitNodeReady => "wait_node_ready",
-        V1.Action.KindOneofCase.KubectlCreate => "kubectl_create",
-        V1.Action.KindOneofCase.KubectlWait => "kubectl_wait",
-        V1.Action.KindOneofCase.HelmInstall => "helm_install",
-        V1.Action.KindOneofCase.RancherRestore => "rancher_restore",
-        V1.Action.KindOneofCase.RancherBackupCheck => "rancher_backup_check",
-        V1.Action.KindOneofCase.KubectlNodeCoverage => "kubectl_node_coverage",
-        V1.Action.KindOneofCase.K3STokenCheck => "k3s_token_check",
-        V1.Action.KindOneofCase.KubectlStrategyCheck => "kubectl_strategy_check",
-        _ => "unknown_" + ((int)kind).ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
+        var text = new StringBuilder(pascal.Length + 8);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            var c = pascal[i];
+            var startsWord = i > 0 && char.IsUpper(c)
+                && (char.IsLower(pascal[i - 1]) || (i + 1 < pascal.Length && char.IsLower(pascal[i + 1])));
+            if (startsWord)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
+    }
 }

@@ -1,6 +1,6 @@
 using System.Collections;
-using Google.Protobuf;
 using RollbackMesh.Coordinator.Runbooks;
+using RollbackMesh.Protos.Actions;
 
 namespace RollbackMesh.Coordinator.Planning;
 
@@ -12,11 +12,10 @@ internal static class ActionBuilder
 {
     public static V1.Action Build(RunbookStep step, Func<string, string?> resolve, string context, List<string> problems)
     {
-        var kindField = ActionKinds.Get(step.Kind);
-        var message = (IMessage)Activator.CreateInstance(kindField.MessageType.ClrType)!;
+        var action = ActionCatalog.Create(step.Kind, out var message);
         foreach (var (name, argument) in step.Arguments)
         {
-            var field = kindField.MessageType.FindFieldByName(name);
+            var field = message.Descriptor.FindFieldByName(name);
             var where = $"argument '{name}' of {context}";
             if (field.IsMap)
             {
@@ -49,8 +48,6 @@ internal static class ActionBuilder
             }
         }
 
-        var action = new V1.Action();
-        kindField.Accessor.SetValue(action, message);
         return action;
     }
 

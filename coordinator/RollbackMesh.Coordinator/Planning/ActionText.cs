@@ -2,17 +2,16 @@ using System.Collections;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using RollbackMesh.Coordinator.Runbooks;
+using RollbackMesh.Protos.Actions;
 
 namespace RollbackMesh.Coordinator.Planning;
 
 /// <summary>
 /// Human-readable forms of an action for plan output and the operator API: the kind as runbooks spell it and its
-/// set fields as <c>key=value</c> in field order. Secrets (<c>token</c>) are masked.
+/// set fields as <c>key=value</c> in field order. Arguments actions.proto marks <c>secret_argument</c> are masked.
 /// </summary>
 internal static class ActionText
 {
-    private static readonly HashSet<string> SecretFields = new(StringComparer.Ordinal) { "token" };
-
     /// <summary>The oneof field name, e.g. <c>k3s_cluster_reset</c>; empty when no kind is set.</summary>
     public static string KindName(V1.Action action) =>
         action.KindCase == V1.Action.KindOneofCase.None
@@ -20,23 +19,18 @@ internal static class ActionText
             : V1.Action.Descriptor.FindFieldByNumber((int)action.KindCase).Name;
 
     /// <summary>The set arguments, e.g. <c>unit=k3s operation=start</c>.</summary>
-    public static string Arguments(V1.Action action)
-    {
-        if (action.KindCase == V1.Action.KindOneofCase.None)
-        {
-            return "";
-        }
+    public static string Arguments(V1.Action action) => ActionCatalog.Inner(action) is { } message ? Arguments(message) : "";
 
-        var field = V1.Action.Descriptor.FindFieldByNumber((int)action.KindCase);
-        var message = (IMessage)field.Accessor.GetValue(action);
+    /// <summary>The set arguments of an action message (any message carrying actions.proto's options).</summary>
+    public static string Arguments(IMessage message)
+    {
         var parts = new List<string>();
-        foreach (var argument in message.Descriptor.Fields.InFieldNumberOrder())
+        foreach (var argument in ActionDescription.Of(message.Descriptor).Arguments)
         {
-            var value = argument.Accessor.GetValue(message);
-            var text = Format(argument, value);
+            var text = Format(argument.Field, argument.Field.Accessor.GetValue(message));
             if (text is not null)
             {
-                parts.Add($"{argument.Name}={(SecretFields.Contains(argument.Name) ? "***" : text)}");
+                parts.Add($"{argument.Name}={(argument.Secret ? "***" : text)}");
             }
         }
 

@@ -3,7 +3,8 @@ namespace RollbackMesh.Coordinator.Tests.Runbooks;
 /// <summary>Small runbook texts for tests.</summary>
 internal static class TestRunbooks
 {
-    public static string Minimal(string name) => $"""
+    /// <summary>One phase on all nodes with one step of <paramref name="action"/>, without arguments.</summary>
+    public static string Minimal(string name, string action = "no_op") => $"""
         name: {name}
         version: "1"
         procedure: test.txt
@@ -12,6 +13,6 @@ internal static class TestRunbooks
             nodes: all
             steps:
               - name: nothing
-                action: no_op
+                action: {action}
         """;
 }

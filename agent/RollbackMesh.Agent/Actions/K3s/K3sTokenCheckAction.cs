@@ -10,9 +10,6 @@ namespace RollbackMesh.Agent.Actions.K3s;
 /// </summary>
 internal sealed class K3sTokenCheckAction : AgentAction
 {
-    /// <summary>Where K3s writes the server token (docs.k3s.io/cli/token: "always written in the secure format").</summary>
-    public const string DefaultTokenPath = "/var/lib/rancher/k3s/server/token";
-
     // A token file holds one line; anything much larger is not one, and is not read into memory whole.
     private const int MaxTokenFileBytes = 4096;
 

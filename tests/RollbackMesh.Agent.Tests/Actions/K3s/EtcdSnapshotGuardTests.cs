@@ -1,3 +1,4 @@
+using RollbackMesh.Agent.Actions;
 using RollbackMesh.Agent.Tests.Testbeds;
 using RollbackMesh.V1;
 
@@ -101,6 +102,17 @@ public sealed class EtcdSnapshotGuardTests : IClassFixture<EtcdSnapshotFixture>,
             .DescribeAsync(_h.Context(), default);
         Assert.DoesNotContain("secret-token", description, StringComparison.Ordinal);
         Assert.Contains("snapshot restore", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void K3sClusterReset_MalformedToken_RefusedWithoutQuotingIt()
+    {
+        var snapshot = _etcd.CopyTo(Path.Combine(_h.Allowed, "snapshots/good.db"));
+
+        var ex = Assert.Throws<ActionValidationException>(() =>
+            _h.Build(new() { K3SClusterReset = new K3sClusterReset { SnapshotPath = snapshot, Token = "K10abc::server:pass word" } }));
+
+        Assert.Equal("token is not allowed (value not shown)", ex.Message);
     }
 
     public void Dispose()
