@@ -35,8 +35,17 @@ internal sealed partial class CoordinatorStore : IAsyncDisposable
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, "PRAGMA busy_timeout=5000;");
-        Execute(_writer, StoreSchema.Sql);
-        Migrate(_writer);
+        try
+        {
+            Execute(_writer, StoreSchema.Sql);
+            Migrate(_writer);
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+
         _reader = new SqliteConnection(connectionString);
         _reader.Open();
         Execute(_reader, "PRAGMA busy_timeout=5000;");
