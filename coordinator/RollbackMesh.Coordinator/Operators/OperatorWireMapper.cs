@@ -97,7 +97,7 @@ internal static class OperatorWireMapper
         string.Join("; ", gate.Checks.Select(c => c.Kind switch
         {
             GateCheckKind.NodesHealthy => "nodes healthy",
-            GateCheckKind.UnitActive => $"unit {c.Target} active",
+            GateCheckKind.UnitActive => $"unit {c.Target} active{UnitSettling.Describe(c.Argument)}",
             GateCheckKind.VersionMatches => $"{c.Target} version matches /{c.Argument}/",
             _ => c.Kind.ToString(),
         })) + $" (timeout {gate.Timeout})";

@@ -57,7 +57,7 @@ internal static class PlanPrinter
             {
                 var checks = gate.Checks.Select(c => c.Kind switch
                 {
-                    GateCheckKind.UnitActive => $"unit {c.Target} active",
+                    GateCheckKind.UnitActive => $"unit {c.Target} active{UnitSettling.Describe(c.Argument)}",
                     GateCheckKind.VersionMatches => $"{c.Target} version matches {c.Argument}",
                     _ => "nodes healthy",
                 });
