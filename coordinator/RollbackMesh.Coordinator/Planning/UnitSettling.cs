@@ -12,7 +12,10 @@ namespace RollbackMesh.Coordinator.Planning;
 /// </summary>
 internal sealed class UnitSettling
 {
-    private readonly Dictionary<(string Node, string Unit), (DateTimeOffset Since, uint Restarts)> _steady = [];
+    // Since when each unit has been seen active with its current restart count, and whether that count changed during the gate.
+    private static readonly DateTimeOffset SeenDown = DateTimeOffset.MaxValue;
+
+    private readonly Dictionary<(string Node, string Unit), (DateTimeOffset Since, uint Restarts, bool Restarted)> _steady = [];
 
     /// <summary>The settle time as a gate check argument (invariant constant format, e.g. 00:00:30).</summary>
     public static string Format(TimeSpan settle) => settle.ToString("c", CultureInfo.InvariantCulture);
@@ -29,7 +32,13 @@ internal sealed class UnitSettling
         var key = (node, check.Target);
         if (unit.ActiveState != "active")
         {
-            _steady.Remove(key);
+            // Seen down: the next active report starts the settle time over (a restart if it had been seen up).
+            if (check.Argument.Length > 0)
+            {
+                var restarted = _steady.TryGetValue(key, out var before) && (before.Restarted || before.Since != SeenDown);
+                _steady[key] = (SeenDown, uint.MaxValue, restarted);
+            }
+
             return $"unit {check.Target} is {unit.ActiveState}/{unit.SubState}";
         }
 
@@ -43,19 +52,24 @@ internal sealed class UnitSettling
             return $"unit {check.Target}: settle time '{check.Argument}' is not a duration";
         }
 
-        if (!_steady.TryGetValue(key, out var seen) || seen.Restarts != unit.Restarts)
+        if (!_steady.TryGetValue(key, out var seen))
         {
-            var restarted = _steady.ContainsKey(key);
-            _steady[key] = seen = (health.ReceivedAt, unit.Restarts);
-            if (restarted)
-            {
-                return $"unit {check.Target} was restarted by systemd (restart count {unit.Restarts}); waiting for it to stay active for {settle}";
-            }
+            _steady[key] = seen = (health.ReceivedAt, unit.Restarts, Restarted: false);
+        }
+        else if (seen.Restarts != unit.Restarts)
+        {
+            // Restarted by systemd, or up again after a report showed it down.
+            _steady[key] = seen = (health.ReceivedAt, unit.Restarts, Restarted: seen.Restarted || seen.Since != SeenDown);
         }
 
         var steady = health.ReceivedAt - seen.Since;
-        return steady >= settle
-            ? null
-            : $"unit {check.Target} active for {steady.TotalSeconds:0.#} s without a restart; it must stay so for {settle}";
+        if (steady >= settle)
+        {
+            return null;
+        }
+
+        return seen.Restarted
+            ? $"unit {check.Target} was restarted by systemd during the gate (restart count {unit.Restarts}); active for {steady.TotalSeconds:0.#} s since, it must stay so for {settle}"
+            : $"unit {check.Target} active for {steady.TotalSeconds:0.#} s; it must stay active with no restart for {settle}";
     }
 }
