@@ -48,7 +48,8 @@ public sealed partial class RetryTests(ITestOutputHelper log) : IDisposable
             .ToDictionary(s => s.GetProperty("name").GetString()!, s => s.TryGetProperty("attempt", out var a) ? a.GetInt32() : 0);
         Assert.Equal(new Dictionary<string, int> { ["warm-up"] = 1, ["token"] = 2, ["after"] = 1 }, attempts);
         var text = await CliRun.RunAsync(log, [.. connection, "status", runId]);
-        Assert.Contains("SUCCEEDED (attempt 2)", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("succeeded (attempt 2), phase second", text.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"second\s+e2e-retry\s+token\s+succeeded \(attempt 2\)", text.Stdout);
         var history = await CliRun.RunAsync(log, [.. connection, "history", runId]);
         Assert.Matches(@"insecure-operator\s+run\.retry", history.Stdout);
         // The first phase's step succeeded once and was never sent again.
