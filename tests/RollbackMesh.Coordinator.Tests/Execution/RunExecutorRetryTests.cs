@@ -106,6 +106,32 @@ public sealed class RunExecutorRetryTests
     }
 
     [Fact]
+    public async Task Retry_GateDidNotHold_GateIsJudgedAgainAndTheRunContinuesWithoutResendingAStep()
+    {
+        var server = new SimulatedAgent("server1", "first-server");
+        server.Versions["k3s"] = "v1.29.4+k3s1";
+        var agent = new SimulatedAgent("agent1", "agent");
+        await using var fleet = await SimulatedFleet.StartAsync([server, agent]);
+        var gate = new PlanGate([new GateCheck(GateCheckKind.VersionMatches, "k3s", @"v1\.30\.0\+k3s1")], TimeSpan.FromMilliseconds(500));
+        var plan = Hashed(TestPlans.Create(
+            TestPlans.Phase("first", ["server1"], ["restore"], gate: gate),
+            TestPlans.Phase("agents", ["agent1"], ["start"])));
+        var failed = await fleet.RunToEndAsync(plan);
+        Assert.Contains("gate after phase first did not hold", failed.Run.Message);
+
+        server.Versions["k3s"] = "v1.30.0+k3s1";
+        var retried = await fleet.Executor.RetryAsync(failed.Run.RunId, "alice", RetryAcceptance.None);
+        Assert.Contains("no step failed", retried.Run.Message);
+        await fleet.Executor.WaitAsync(failed.Run.RunId).WaitAsync(TimeSpan.FromSeconds(20));
+
+        var result = fleet.Executor.Get(failed.Run.RunId);
+        Assert.True(result.Run.State == RunState.Succeeded, result.Run.Message);
+        Assert.Equal(["first/server1/restore"], server.Commands);
+        Assert.Equal(["agents/agent1/start"], agent.Commands);
+        Assert.All(result.Steps, s => Assert.Equal(1, s.Attempt));
+    }
+
+    [Fact]
     public async Task Retry_RunThatDidNotFail_RefusedNamingItsState()
     {
         var agent = new SimulatedAgent("agent1", "agent") { Behavior = c => c.StepId.EndsWith("/slow", StringComparison.Ordinal) ? StepBehavior.Ok(3000) : StepBehavior.Ok() };
