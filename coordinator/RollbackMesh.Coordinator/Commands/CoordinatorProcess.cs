@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Hosting;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Runbooks;
 using Serilog;
 using Serilog.Events;
@@ -12,7 +13,8 @@ namespace RollbackMesh.Coordinator.Commands;
 /// <summary>
 /// Runs the coordinator process: Serilog to stderr, runbooks loaded up front (each refused file logged with every
 /// problem it has, the others offered), the host started,
-/// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read, then until SIGTERM.
+/// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read (followed by
+/// <c>metrics on http://ADDR:PORT/metrics</c> with --metrics-listen), then until SIGTERM.
 /// </summary>
 internal static class CoordinatorProcess
 {
@@ -47,6 +49,11 @@ internal static class CoordinatorProcess
             await Console.Out.WriteLineAsync("listening on " + address).ConfigureAwait(false);
             await Console.Out.FlushAsync().ConfigureAwait(false);
             CoordinatorLog.Listening(logger, address, options.DataDirectory);
+            if (app.Services.GetService<MetricsServer>()?.Address is { } metrics)
+            {
+                await Console.Out.WriteLineAsync("metrics on " + metrics).ConfigureAwait(false);
+                await Console.Out.FlushAsync().ConfigureAwait(false);
+            }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             CoordinatorLog.Stopped(logger);

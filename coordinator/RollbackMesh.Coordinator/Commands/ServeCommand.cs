@@ -6,7 +6,7 @@ namespace RollbackMesh.Coordinator.Commands;
 
 /// <summary>
 /// `rollbackmesh-coordinator serve --listen ADDR:PORT --data DIR [--insecure] [--runbooks DIR]
-/// [--tls-cert F --tls-key F --client-ca F] [--max-connections N] [--max-connections-per-peer N]`.
+/// [--tls-cert F --tls-key F --client-ca F] [--max-connections N] [--max-connections-per-peer N] [--metrics-listen ADDR:PORT]`.
 /// </summary>
 internal static class ServeCommand
 {
@@ -37,11 +37,16 @@ internal static class ServeCommand
         DefaultValueFactory = _ => DefaultLimits.MaxConnectionsPerPeer,
     };
 
+    private static readonly Option<string?> MetricsListen = new("--metrics-listen")
+    {
+        Description = "Serve Prometheus metrics (plaintext HTTP, GET /metrics) on this address and port, e.g. 127.0.0.1:9464; off by default.",
+    };
+
     public static Command Create()
     {
         var command = new Command("serve", "Run the coordinator until SIGTERM.")
         {
-            Listen, Data, Insecure, Runbooks, TlsCert, TlsKey, ClientCa, MaxConnections, MaxConnectionsPerPeer,
+            Listen, Data, Insecure, Runbooks, TlsCert, TlsKey, ClientCa, MaxConnections, MaxConnectionsPerPeer, MetricsListen,
         };
         command.SetAction((result, _) =>
         {
@@ -65,6 +70,19 @@ internal static class ServeCommand
         if (!IPEndPoint.TryParse(listenText, out var endPoint) || !listenText.Contains(':', StringComparison.Ordinal))
         {
             problems.Add($"--listen '{listenText}' is not ADDRESS:PORT (e.g. 127.0.0.1:7443)");
+        }
+
+        IPEndPoint? metrics = null;
+        if (result.GetValue(MetricsListen) is { } metricsText)
+        {
+            if (!IPEndPoint.TryParse(metricsText, out metrics) || !metricsText.Contains(':', StringComparison.Ordinal))
+            {
+                problems.Add($"--metrics-listen '{metricsText}' is not ADDRESS:PORT (e.g. 127.0.0.1:9464)");
+            }
+            else if (endPoint is not null && metrics.Port != 0 && metrics.Equals(endPoint))
+            {
+                problems.Add($"--metrics-listen {metricsText} is the --listen address; metrics need a port of their own");
+            }
         }
 
         var insecure = result.GetValue(Insecure);
@@ -109,6 +127,10 @@ internal static class ServeCommand
         error = problems.Count > 0 ? string.Join(Environment.NewLine, problems) : null;
         return problems.Count > 0
             ? null
-            : new CoordinatorHostOptions(endPoint!, Path.GetFullPath(result.GetValue(Data)!), tls, insecure, result.GetValue(Runbooks)) { Connections = limits };
+            : new CoordinatorHostOptions(endPoint!, Path.GetFullPath(result.GetValue(Data)!), tls, insecure, result.GetValue(Runbooks))
+            {
+                Connections = limits,
+                MetricsListen = metrics,
+            };
     }
 }

@@ -24,9 +24,11 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     private readonly DryRunDispatcher _dryRuns;
     private readonly SemaphoreSlim _retries = new(1, 1);
 
-    public RunExecutor(CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger)
+    public RunExecutor(
+        CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger,
+        IStepObserver? stepObserver = null)
     {
-        _context = new ExecutorContext(store, registry, link, options, time, logger);
+        _context = new ExecutorContext(store, registry, link, options, time, logger, stepObserver);
         _dryRuns = new DryRunDispatcher(link, options, time);
     }
 

@@ -15,7 +15,7 @@ internal sealed class FleetOptions
     /// </summary>
     public TimeSpan LastSeenPersistInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Health reports kept per node, newest last. Default 100.</summary>
+    /// <summary>Health changes kept per node (a report whose state equals the previous one is not kept), newest last. Default 100.</summary>
     public int HealthHistoryLength { get; set; } = 100;
 
     /// <summary>Reported to agents in HelloAck. Default the assembly version.</summary>

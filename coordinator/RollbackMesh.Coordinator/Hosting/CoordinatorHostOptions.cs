@@ -25,6 +25,12 @@ internal sealed record CoordinatorHostOptions(
     /// <summary>Connection limits and timeouts. Defaults: see <see cref="ConnectionLimits"/>.</summary>
     public ConnectionLimits Connections { get; init; } = new();
 
+    /// <summary>
+    /// Where to serve Prometheus metrics (plaintext HTTP, GET /metrics, a listener of its own); null (the default) for
+    /// none. Port 0: any free port.
+    /// </summary>
+    public IPEndPoint? MetricsListen { get; init; }
+
     /// <summary>Extra settings tests set to shorten timers; production uses the defaults.</summary>
     public Action<CoordinatorSettings>? Configure { get; init; }
 }

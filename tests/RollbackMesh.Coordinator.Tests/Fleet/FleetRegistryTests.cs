@@ -48,6 +48,29 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task HealthHistory_RepeatedSameState_KeepsOnlyTheChanges()
+    {
+        var registry = new FleetRegistry(new FleetOptions { HealthHistoryLength = 100 }, _time);
+        await registry.OnHelloAsync(Node("n1"));
+        var changes = new List<DateTimeOffset>();
+        for (var i = 0; i < 1_000; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            var healthy = i is < 400 or >= 410;
+            if (i is 0 or 400 or 410)
+            {
+                changes.Add(_time.GetUtcNow());
+            }
+
+            registry.OnHealth("n1", Health(healthy) with { Disks = [new DiskSpace("/", (ulong)(1_000_000 - i), 2_000_000)] });
+        }
+
+        Assert.Equal(changes, registry.HealthHistory("n1").Select(h => h.ReceivedAt));
+        Assert.Equal(_time.GetUtcNow(), registry.Get("n1")!.LastSeen);
+        Assert.Equal(999_001UL, registry.Get("n1")!.Health!.Disks[0].FreeBytes);
+    }
+
+    [Fact]
     public async Task Registry_AfterRestartOverTheSameStore_ListsKnownNodesAsDisconnected()
     {
         var path = Path.Combine(_directory, "c.db");
