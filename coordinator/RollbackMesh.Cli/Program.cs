@@ -17,6 +17,7 @@ var root = new RootCommand("rollbackmesh: plan, apply and follow fleet rollbacks
     RunCommands.Resume(),
     RunCommands.Abort(),
     RunCommands.Approve(),
+    RunCommands.Retry(),
     HistoryCommand.Create(),
     RollbackMesh.Cli.Demo.DemoCommand.Create(),
 };

@@ -18,6 +18,6 @@ internal sealed class DBusUnitStateReader : IUnitStateReader
     {
         var manager = await _systemd.GetManagerAsync(cancellationToken).ConfigureAwait(false);
         var state = await manager.GetUnitStateAsync(unit, cancellationToken).ConfigureAwait(false);
-        return new UnitStatus(state.Unit, state.ActiveState, state.SubState);
+        return new UnitStatus(state.Unit, state.ActiveState, state.SubState) { Restarts = state.Restarts };
     }
 }

@@ -23,6 +23,7 @@ internal static class HealthReportMapper
             ActiveState = u.ActiveState,
             SubState = u.SubState,
             Error = u.Error ?? string.Empty,
+            Restarts = u.Restarts,
         }));
         foreach (var (name, version) in snapshot.Versions)
         {

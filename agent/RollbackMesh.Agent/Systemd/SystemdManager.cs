@@ -84,7 +84,7 @@ internal sealed class SystemdManager : IDisposable
     /// <summary>ReloadUnit in mode "replace", then waits for the job.</summary>
     public Task<UnitJobResult> ReloadUnitAsync(string unit, TimeSpan timeout, CancellationToken ct) => RunJobAsync("ReloadUnit", unit, timeout, ct);
 
-    /// <summary>Reads LoadState, ActiveState and SubState; throws <see cref="UnitNotFoundException"/> for an unknown unit.</summary>
+    /// <summary>Reads LoadState, ActiveState, SubState (and a service's NRestarts); throws <see cref="UnitNotFoundException"/> for an unknown unit.</summary>
     public async Task<UnitState> GetUnitStateAsync(string unit, CancellationToken ct)
     {
         UnitNameValidator.ThrowIfInvalid(unit);
@@ -99,7 +99,10 @@ internal sealed class SystemdManager : IDisposable
             throw new UnitNotFoundException(unit);
         }
 
-        return new UnitState(unit, properties[0], properties[1], properties[2]);
+        var restarts = unit.EndsWith(".service", StringComparison.Ordinal)
+            ? await GetPropertyAsync(path, ServiceInterface, "NRestarts", static v => v.GetUInt32(), ct).ConfigureAwait(false)
+            : 0u;
+        return new UnitState(unit, properties[0], properties[1], properties[2]) { Restarts = restarts };
     }
 
     /// <summary>The unit's object path from Manager.LoadUnit; throws <see cref="UnitNotFoundException"/> on NoSuchUnit.</summary>

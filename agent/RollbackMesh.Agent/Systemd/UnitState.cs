@@ -5,4 +5,8 @@ namespace RollbackMesh.Agent.Systemd;
 /// <param name="LoadState">e.g. "loaded", "not-found", "masked".</param>
 /// <param name="ActiveState">e.g. "active", "inactive", "failed", "activating".</param>
 /// <param name="SubState">Type-specific, e.g. "running", "dead", "exited".</param>
-internal sealed record UnitState(string Unit, string LoadState, string ActiveState, string SubState);
+internal sealed record UnitState(string Unit, string LoadState, string ActiveState, string SubState)
+{
+    /// <summary>A service's NRestarts: how often systemd restarted it under its Restart= setting (0 for other unit types).</summary>
+    public uint Restarts { get; init; }
+}

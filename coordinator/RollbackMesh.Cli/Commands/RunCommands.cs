@@ -5,7 +5,7 @@ using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
 
-/// <summary>The commands that take a run id: status, watch, pause, resume, abort, approve.</summary>
+/// <summary>The commands that take a run id: status, watch, pause, resume, abort, approve, retry.</summary>
 internal static class RunCommands
 {
     public static Command Status()
@@ -55,6 +55,55 @@ internal static class RunCommands
             var status = await context.Operator.ApproveAsync(new ApproveRequest { RunId = runId, Gate = gateId }, cancellationToken: context.CancellationToken);
             Show(context.Output, status);
             return CliExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// `retry RUN [--accept-unknown STEP]... [--force-unknown] [--watch]`: continues an ended, failed run from its failed
+    /// steps. A refusal in the run's state (not ended, nothing failed, steps of unknown outcome not accepted) exits 1
+    /// like the other control commands; an --accept-unknown naming no such step is bad input (2). With --watch, exit 0
+    /// only if the run then succeeds.
+    /// </summary>
+    public static Command Retry()
+    {
+        var run = RunArgument();
+        var acceptUnknown = new Option<string[]>("--accept-unknown")
+        {
+            Description = "A step (its id) whose last attempt ended with its state unknown, checked on its node and safe to run again. Repeatable.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var forceUnknown = new Option<bool>("--force-unknown") { Description = "Run again every step whose state is unknown (check their nodes first)." };
+        var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
+        var command = new Command("retry", "Retry a failed run from its failed steps, with the same plan; steps that succeeded are not run again.")
+        {
+            run, acceptUnknown, forceUnknown, watch,
+        };
+        CommandRunner.SetAction(command, async context =>
+        {
+            var request = new RetryRequest { RunId = context.Result.GetValue(run)!, ForceUnknown = context.Result.GetValue(forceUnknown) };
+            request.AcceptUnknown.Add(context.Result.GetValue(acceptUnknown) ?? []);
+            var status = await context.Operator.RetryAsync(request, cancellationToken: context.CancellationToken);
+            if (context.Output.Json)
+            {
+                context.Output.Write(status);
+            }
+            else
+            {
+                context.Output.Line($"Retrying run {status.RunId} (attempt {status.Attempt}): {status.Message}");
+            }
+
+            if (!context.Result.GetValue(watch))
+            {
+                if (!context.Output.Json)
+                {
+                    context.Output.Line($"Follow it with: rollbackmesh watch {status.RunId}");
+                }
+
+                return CliExitCodes.Success;
+            }
+
+            return await RunWatcher.WatchAsync(context, status.RunId);
         });
         return command;
     }

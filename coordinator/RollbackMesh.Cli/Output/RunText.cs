@@ -21,7 +21,7 @@ internal static class RunText
         var table = new TextTable("PHASE", "NODE", "STEP", "STATE", "UPDATED", "DETAIL");
         foreach (var step in run.Steps)
         {
-            table.Add(step.Phase, step.Node, step.Name, Format.State(step.State), Format.Time(step.UpdatedAt), Detail(step));
+            table.Add(step.Phase, step.Node, step.Name, Format.State(step.State) + Attempt(step.Attempt), Format.Time(step.UpdatedAt), Detail(step));
         }
 
         if (table.Count > 0)
@@ -33,13 +33,16 @@ internal static class RunText
     public static string Header(RunStatus run)
     {
         var finished = run.FinishedAt is null ? "" : $", finished {Format.Time(run.FinishedAt)}";
-        return $"Run {run.RunId} ({run.Runbook}, plan {Short(run.PlanHash)}): {Format.State(run.State)}, phase {Dash(run.CurrentPhase)}, started {Format.Time(run.StartedAt)}{finished}";
+        return $"Run {run.RunId} ({run.Runbook}, plan {Short(run.PlanHash)}): {Format.State(run.State)}{Attempt(run.Attempt)}, phase {Dash(run.CurrentPhase)}, started {Format.Time(run.StartedAt)}{finished}";
     }
 
     /// <summary>True once the run can change no more.</summary>
     public static bool IsFinished(RunState state) => state is RunState.Succeeded or RunState.Failed or RunState.Aborted;
 
     public static string Detail(StepStatus step) => step.Error.Length > 0 ? step.Error : step.Summary;
+
+    /// <summary>Shown from the second attempt on (a retry); the first is the normal case and says nothing.</summary>
+    private static string Attempt(uint attempt) => attempt > 1 ? $" (attempt {attempt})" : "";
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

@@ -38,6 +38,9 @@ internal sealed class OperatorEndpoints(OperatorService service, IHostApplicatio
     public override Task<RunStatus> Approve(ApproveRequest request, ServerCallContext context) =>
         CallAsync(() => service.ApproveAsync(request, CallerIdentity.Of(context)));
 
+    public override Task<RunStatus> Retry(RetryRequest request, ServerCallContext context) =>
+        CallAsync(() => service.RetryAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
     public override Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context) =>
         Call(() => service.History(request, CallerIdentity.Of(context)));
 

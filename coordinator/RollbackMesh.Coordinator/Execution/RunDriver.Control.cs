@@ -54,7 +54,7 @@ internal sealed partial class RunDriver
         await _stop.CancelAsync().ConfigureAwait(false);
         foreach (var step in StepsSnapshot().Where(s => s.State.IsInFlight()))
         {
-            await TrySendAsync(step.Node, AgentWireMapper.Cancel(step.RunId, step.StepId)).ConfigureAwait(false);
+            await TrySendAsync(step.Node, AgentWireMapper.Cancel(step.RunId, step.WireId)).ConfigureAwait(false);
         }
 
         return run;

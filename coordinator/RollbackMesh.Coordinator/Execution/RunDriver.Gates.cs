@@ -17,9 +17,10 @@ internal sealed partial class RunDriver
         var finishedAt = PhaseSteps(phase).Select(s => GetStep(s.StepId)).GroupBy(s => s.Node)
             .ToDictionary(g => g.Key, g => g.Max(s => s.UpdatedAt), StringComparer.Ordinal);
         var giveUp = _context.Time.GetUtcNow() + gate.Timeout;
+        var settling = new UnitSettling();
         while (true)
         {
-            var problems = nodes.SelectMany(n => CheckNode(n, gate, finishedAt.GetValueOrDefault(n))).ToList();
+            var problems = nodes.SelectMany(n => CheckNode(n, gate, finishedAt.GetValueOrDefault(n), settling)).ToList();
             if (problems.Count == 0)
             {
                 return problems;
@@ -34,7 +35,7 @@ internal sealed partial class RunDriver
         }
     }
 
-    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset nodeFinished)
+    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset nodeFinished, UnitSettling settling)
     {
         var view = _context.Registry.Get(node);
         if (view is not { Connected: true, Stale: false, Health: { } health })
@@ -51,14 +52,14 @@ internal sealed partial class RunDriver
 
         foreach (var check in gate.Checks)
         {
-            if (Failing(check, health) is { } problem)
+            if (Failing(node, check, health, settling) is { } problem)
             {
                 yield return $"{node}: {problem}";
             }
         }
     }
 
-    private static string? Failing(GateCheck check, NodeHealth health) => check.Kind switch
+    private static string? Failing(string node, GateCheck check, NodeHealth health, UnitSettling settling) => check.Kind switch
     {
         // Healthy means the agent and its probes are fine; a stopped unit is judged only by unit_active checks.
         GateCheckKind.NodesHealthy => health.Healthy ? null : $"unhealthy: {string.Join("; ", health.Problems)}",
@@ -66,8 +67,7 @@ internal sealed partial class RunDriver
         GateCheckKind.UnitActive => health.Units.FirstOrDefault(u => UnitNames.Same(u.Unit, check.Target)) switch
         {
             null => $"unit {check.Target} not reported",
-            { ActiveState: "active" } => null,
-            var unit => $"unit {check.Target} is {unit.ActiveState}/{unit.SubState}",
+            var unit => settling.Check(node, check, unit, health),
         },
         // The whole reported version must match: v1.29.4+k3s10 is not v1.29.4+k3s1.
         GateCheckKind.VersionMatches => (health.Versions.TryGetValue(check.Target, out var version), ParameterValues.TryCompile(check.Argument, out var pattern)) switch

@@ -31,7 +31,7 @@ internal sealed partial class RunDriver
         var settled = 0;
         foreach (var entry in journal.Where(e => e.RunId == RunId && e.State.IsTerminal()))
         {
-            if (inFlight.Any(s => s.StepId == entry.StepId))
+            if (inFlight.Any(s => s.WireId == entry.StepId))
             {
                 OnStepUpdate(node, new AgentStepUpdate(entry.RunId, entry.StepId, entry.State, "", entry.Outcome));
                 settled++;

@@ -32,7 +32,7 @@ internal sealed partial class RunDriver
             {
                 try
                 {
-                    var command = AgentWireMapper.StepCommand(RunId, step.StepId, step.Action, deadline);
+                    var command = AgentWireMapper.StepCommand(RunId, GetStep(step.StepId).WireId, step.Action, deadline);
                     await _context.Link.SendAsync(step.Node, command, ct).ConfigureAwait(false);
                     return true;
                 }
@@ -112,7 +112,7 @@ internal sealed partial class RunDriver
 
             foreach (var step in sent)
             {
-                var entry = journal.FirstOrDefault(e => e.StepId == step.StepId);
+                var entry = journal.FirstOrDefault(e => e.StepId == step.WireId);
                 if (entry is not null)
                 {
                     // Terminal: settled now. Running: the agent reports when it ends.
@@ -138,7 +138,7 @@ internal sealed partial class RunDriver
                 }
 
                 Log.Resent(_context.Logger, RunId, step.StepId, node);
-                await _context.Link.SendAsync(node, AgentWireMapper.StepCommand(RunId, step.StepId, plan.Action, deadline), ct).ConfigureAwait(false);
+                await _context.Link.SendAsync(node, AgentWireMapper.StepCommand(RunId, step.WireId, plan.Action, deadline), ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

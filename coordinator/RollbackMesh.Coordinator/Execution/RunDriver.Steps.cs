@@ -79,7 +79,7 @@ internal sealed partial class RunDriver
                 var ok = await FailAsync(step, StepState.TimedOut, $"no result within {step.Timeout}").ConfigureAwait(false);
                 if (GetStep(step.StepId).State == StepState.TimedOut)
                 {
-                    await TrySendAsync(step.Node, AgentWireMapper.Cancel(_run.RunId, step.StepId)).ConfigureAwait(false);
+                    await TrySendAsync(step.Node, AgentWireMapper.Cancel(_run.RunId, GetStep(step.StepId).WireId)).ConfigureAwait(false);
                 }
 
                 return ok;
@@ -123,14 +123,25 @@ internal sealed partial class RunDriver
         }
     }
 
-    /// <summary>An agent reported on a step of this run. Only the node the step belongs to may report on it.</summary>
+    /// <summary>
+    /// An agent reported on a step of this run (by the id of one of its attempts). Only the node the step belongs to
+    /// may report on it, and only the current attempt decides it.
+    /// </summary>
     public void OnStepUpdate(string node, AgentStepUpdate update)
     {
-        if (!_planSteps.TryGetValue(update.StepId, out var step) || step.Node != node)
+        if (!StepAttempts.TryParse(update.StepId, _planSteps.ContainsKey, out var stepId, out var attempt) || _planSteps[stepId].Node != node)
         {
             _ = ForeignStepUpdates.RefuseAsync(_context, node, update);
             return;
         }
+
+        if (attempt != GetStep(stepId).Attempt)
+        {
+            // A late report of an earlier attempt (one that timed out, say): the retry's attempt decides the step now.
+            return;
+        }
+
+        var step = _planSteps[stepId];
 
         if (update.State == StepState.Running)
         {

@@ -148,7 +148,7 @@ internal sealed partial class RunDriver : IAsyncDisposable
 
             next = changed with { UpdatedAt = _context.Time.GetUtcNow() };
             _steps[index] = next;
-            var detail = $"{next.StepId} ({next.Name}) on {next.Node}: {next.State}" +
+            var detail = $"{next.StepId} ({next.Name}) on {next.Node}{(next.Attempt > 1 ? $", attempt {next.Attempt}" : "")}: {next.State}" +
                 (next.Error.Length > 0 ? $": {next.Error}" : next.Summary.Length > 0 ? $": {next.Summary}" : "");
             var audit = new AuditEntry(next.UpdatedAt, who, $"step.{next.State.ToString().ToLowerInvariant()}", next.RunId, detail);
             write = _context.Store.SaveStepAsync(next, audit);

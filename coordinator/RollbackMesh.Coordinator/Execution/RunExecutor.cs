@@ -22,6 +22,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunDriver> _drivers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DryRunDispatcher _dryRuns;
+    private readonly SemaphoreSlim _retries = new(1, 1);
 
     public RunExecutor(
         CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger,
@@ -66,6 +67,47 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         return resumed.ToImmutable();
     }
 
+    /// <summary>
+    /// Retries an ended run from its failed steps (<see cref="RunRetry"/>): checks the stored plan still has the run's
+    /// hash, records the run running again with the reset steps and a <c>run.retry</c> audit entry by
+    /// <paramref name="who"/> in one transaction, then drives the same plan; steps that succeeded are not sent again.
+    /// </summary>
+    public async Task<RunSnapshot> RetryAsync(string runId, string who, RetryAcceptance accept)
+    {
+        await _retries.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_drivers.TryGetValue(runId, out var previous) && previous.Snapshot().Run is { IsFinished: false } live)
+            {
+                throw new RunStateException($"Run {runId} is {live.State}; it has not ended, so it cannot be retried (wait for it, or abort it and start a new run).");
+            }
+
+            var (run, plan) = _context.Store.LoadRun(runId) ?? throw new RunNotFoundException(runId);
+            if (PlanHasher.Compute(plan) is var hash && !string.Equals(hash, run.PlanHash, StringComparison.Ordinal))
+            {
+                throw new RunStateException($"Run {runId} was not retried: its stored plan hashes to {hash}, not the run's plan {run.PlanHash}.");
+            }
+
+            var now = _context.Time.GetUtcNow();
+            var (header, reset) = RunRetry.Prepare(run, _context.Store.LoadSteps(runId), accept, who, now);
+            var audit = new AuditEntry(now, who, "run.retry", runId, $"attempt {header.Attempt} of plan {plan.Hash}: {header.Message}");
+            await _context.Store.SaveRetryAsync(header, reset, audit).ConfigureAwait(false);
+            if (previous is not null)
+            {
+                await previous.DisposeAsync().ConfigureAwait(false);
+            }
+
+            var driver = new RunDriver(_context, plan, header, _context.Store.LoadSteps(runId), resumed: false, _shutdown.Token);
+            _drivers[runId] = driver;
+            driver.Start();
+            return driver.Snapshot();
+        }
+        finally
+        {
+            _retries.Release();
+        }
+    }
+
     /// <summary>The run now (from memory when this process drives it, else from the store).</summary>
     public RunSnapshot Get(string runId)
     {
@@ -77,6 +119,9 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         var stored = _context.Store.LoadRun(runId) ?? throw new RunNotFoundException(runId);
         return new RunSnapshot(stored.Run, [.. _context.Store.LoadSteps(runId)]);
     }
+
+    /// <summary>The plan the run executes, as stored when it started.</summary>
+    public Plan StoredPlan(string runId) => (_context.Store.LoadRun(runId) ?? throw new RunNotFoundException(runId)).Plan;
 
     /// <summary>The run's changes, starting with its current state, until it finishes or <paramref name="ct"/> fires.</summary>
     public async IAsyncEnumerable<RunEventRecord> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken ct)
@@ -134,7 +179,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         {
             driver.OnStepUpdate(node, update);
         }
-        else if (!_context.Store.LoadSteps(update.RunId).Any(s => s.StepId == update.StepId && s.Node == node))
+        else if (!_context.Store.LoadSteps(update.RunId).Any(s => s.Node == node && StepAttempts.TryParse(update.StepId, id => id == s.StepId, out _, out _)))
         {
             // A late update for a finished run from the step's own node is harmless and ignored; anything else was
             // never dispatched to this node.
@@ -159,6 +204,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         }
 
         _shutdown.Dispose();
+        _retries.Dispose();
     }
 
     private RunDriver Driver(string runId)

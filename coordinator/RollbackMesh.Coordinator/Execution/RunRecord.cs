@@ -17,6 +17,9 @@ internal sealed record RunRecord(
     string AwaitingApproval,
     bool PreflightPassed)
 {
+    /// <summary>1 when started; each <c>retry</c> counts one more.</summary>
+    public int Attempt { get; init; } = 1;
+
     /// <summary>The run reached an end state and will not change again.</summary>
     public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Aborted;
 }

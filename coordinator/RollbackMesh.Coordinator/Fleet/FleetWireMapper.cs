@@ -19,7 +19,7 @@ internal static class FleetWireMapper
         report.At?.ToDateTimeOffset() ?? receivedAt,
         report.Healthy,
         [.. report.Problems],
-        [.. report.Units.Select(u => new UnitStatus(u.Unit, u.ActiveState, u.SubState, u.Error))],
+        [.. report.Units.Select(u => new UnitStatus(u.Unit, u.ActiveState, u.SubState, u.Error) { Restarts = u.Restarts })],
         report.Versions.ToImmutableSortedDictionary(StringComparer.Ordinal),
         [.. report.Disks.Select(d => new DiskSpace(d.Path, d.FreeBytes, d.TotalBytes))],
         report.Datastore.ToString());
@@ -35,7 +35,7 @@ internal static class FleetWireMapper
         report.Problems.Add(health.Problems);
         report.Units.Add(health.Units.Select(u => new V1.UnitState
         {
-            Unit = u.Unit, ActiveState = u.ActiveState, SubState = u.SubState, Error = u.Error,
+            Unit = u.Unit, ActiveState = u.ActiveState, SubState = u.SubState, Error = u.Error, Restarts = u.Restarts,
         }));
         report.Versions.Add(health.Versions);
         report.Disks.Add(health.Disks.Select(d => new V1.DiskUsage { Path = d.Path, FreeBytes = d.FreeBytes, TotalBytes = d.TotalBytes }));

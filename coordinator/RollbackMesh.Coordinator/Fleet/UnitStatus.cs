@@ -1,4 +1,7 @@
 namespace RollbackMesh.Coordinator.Fleet;
 
-/// <summary>A systemd unit's state as a node reported it.</summary>
-internal sealed record UnitStatus(string Unit, string ActiveState, string SubState, string Error);
+/// <summary>A systemd unit's state as a node reported it; <see cref="Restarts"/> is a service's NRestarts.</summary>
+internal sealed record UnitStatus(string Unit, string ActiveState, string SubState, string Error)
+{
+    public uint Restarts { get; init; }
+}

@@ -132,6 +132,37 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         ControlAsync(caller, "run.approve", request.RunId, () => executor.ApproveAsync(request.RunId, request.Gate, caller));
 
     /// <summary>
+    /// Retries an ended run from its failed steps with its stored plan (<see cref="RunExecutor.RetryAsync"/>). The
+    /// runbook the plan was made from must still be in the catalogue at the same version: a changed runbook means
+    /// the stored plan is no longer what the catalogue would run, and a new plan must be reviewed instead.
+    /// </summary>
+    public Task<V1.RunStatus> RetryAsync(V1.RetryRequest request, string caller, CancellationToken ct) =>
+        AuditRefusalAsync(caller, "run.retry", request.RunId, async () =>
+        {
+            Require(request.RunId, "run_id");
+            var current = Call(request.RunId, () => executor.Get(request.RunId)).Run;
+            var runbooks = await plans.ListRunbooksAsync(ct).ConfigureAwait(false);
+            var stored = executor.StoredPlan(request.RunId);
+            var runbook = runbooks.FirstOrDefault(r => r.Name == current.Runbook);
+            if (runbook is null || runbook.Version != stored.RunbookVersion)
+            {
+                throw new OperatorException(OperatorErrorCode.FailedPrecondition,
+                    $"Run {current.RunId} was not retried: its plan was made from runbook {current.Runbook} {stored.RunbookVersion}, and the catalogue now has " +
+                    (runbook is null ? "no such runbook" : $"version {runbook.Version}") + ". Review a new plan and apply it instead.");
+            }
+
+            var accept = new RetryAcceptance([.. request.AcceptUnknown.Where(s => s.Length > 0)], request.ForceUnknown);
+            try
+            {
+                return OperatorWireMapper.ToWire(await Call(request.RunId, () => executor.RetryAsync(request.RunId, caller, accept)).ConfigureAwait(false));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new OperatorException(OperatorErrorCode.InvalidArgument, ex.Message);
+            }
+        });
+
+    /// <summary>
     /// The newest <c>limit</c> entries older than the page token, as many of them as fit in a page (newest kept),
     /// oldest first; the token of the rest is the oldest sent entry's id.
     /// </summary>

@@ -23,6 +23,7 @@ internal static class OperatorWireMapper
             StartedAt = Timestamp.FromDateTimeOffset(run.StartedAt),
             FinishedAt = run.FinishedAt is { } f ? Timestamp.FromDateTimeOffset(f) : null,
             AwaitingApproval = run.AwaitingApproval,
+            Attempt = (uint)run.Attempt,
         };
         status.Steps.Add(snapshot.Steps.Select(s => new V1.StepStatus
         {
@@ -34,6 +35,7 @@ internal static class OperatorWireMapper
             Summary = s.Summary,
             Error = s.Error,
             UpdatedAt = Timestamp.FromDateTimeOffset(s.UpdatedAt),
+            Attempt = (uint)s.Attempt,
         }));
         return status;
     }
@@ -95,7 +97,7 @@ internal static class OperatorWireMapper
         string.Join("; ", gate.Checks.Select(c => c.Kind switch
         {
             GateCheckKind.NodesHealthy => "nodes healthy",
-            GateCheckKind.UnitActive => $"unit {c.Target} active",
+            GateCheckKind.UnitActive => $"unit {c.Target} active{UnitSettling.Describe(c.Argument)}",
             GateCheckKind.VersionMatches => $"{c.Target} version matches /{c.Argument}/",
             _ => c.Kind.ToString(),
         })) + $" (timeout {gate.Timeout})";

@@ -83,7 +83,10 @@ internal enum GateCheckKind
 {
     /// <summary>Every node of the phase is connected and its last health report is healthy.</summary>
     NodesHealthy,
-    /// <summary>A systemd unit is active on every node of the phase.</summary>
+    /// <summary>
+    /// A systemd unit is active on every node of the phase; with an <see cref="GateCheck.Argument"/> (a settle time,
+    /// <see cref="UnitSettling"/>) it must also have stayed active, not restarted by systemd, for that long.
+    /// </summary>
     UnitActive,
     /// <summary>A component's reported version matches <see cref="GateCheck.Argument"/> (a regular expression) in full.</summary>
     VersionMatches,

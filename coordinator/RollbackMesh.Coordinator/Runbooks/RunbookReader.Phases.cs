@@ -16,7 +16,7 @@ internal static partial class RunbookReader
 
     private static readonly string[] GateKeys = ["timeout", "checks"];
 
-    private static readonly string[] GateCheckKeys = ["check", "unit", "component", "pattern"];
+    private static readonly string[] GateCheckKeys = ["check", "unit", "component", "pattern", "stable_for"];
 
     /// <summary>Used when a gate omits its timeout.</summary>
     private static readonly TimeSpan DefaultGateTimeout = TimeSpan.FromMinutes(10);
@@ -140,7 +140,8 @@ internal static partial class RunbookReader
             {
                 null => null,
                 "nodes_healthy" => new(GateCheckKind.NodesHealthy, "", "", checkMapping.Position),
-                "unit_active" => new(GateCheckKind.UnitActive, check.String("unit", required: true) ?? "", "", checkMapping.Position),
+                "unit_active" => new(GateCheckKind.UnitActive, check.String("unit", required: true) ?? "",
+                    check.Duration("stable_for") is { } settle ? UnitSettling.Format(settle) : "", checkMapping.Position),
                 "version_matches" => new(GateCheckKind.VersionMatches, check.String("component", required: true) ?? "",
                     check.String("pattern", required: true) ?? "", checkMapping.Position),
                 _ => Invalid<RunbookGateCheck?>(errors, check.PositionOf("check"),

@@ -17,8 +17,8 @@ internal sealed partial class CoordinatorStore
             {
                 command.CommandText = """
                     INSERT INTO runs (run_id, runbook, plan_hash, plan, state, current_phase, message, started_by,
-                        started_at, finished_at, awaiting_approval, preflight_passed)
-                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight)
+                        started_at, finished_at, awaiting_approval, preflight_passed, attempt)
+                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight, $attempt)
                     """;
                 BindRun(command, run);
                 command.Parameters.AddWithValue("$runbook", run.Runbook);
@@ -41,17 +41,7 @@ internal sealed partial class CoordinatorStore
     /// <summary>Records a run's new header, with an optional audit entry in the same transaction.</summary>
     public Task SaveRunAsync(RunRecord run, AuditEntry? audit = null) => WriteAsync(c =>
     {
-        using (var command = c.CreateCommand())
-        {
-            command.CommandText = """
-                UPDATE runs SET state = $state, current_phase = $phase, message = $message, finished_at = $finished,
-                    awaiting_approval = $awaiting, preflight_passed = $preflight
-                WHERE run_id = $id
-                """;
-            BindRun(command, run);
-            command.ExecuteNonQuery();
-        }
-
+        UpdateRun(c, run);
         if (audit is not null)
         {
             InsertAudit(c, audit);
@@ -68,6 +58,21 @@ internal sealed partial class CoordinatorStore
         }
     });
 
+    /// <summary>
+    /// Records a retry in one transaction: the run's new header (running again, its attempt counted), the steps
+    /// reset for their new attempt, and the audit entry.
+    /// </summary>
+    public Task SaveRetryAsync(RunRecord run, IReadOnlyList<StepRecord> steps, AuditEntry audit) => WriteAsync(c =>
+    {
+        UpdateRun(c, run);
+        foreach (var step in steps)
+        {
+            UpsertStep(c, step);
+        }
+
+        InsertAudit(c, audit);
+    });
+
     /// <summary>The run's header and plan, or null when no such run exists.</summary>
     public (RunRecord Run, Plan Plan)? LoadRun(string runId) => Read(c =>
     {
@@ -75,7 +80,7 @@ internal sealed partial class CoordinatorStore
         command.CommandText = $"SELECT {RunColumns}, plan FROM runs WHERE run_id = $id";
         command.Parameters.AddWithValue("$id", runId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(11))) : ((RunRecord, Plan)?)null;
+        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(12))) : ((RunRecord, Plan)?)null;
     });
 
     /// <summary>Every run's header, newest first.</summary>
@@ -113,7 +118,7 @@ internal sealed partial class CoordinatorStore
     {
         using var command = c.CreateCommand();
         command.CommandText = """
-            SELECT run_id, step_id, ordinal, node, phase, name, state, summary, error, updated_at, approved, dispatch_count
+            SELECT run_id, step_id, ordinal, node, phase, name, state, summary, error, updated_at, approved, dispatch_count, attempt
             FROM steps WHERE run_id = $id ORDER BY ordinal
             """;
         command.Parameters.AddWithValue("$id", runId);
@@ -124,20 +129,38 @@ internal sealed partial class CoordinatorStore
             steps.Add(new StepRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4),
                 reader.GetString(5), (StepState)reader.GetInt32(6), reader.GetString(7), reader.GetString(8),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)), reader.GetInt64(10) != 0, reader.GetInt32(11)));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)), reader.GetInt64(10) != 0, reader.GetInt32(11))
+            {
+                Attempt = reader.GetInt32(12),
+            });
         }
 
         return steps;
     });
 
     private const string RunColumns =
-        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed";
+        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed, attempt";
 
     private static RunRecord ReadRun(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), (RunState)reader.GetInt32(3), reader.GetString(4),
         reader.GetString(5), reader.GetString(6), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
-        reader.GetString(9), reader.GetInt64(10) != 0);
+        reader.GetString(9), reader.GetInt64(10) != 0)
+    {
+        Attempt = reader.GetInt32(11),
+    };
+
+    private static void UpdateRun(SqliteConnection c, RunRecord run)
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = """
+            UPDATE runs SET state = $state, current_phase = $phase, message = $message, finished_at = $finished,
+                awaiting_approval = $awaiting, preflight_passed = $preflight, attempt = $attempt
+            WHERE run_id = $id
+            """;
+        BindRun(command, run);
+        command.ExecuteNonQuery();
+    }
 
     private static void BindRun(SqliteCommand command, RunRecord run)
     {
@@ -148,6 +171,7 @@ internal sealed partial class CoordinatorStore
         command.Parameters.AddWithValue("$finished", run.FinishedAt is { } f ? f.ToUnixTimeMilliseconds() : DBNull.Value);
         command.Parameters.AddWithValue("$awaiting", run.AwaitingApproval);
         command.Parameters.AddWithValue("$preflight", run.PreflightPassed ? 1 : 0);
+        command.Parameters.AddWithValue("$attempt", run.Attempt);
     }
 
     private static void UpsertStep(SqliteConnection c, StepRecord step)
@@ -155,8 +179,8 @@ internal sealed partial class CoordinatorStore
         using var command = c.CreateCommand();
         command.CommandText = """
             INSERT OR REPLACE INTO steps (run_id, step_id, ordinal, node, phase, name, state, summary, error, updated_at,
-                approved, dispatch_count)
-            VALUES ($run, $step, $ordinal, $node, $phase, $name, $state, $summary, $error, $updated, $approved, $count)
+                approved, dispatch_count, attempt)
+            VALUES ($run, $step, $ordinal, $node, $phase, $name, $state, $summary, $error, $updated, $approved, $count, $attempt)
             """;
         command.Parameters.AddWithValue("$run", step.RunId);
         command.Parameters.AddWithValue("$step", step.StepId);
@@ -170,6 +194,7 @@ internal sealed partial class CoordinatorStore
         command.Parameters.AddWithValue("$updated", step.UpdatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$approved", step.Approved ? 1 : 0);
         command.Parameters.AddWithValue("$count", step.DispatchCount);
+        command.Parameters.AddWithValue("$attempt", step.Attempt);
         command.ExecuteNonQuery();
     }
 }

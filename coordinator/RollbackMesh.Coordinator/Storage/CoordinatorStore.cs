@@ -35,7 +35,17 @@ internal sealed partial class CoordinatorStore : IAsyncDisposable
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, "PRAGMA synchronous=FULL;");
         Execute(_writer, "PRAGMA busy_timeout=5000;");
-        Execute(_writer, StoreSchema.Sql);
+        try
+        {
+            Execute(_writer, StoreSchema.Sql);
+            Migrate(_writer);
+        }
+        catch
+        {
+            _writer.Dispose();
+            throw;
+        }
+
         _reader = new SqliteConnection(connectionString);
         _reader.Open();
         Execute(_reader, "PRAGMA busy_timeout=5000;");
@@ -131,6 +141,29 @@ internal sealed partial class CoordinatorStore : IAsyncDisposable
         }
 
         transaction.Commit();
+    }
+
+    /// <summary>Applies the migrations this file has not had yet, each in its own transaction with its version.</summary>
+    private static void Migrate(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > StoreSchema.Migrations.Count)
+        {
+            throw new InvalidDataException(
+                $"The coordinator database {connection.DataSource} is at schema version {version}, newer than this coordinator knows ({StoreSchema.Migrations.Count}); run a newer coordinator.");
+        }
+
+        for (var next = version; next < StoreSchema.Migrations.Count; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = StoreSchema.Migrations[next] + $"\nPRAGMA user_version = {next + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -1,6 +1,10 @@
 namespace RollbackMesh.Coordinator.Storage;
 
-/// <summary>The store's tables. Times are Unix milliseconds (UTC).</summary>
+/// <summary>
+/// The store's tables. Times are Unix milliseconds (UTC). <see cref="Sql"/> creates the first version's tables;
+/// <see cref="Migrations"/> then bring any file, new or made by an older coordinator, to the current version
+/// (<c>PRAGMA user_version</c> counts the migrations applied).
+/// </summary>
 internal static class StoreSchema
 {
     public const string Sql = """
@@ -44,4 +48,14 @@ internal static class StoreSchema
             detail TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS audit_run ON audit (run_id, id);
         """;
+
+    /// <summary>In order; entry i takes a file from version i to i + 1. Never edit one that has shipped: append.</summary>
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        // 1: a retry gives a run's failed steps a new attempt (issue 12 item 7); every existing step and run is attempt 1.
+        """
+        ALTER TABLE steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+        """,
+    ];
 }

@@ -52,6 +52,25 @@ public sealed class SystemdManagerTests(SystemdUserFixture systemd) : IClassFixt
     }
 
     [Fact]
+    public async Task GetUnitStateAsync_ServiceRestartedBySystemd_ReportsItsRestartCount()
+    {
+        using var manager = await systemd.ConnectAsync();
+        await manager.StartUnitAsync("rbm-start.service", JobTimeout, Cancel());
+        Assert.Equal(0u, (await manager.GetUnitStateAsync("rbm-start.service", Cancel())).Restarts);
+
+        await manager.StartUnitAsync("rbm-flap.service", JobTimeout, Cancel());
+        var giveUp = DateTime.UtcNow.AddSeconds(15);
+        UnitState state;
+        while ((state = await manager.GetUnitStateAsync("rbm-flap.service", Cancel())).Restarts < 2)
+        {
+            Assert.True(DateTime.UtcNow < giveUp, $"rbm-flap.service was restarted {state.Restarts} time(s) in 15 s; expected 2 (Restart=always, RestartSec=200ms)");
+            await Task.Delay(100);
+        }
+
+        await manager.StopUnitAsync("rbm-flap.service", JobTimeout, Cancel());
+    }
+
+    [Fact]
     public async Task StartUnitAsync_OneshotExitingNonZero_FailedAndUnitFailed()
     {
         using var manager = await systemd.ConnectAsync();

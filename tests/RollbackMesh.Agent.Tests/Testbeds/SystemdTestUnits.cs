@@ -18,6 +18,8 @@ internal static class SystemdTestUnits
         }
 
         Write(unitDirectory, "rbm-fail.service", "Type=oneshot\nExecStart=/bin/false");
+        // Exits soon after it starts and is restarted, as the K3s install script's Restart=always units are when k3s keeps exiting.
+        Write(unitDirectory, "rbm-flap.service", "ExecStart=/bin/sh -c 'sleep 0.3; exit 1'\nRestart=always\nRestartSec=200ms");
         Write(unitDirectory, "rbm-slow.service", "Type=oneshot\nExecStart=/bin/sleep 30");
         Write(unitDirectory, "rbm-slow-start.service", "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sleep 3");
         Write(

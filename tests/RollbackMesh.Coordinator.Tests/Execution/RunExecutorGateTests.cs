@@ -139,4 +139,43 @@ public sealed class RunExecutorGateTests
         Assert.Contains("server1: unit k3s is inactive/dead", result.Run.Message);
         Assert.DoesNotContain("gate after phase stop", result.Run.Message);
     }
+
+    [Fact]
+    public async Task Gate_UnitWithSettleTimeRestartedBySystemdBetweenReports_NeverPassesAndNamesTheRestarts()
+    {
+        // Active in every report, but systemd restarts it all the time (Restart=always): NRestarts grows with each report.
+        var restarts = 0u;
+        var agent = new SimulatedAgent("agent1", "agent") { K3sRestarts = () => Interlocked.Increment(ref restarts) };
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var gate = new PlanGate([new GateCheck(GateCheckKind.UnitActive, "k3s", UnitSettling.Format(TimeSpan.FromMilliseconds(500)))], TimeSpan.FromSeconds(2));
+        var plan = TestPlans.Create(
+            TestPlans.Phase("start-agents", ["agent1"], ["start"], gate: gate),
+            TestPlans.Phase("verify", ["agent1"], ["check"]));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.Equal(RunState.Failed, result.Run.State);
+        Assert.Contains("gate after phase start-agents did not hold", result.Run.Message);
+        Assert.Contains("agent1: unit k3s was restarted by systemd", result.Run.Message);
+        Assert.DoesNotContain("agents/agent1/check", fleet["agent1"].Commands);
+    }
+
+    [Fact]
+    public async Task Gate_UnitWithSettleTimeSteady_PassesOnlyAfterTheSettleTime()
+    {
+        var agent = new SimulatedAgent("agent1", "agent");
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var settle = TimeSpan.FromMilliseconds(800);
+        var gate = new PlanGate([new GateCheck(GateCheckKind.UnitActive, "k3s", UnitSettling.Format(settle))], TimeSpan.FromSeconds(10));
+        var plan = TestPlans.Create(
+            TestPlans.Phase("start-agents", ["agent1"], ["start"], gate: gate),
+            TestPlans.Phase("verify", ["agent1"], ["check"]));
+
+        var result = await fleet.RunToEndAsync(plan);
+
+        Assert.True(result.Run.State == RunState.Succeeded, result.Run.Message);
+        var started = result.Steps.Single(s => s.Name == "start").UpdatedAt;
+        var next = result.Steps.Single(s => s.Name == "check").UpdatedAt;
+        Assert.True(next - started >= settle, $"the next phase ran {next - started} after the start step; the unit had to settle for {settle}");
+    }
 }

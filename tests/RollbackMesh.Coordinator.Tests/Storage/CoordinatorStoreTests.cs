@@ -57,6 +57,56 @@ public sealed class CoordinatorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_DatabaseFromBeforeAttempts_MigratedWithEveryRunAndStepAtAttemptOne()
+    {
+        // The schema as coordinators before migration 1 created it (StoreSchema.Sql is still that version), with a run.
+        using (var old = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = StoreSchema.Sql + """
+                INSERT INTO runs VALUES ('r1', 'rb', 'h', '{}', 6, 'p', 'failed', 'alice', 1000, 2000, '', 1);
+                INSERT INTO steps VALUES ('r1', 'p/n1/a', 0, 'n1', 'p', 'a', 5, '', 'boom', 1500, 0, 1);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using (var store = CoordinatorStore.Open(DbPath))
+        {
+            var step = Assert.Single(store.LoadSteps("r1"));
+            Assert.Equal((StepState.Failed, "boom", 1), (step.State, step.Error, step.Attempt));
+            Assert.Equal(1, Assert.Single(store.ListRuns()).Attempt);
+            await store.SaveStepAsync(step with { State = StepState.Pending, Attempt = 2 });
+        }
+
+        await using (var reopened = CoordinatorStore.Open(DbPath))
+        {
+            Assert.Equal(2, Assert.Single(reopened.LoadSteps("r1")).Attempt);
+        }
+
+        using var check = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal((long)StoreSchema.Migrations.Count, version.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Open_DatabaseFromANewerCoordinator_RefusedNamingBothVersions()
+    {
+        using (var newer = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            newer.Open();
+            using var command = newer.CreateCommand();
+            command.CommandText = StoreSchema.Sql + $"PRAGMA user_version = {StoreSchema.Migrations.Count + 5};";
+            command.ExecuteNonQuery();
+        }
+
+        var refused = Assert.Throws<InvalidDataException>(() => CoordinatorStore.Open(DbPath));
+        Assert.Contains($"schema version {StoreSchema.Migrations.Count + 5}, newer than this coordinator knows ({StoreSchema.Migrations.Count})", refused.Message);
+    }
+
+    [Fact]
     public async Task WriteAsync_ManyConcurrentWrites_AllCommittedInOrderAndOneBadWriteFailsAlone()
     {
         await using var store = CoordinatorStore.Open(DbPath);

@@ -40,6 +40,9 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     /// <summary>The reported ActiveState of k3s.service (a stopped unit does not make the report unhealthy).</summary>
     public string K3sActiveState { get; set; } = "active";
 
+    /// <summary>The reported NRestarts of k3s.service (systemd's count of restarts under Restart=); by default never restarted.</summary>
+    public Func<uint> K3sRestarts { get; set; } = static () => 0;
+
     public Dictionary<string, string> Versions { get; } = new() { ["k3s"] = "v1.30.0+k3s1" };
 
     /// <summary>Shared across a fleet to measure how many steps run at once.</summary>
@@ -130,7 +133,7 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
         report.Units.Add(new UnitState
         {
-            Unit = "k3s.service", ActiveState = K3sActiveState, SubState = K3sActiveState == "active" ? "running" : "dead",
+            Unit = "k3s.service", ActiveState = K3sActiveState, SubState = K3sActiveState == "active" ? "running" : "dead", Restarts = K3sRestarts(),
         });
         report.Versions.Add(Versions);
         report.Disks.Add(new DiskUsage { Path = "/var/lib", FreeBytes = FreeBytes, TotalBytes = 100UL << 30 });
