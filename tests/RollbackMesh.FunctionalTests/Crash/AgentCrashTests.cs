@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using RollbackMesh.Cli.Demo;
+using RollbackMesh.FunctionalTests.Infrastructure;
+using Grpc.Core;
+using RollbackMesh.V1;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RollbackMesh.FunctionalTests.Crash;
+
+/// <summary>
+/// SIGKILL of a real agent process in the middle of its step, restarted 2 s later on the same journal, repeated as a
+/// bounded trial loop (issue 16 item 6a): every trial must end the step at once with the journal's words
+/// ("interrupted, state unknown"), not after the step's 1 min timeout, and never run the step again.
+/// </summary>
+public sealed class AgentCrashTests(ITestOutputHelper output)
+{
+    private const int Trials = 5;
+
+    // Well under the noop runbook's 1 min step timeout (+ grace): a wait this long means the journal was not asked.
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Run_AgentSigkilledMidStepAndRestarted_StepEndsInterruptedAtOnceInEveryTrial()
+    {
+        using var state = new StateDirectory("rm-agent-crash-");
+        await using var host = await SandboxFleetHost.StartAsync(state.Path, 1, 1, output.WriteLine, CancellationToken.None);
+        var agent = host.Fleet.Nodes.Single(n => !n.IsServer).Name;
+        var passed = 0;
+        for (var trial = 1; trial <= Trials; trial++)
+        {
+            await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+            var run = await FleetRunDriver.StartAsync(host, "noop", new Dictionary<string, string> { ["sleep_ms"] = "4000" }, CancellationToken.None);
+            await WaitForStepAsync(host, run.RunId, agent, s => s.State == StepState.Running, TimeSpan.FromSeconds(60));
+
+            await host.KillAgentAsync(agent);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            host.RestartAgent(agent);
+            var sinceRestart = Stopwatch.StartNew();
+            var step = await WaitForStepAsync(host, run.RunId, agent, s => s.State is not (StepState.Running or StepState.Dispatched), SettleLimit);
+            output.WriteLine($"trial {trial}: {step.State} {sinceRestart.Elapsed.TotalSeconds:0.0} s after the restart: {step.Error}");
+
+            Assert.True(step.State == StepState.Failed, $"trial {trial}: {step.State}: {step.Error}");
+            Assert.Contains("interrupted, state unknown", step.Error, StringComparison.Ordinal);
+            var final = await FleetRunDriver.FinishAsync(host, run.RunId, TimeSpan.FromMinutes(2), CancellationToken.None);
+            output.WriteLine($"trial {trial}: run {final.State}: {final.Message}");
+            Assert.Equal(1, SandboxJournals.ExecutionsInLog(host.LogFile(agent), run.RunId, step.StepId));
+            passed++;
+        }
+
+        output.WriteLine($"agent SIGKILLed mid-step, restarted after 2 s, step settled from its journal: {passed}/{Trials}");
+        state.Passed = true;
+    }
+
+    /// <summary>Polls the run until the step on <paramref name="node"/> matches; fails naming its last state after <paramref name="timeout"/>.</summary>
+    private static async Task<StepStatus> WaitForStepAsync(SandboxFleetHost host, string runId, string node, Func<StepStatus, bool> condition, TimeSpan timeout)
+    {
+        using var channel = host.OpenChannel();
+        var client = new Operator.OperatorClient(channel);
+        var deadline = DateTime.UtcNow + timeout;
+        StepStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var run = await client.GetRunAsync(new GetRunRequest { RunId = runId }, new CallOptions());
+            last = run.Steps.FirstOrDefault(s => s.Node == node && s.Phase == "agents");
+            if (last is not null && condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"step of {node} in run {runId}: still {last?.State} after {timeout.TotalSeconds:0} s ({last?.Error})");
+    }
+}
