@@ -18,5 +18,5 @@ internal sealed record RunRecord(
     bool PreflightPassed)
 {
     /// <summary>The run reached an end state and will not change again.</summary>
-    public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Aborted;
+    public bool IsFinished => State is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted;
 }
