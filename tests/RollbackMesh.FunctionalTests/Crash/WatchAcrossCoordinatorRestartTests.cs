@@ -1,7 +1,5 @@
 using RollbackMesh.Cli.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
-using Grpc.Core;
-using RollbackMesh.V1;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -19,30 +17,28 @@ public sealed class WatchAcrossCoordinatorRestartTests(ITestOutputHelper output)
         using var state = new StateDirectory("rm-watch-restart-");
         await using var host = await SandboxFleetHost.StartAsync(state.Path, 1, 0, output.WriteLine, CancellationToken.None);
         await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-        var run = await FleetRunDriver.StartAsync(host, "noop", new Dictionary<string, string> { ["sleep_ms"] = "6000" }, CancellationToken.None);
-        string[] connection = ["--coordinator", host.Coordinator.ToString(), "--insecure"];
-        var watch = CliRun.RunAsync(output, [.. connection, "watch", run.RunId]);
-        using (var channel = host.OpenChannel())
+        var run = await FleetRunDriver.StartAsync(host, "noop", new Dictionary<string, string> { ["sleep_ms"] = "15000" }, CancellationToken.None);
+        using var watch = TestProcess.Start("watch", BuiltExecutables.Cli, ["--coordinator", host.Coordinator.ToString(), "--insecure", "watch", run.RunId]);
+        try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = run.RunId }, new CallOptions()))
-                .Steps.All(s => s.State != StepState.Running))
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the step never started");
-                await Task.Delay(100);
-            }
+            // The watch follows the run: its step is running on the agent when the coordinator dies.
+            await watch.WaitForStdoutLineAsync(l => l.Contains("noop → running", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            await host.KillCoordinatorAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await host.RestartCoordinatorAsync(CancellationToken.None);
+
+            var exitCode = await watch.WaitForExitAsync(TimeSpan.FromSeconds(90));
+            Assert.True(exitCode == 0, $"watch exited {exitCode}:\n{watch.Output}");
+            Assert.Contains("err: rollbackmesh: coordinator unreachable", watch.Output, StringComparison.Ordinal);
+            Assert.Contains("reconnecting in", watch.Output, StringComparison.Ordinal);
+            Assert.Contains("err: rollbackmesh: reconnected to the coordinator", watch.Output, StringComparison.Ordinal);
+            Assert.Matches(@"out: Run run-\S+ \(noop, plan \S+\): succeeded, phase", watch.Output);
+        }
+        finally
+        {
+            output.WriteLine("--- watch output ---\n" + watch.Output);
         }
 
-        await Task.Delay(500); // the watch has printed the step running
-        await host.KillCoordinatorAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await host.RestartCoordinatorAsync(CancellationToken.None);
-
-        var watched = await watch;
-        Assert.True(watched.ExitCode == 0, $"watch exited {watched.ExitCode}:\n{watched.Stdout}{watched.Stderr}");
-        Assert.Contains("reconnecting", watched.Stderr, StringComparison.Ordinal);
-        Assert.Contains("reconnected to the coordinator", watched.Stderr, StringComparison.Ordinal);
-        Assert.Contains(": succeeded, phase", watched.Stdout, StringComparison.Ordinal);
         state.Passed = true;
     }
 }
