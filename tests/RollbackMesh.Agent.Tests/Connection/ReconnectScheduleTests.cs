@@ -142,9 +142,9 @@ public sealed class ReconnectScheduleTests
         var options = new AgentOptions { Roles = ["agent"], HealthInterval = "1h" };
         var lastStep = new LastStepTracker();
         var outbox = new AgentOutbox(lastStep);
-        var executor = new UnavailableStepExecutor();
+        var executor = new NoSteps();
         var collector = HealthCollector.Create(options, new ActiveUnits(), new ToolRunner(), lastStep, TimeProvider.System);
-        var session = new HubSession(new HelloFactory(options, executor), new EmptyJournalReader(),
+        var session = new HubSession(new HelloFactory(options, executor), new EmptyJournal(),
             new HealthReporter(collector, lastStep, TimeProvider.System, NullLogger<HealthReporter>.Instance),
             new StepDispatcher(executor, outbox, NullLogger<StepDispatcher>.Instance), outbox, NullLogger<HubSession>.Instance);
         return new AgentConnectionService(connector, session, backoff, monitor ?? new ConnectionMonitor(), time, Options.Create(options), new AgentFailure(),
@@ -218,6 +218,24 @@ public sealed class ReconnectScheduleTests
         public void Dispose()
         {
         }
+    }
+
+    // The coordinator side here sends no steps and no journal queries.
+    private sealed class NoSteps : IStepExecutor
+    {
+        public IReadOnlyList<string> SupportedActionKinds => [];
+
+        public Task ExecuteAsync(StepCommand command, Func<StepUpdate, CancellationToken, ValueTask> report, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no steps");
+
+        public bool Cancel(string runId, string stepId) => false;
+    }
+
+    private sealed class EmptyJournal : IJournalReader
+    {
+        public Task<JournalReport> QueryAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(new JournalReport());
+
+        public Task<JournalReport> RecentAsync(CancellationToken cancellationToken) => Task.FromResult(new JournalReport());
     }
 
     private sealed class ActiveUnits : IUnitStateReader
