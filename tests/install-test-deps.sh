@@ -11,6 +11,8 @@ packages=(
   rpm python3-rpm createrepo-c dnf apt-utils dpkg-dev
   # real systemd and D-Bus
   dbus dbus-daemon systemd systemd-container debootstrap iproute2
+  # promtool (check metrics) for the coordinator's Prometheus exposition; no smaller Debian package ships it
+  prometheus
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -19,6 +21,10 @@ done
 if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Only promtool is wanted: where systemd runs, the package enables and starts a Prometheus server (on :9090).
+if [ -d /run/systemd/system ] && systemctl is-enabled --quiet prometheus.service 2>/dev/null; then
+  systemctl disable --now prometheus.service
 fi
 
 # The real kubectl client: part of this machine kind's image (/usr/bin/kubectl, v1.32, Google Cloud SDK's kubectl

@@ -51,8 +51,9 @@ echo "Installed. Next steps:"
 for name in $names; do
   case "$name" in
     rollbackmesh-coordinator)
-      echo " coordinator: put coordinator.crt, coordinator.key (root:rollbackmesh 0640) and ca.crt in /etc/rollbackmesh/tls,"
-      echo "   check /etc/rollbackmesh/coordinator.yaml, then: systemctl start rollbackmesh-coordinator"
+      echo " coordinator: run 'rollbackmesh-coordinator init --data /var/lib/rollbackmesh' as rollbackmesh, or put"
+      echo "   coordinator.crt, coordinator.key (root:rollbackmesh 0640) and ca.crt in /etc/rollbackmesh/tls and set tls"
+      echo "   in /etc/rollbackmesh/coordinator.yaml; check that file, then: systemctl start rollbackmesh-coordinator"
       echo "   built-in runbooks for reading: /usr/share/rollbackmesh/runbooks; operator CLI: rollbackmesh --help" ;;
     rollbackmesh-agent)
       echo " agent: set roles and coordinator.address in /etc/rollbackmesh/agent.yaml, put ca.crt, agent.crt and"

@@ -94,7 +94,7 @@ internal sealed class AgentOptions
     };
 
     /// <summary>The parsed <see cref="HealthInterval"/>; valid only after validation.</summary>
-    public TimeSpan HealthIntervalValue => DurationParser.TryParse(HealthInterval, out var value) ? value : TimeSpan.FromSeconds(10);
+    public TimeSpan HealthIntervalValue => Durations.TryParse(HealthInterval, out var value) ? value : TimeSpan.FromSeconds(10);
 
     /// <summary>The data directories to report, with defaults applied.</summary>
     public IReadOnlyList<string> EffectiveDataDirectories =>

@@ -25,12 +25,12 @@ internal sealed partial class AgentOptionsValidator
             }
         }
 
-        if (!DurationParser.TryParse(coordinator.KeepAliveInterval, out var ping) || ping < TimeSpan.FromSeconds(1))
+        if (!Durations.TryParse(coordinator.KeepAliveInterval, out var ping) || ping < TimeSpan.FromSeconds(1))
         {
             yield return $"coordinator.keepAliveInterval: '{coordinator.KeepAliveInterval}' must be a duration of at least 1s";
         }
 
-        if (!DurationParser.TryParse(coordinator.KeepAliveTimeout, out var timeout) || timeout < TimeSpan.FromSeconds(1))
+        if (!Durations.TryParse(coordinator.KeepAliveTimeout, out var timeout) || timeout < TimeSpan.FromSeconds(1))
         {
             yield return $"coordinator.keepAliveTimeout: '{coordinator.KeepAliveTimeout}' must be a duration of at least 1s";
         }

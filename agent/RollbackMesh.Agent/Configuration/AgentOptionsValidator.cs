@@ -8,11 +8,6 @@ namespace RollbackMesh.Agent.Configuration;
 /// </summary>
 internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
-    private static readonly HashSet<string> KnownRoles = new(StringComparer.Ordinal)
-    {
-        "server", "first-server", "agent", "control", "compute",
-    };
-
     private static readonly HashSet<string> KnownLogLevels = new(StringComparer.OrdinalIgnoreCase)
     {
         "Verbose", "Debug", "Information", "Warning", "Error", "Fatal",
@@ -41,15 +36,15 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
 
         if (options.Roles.Count == 0)
         {
-            yield return "roles: at least one role is required (server, first-server, agent, control, compute)";
+            yield return $"roles: at least one role is required ({string.Join(", ", NodeRoles.All)})";
         }
 
-        foreach (var role in options.Roles.Where(r => !KnownRoles.Contains(r)))
+        foreach (var role in options.Roles.Where(r => !NodeRoles.IsKnown(r)))
         {
-            yield return $"roles: unknown role '{role}' (expected server, first-server, agent, control or compute)";
+            yield return $"roles: unknown role '{role}' (expected {string.Join(", ", NodeRoles.All.SkipLast(1))} or {NodeRoles.All[^1]})";
         }
 
-        if (options.Roles.Contains("server") && options.Roles.Contains("agent"))
+        if (options.Roles.Contains(NodeRoles.Server) && options.Roles.Contains(NodeRoles.Agent))
         {
             yield return "roles: a node is either a K3s server or a K3s agent, not both";
         }
@@ -67,7 +62,7 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
             }
         }
 
-        if (!DurationParser.TryParse(options.HealthInterval, out var interval) || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1))
+        if (!Durations.TryParse(options.HealthInterval, out var interval) || interval < TimeSpan.FromSeconds(1) || interval > TimeSpan.FromHours(1))
         {
             yield return $"healthInterval: '{options.HealthInterval}' must be a duration between 1s and 1h (e.g. 10s)";
         }

@@ -34,8 +34,8 @@ internal sealed class GrpcHubConnector : IHubConnector
     {
         var settings = new ChannelSettings
         {
-            KeepAlivePingDelay = DurationParser.TryParse(_options.KeepAliveInterval, out var ping) ? ping : TimeSpan.FromSeconds(30),
-            KeepAlivePingTimeout = DurationParser.TryParse(_options.KeepAliveTimeout, out var timeout) ? timeout : TimeSpan.FromSeconds(20),
+            KeepAlivePingDelay = Durations.TryParse(_options.KeepAliveInterval, out var ping) ? ping : TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = Durations.TryParse(_options.KeepAliveTimeout, out var timeout) ? timeout : TimeSpan.FromSeconds(20),
         };
         var owned = new List<IDisposable>();
         GrpcChannel? channel = null;

@@ -15,6 +15,13 @@ internal sealed record ToolInvocation
     /// <summary>Extra environment variables for the child (added to the agent's own environment).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Environment variables that carry secrets (a K3s token). The child gets them like <see cref="Environment"/>, but
+    /// <see cref="CommandLine"/> masks their values, so they never reach an error, the journal or a log; unlike an
+    /// argument they are also not readable by other local users in /proc/PID/cmdline.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SecretEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Working directory; null means the agent's own.</summary>
     public string? WorkingDirectory { get; init; }
 
@@ -23,10 +30,14 @@ internal sealed record ToolInvocation
     {
         get
         {
-            var env = Environment.Select(kv => $"{kv.Key}={Quote(kv.Value)}");
+            var env = Environment.Select(kv => $"{kv.Key}={Quote(kv.Value)}")
+                .Concat(SecretEnvironment.Keys.Select(key => $"{key}={Masked}"));
             return string.Join(' ', env.Append(FileName).Concat(Arguments.Select(Quote)));
         }
     }
+
+    /// <summary>What <see cref="CommandLine"/> shows in place of a secret value.</summary>
+    public const string Masked = "********";
 
     private static string Quote(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c))

@@ -28,7 +28,7 @@ internal sealed class ToolRunner
             startInfo.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in invocation.Environment)
+        foreach (var (name, value) in invocation.Environment.Concat(invocation.SecretEnvironment))
         {
             startInfo.Environment[name] = value;
         }

@@ -13,9 +13,6 @@ namespace RollbackMesh.Cli.Connection;
 /// </summary>
 internal sealed class TlsTrust(string caPath, X509Certificate2 ca, string certificatePath, X509Certificate2 certificate, TimeProvider time)
 {
-    // id-kp-clientAuth (RFC 5280 4.2.1.12).
-    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
-
     private readonly RemoteCertificateValidationCallback _pinned = PinnedCa.TrustOnly(ca);
 
     /// <summary>Why the coordinator's certificate was refused in the last handshake; null if it was not.</summary>
@@ -100,21 +97,13 @@ internal sealed class TlsTrust(string caPath, X509Certificate2 ca, string certif
         return $"the coordinator's certificate ({server.Subject}) is not valid now (valid {server.NotBefore.ToUniversalTime():u} to {server.NotAfter.ToUniversalTime():u}).";
     }
 
-    private bool ChainsToCa(X509Certificate2 subject)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        // Validity is reported on its own, after the issuer.
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
-        return chain.Build(subject);
-    }
+    // Validity is reported on its own, after the issuer.
+    private bool ChainsToCa(X509Certificate2 subject) => PinnedCa.ChainsTo(subject, ca, checkValidityPeriod: false);
 
     private static bool IsClientAuth(X509Certificate2 subject) =>
         subject.Extensions.OfType<X509EnhancedKeyUsageExtension>()
             .SelectMany(e => e.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>())
-            .Any(oid => oid.Value == ClientAuthOid);
+            .Any(oid => oid.Value == PinnedCa.ClientAuthenticationOid);
 
     private static IEnumerable<Exception> Chain(Exception failure)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Cli.Demo;
 
@@ -44,12 +45,12 @@ internal static class SandboxFleetBuilder
         var nodes = new List<SandboxNode>();
         for (var i = 1; i <= servers; i++)
         {
-            nodes.Add(NewNode(state, $"server-{i}", i == 1 ? ["server", "first-server"] : ["server"]));
+            nodes.Add(NewNode(state, $"server-{i}", i == 1 ? [NodeRoles.Server, NodeRoles.FirstServer] : [NodeRoles.Server]));
         }
 
         for (var i = 1; i <= agents; i++)
         {
-            nodes.Add(NewNode(state, $"agent-{i}", ["agent"]));
+            nodes.Add(NewNode(state, $"agent-{i}", [NodeRoles.Agent]));
         }
 
         var cluster = Path.Combine(state, "cluster");

@@ -1,3 +1,5 @@
+using RollbackMesh.Protos.Conventions;
+
 namespace RollbackMesh.Cli.Demo;
 
 /// <summary>One simulated node of a sandbox fleet.</summary>
@@ -8,10 +10,10 @@ namespace RollbackMesh.Cli.Demo;
 internal sealed record SandboxNode(string Name, IReadOnlyList<string> Roles, string Root, string ConfigPath)
 {
     /// <summary>True for K3s servers (first or other).</summary>
-    public bool IsServer => Roles.Contains("server");
+    public bool IsServer => Roles.Contains(NodeRoles.Server);
 
     /// <summary>True for the server the cluster reset runs on.</summary>
-    public bool IsFirstServer => Roles.Contains("first-server");
+    public bool IsFirstServer => Roles.Contains(NodeRoles.FirstServer);
 
     /// <summary>The systemd unit K3s runs as on this node (k3s on servers, k3s-agent on agents, as the install script names them).</summary>
     public string K3sUnit => IsServer ? "k3s" : "k3s-agent";

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Hosting;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Runbooks;
 using Serilog;
 using Serilog.Events;
@@ -12,25 +13,33 @@ namespace RollbackMesh.Coordinator.Commands;
 /// <summary>
 /// Runs the coordinator process: Serilog to stderr, runbooks loaded up front (each refused file logged with every
 /// problem it has, the others offered), the host started,
-/// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read, then until SIGTERM.
+/// then one line on stdout — <c>listening on http://ADDR:PORT</c> — that scripts and tests read (followed by
+/// <c>metrics on http://ADDR:PORT/metrics</c> with --metrics-listen), then until SIGTERM.
 /// </summary>
 internal static class CoordinatorProcess
 {
     public static async Task<int> RunAsync(CoordinatorHostOptions options)
     {
         // stdout carries only the "listening on" line; logs go to stderr (journald keeps both).
-        var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)
-            .CreateLogger();
+        // The overrides quieten ASP.NET Core and keep the host's lifetime lines; a higher logLevel still wins over both.
+        var level = options.Log.Level;
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Max(LogEventLevel.Warning, level))
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Max(LogEventLevel.Information, level))
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture);
+        if (options.Log.File is { } file)
+        {
+            configuration = configuration.WriteTo.File(file, formatProvider: CultureInfo.InvariantCulture);
+        }
+
+        var serilog = configuration.CreateLogger();
         try
         {
             RunbookCatalog catalog;
             try
             {
-                catalog = RunbookCatalog.Load(options.RunbookDirectory, options.RunbookLimits);
+                catalog = RunbookCatalog.Load(options.RunbookDirectories, options.RunbookLimits);
             }
             catch (RunbookValidationException ex)
             {
@@ -47,6 +56,11 @@ internal static class CoordinatorProcess
             await Console.Out.WriteLineAsync("listening on " + address).ConfigureAwait(false);
             await Console.Out.FlushAsync().ConfigureAwait(false);
             CoordinatorLog.Listening(logger, address, options.DataDirectory);
+            if (app.Services.GetService<MetricsServer>()?.Address is { } metrics)
+            {
+                await Console.Out.WriteLineAsync("metrics on " + metrics).ConfigureAwait(false);
+                await Console.Out.FlushAsync().ConfigureAwait(false);
+            }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             CoordinatorLog.Stopped(logger);
@@ -62,4 +76,6 @@ internal static class CoordinatorProcess
             await serilog.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static LogEventLevel Max(LogEventLevel a, LogEventLevel b) => a > b ? a : b;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Metrics;
 
 namespace RollbackMesh.Coordinator.Execution;
 
@@ -13,7 +14,8 @@ namespace RollbackMesh.Coordinator.Execution;
 /// certificate it authenticated with and a way to end it, so a revocation (<see cref="CutRevoked"/>) closes the
 /// node's stream at once instead of at its next reconnection.
 /// </summary>
-internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptions options, TimeProvider time, ILogger<AgentSessionHub> logger)
+internal sealed partial class AgentSessionHub(
+    FleetRegistry registry, FleetOptions options, TimeProvider time, ILogger<AgentSessionHub> logger, CoordinatorMetrics? metrics = null)
     : IAgentLink
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
@@ -52,6 +54,7 @@ internal sealed partial class AgentSessionHub(FleetRegistry registry, FleetOptio
 
     public void OnHealth(string node, V1.HealthReport report)
     {
+        metrics?.HealthReportReceived();
         if (!registry.OnHealth(node, FleetWireMapper.ToHealth(report, time.GetUtcNow())))
         {
             Log.UnknownNode(logger, node, "health report");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Storage;
 
@@ -14,8 +15,8 @@ internal static class CoordinatorCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the store (SQLite at <paramref name="databasePath"/>, its directory created on first use), fleet
-    /// registry, agent session hub (also as <see cref="IAgentLink"/>), run executor, audit log and operator service as
-    /// singletons, <see cref="FleetOptions"/> and <see cref="ExecutorOptions"/> (defaults documented on each property,
+    /// registry, agent session hub (also as <see cref="IAgentLink"/>), run executor, audit log, operator service and
+    /// metrics (<see cref="MetricsServiceCollectionExtensions.AddCoordinatorMetrics"/>) as singletons, <see cref="FleetOptions"/> and <see cref="ExecutorOptions"/> (defaults documented on each property,
     /// adjusted by the callbacks, validated on start), <see cref="TimeProvider.System"/> unless one is registered, and
     /// <see cref="CoordinatorCoreStartup"/>, which resumes unfinished runs on start. Every registration is a TryAdd,
     /// so a host that already registered a part keeps its own. The host supplies <see cref="IPlanSource"/>.
@@ -48,6 +49,7 @@ internal static class CoordinatorCoreServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new FleetRegistry(
             sp.GetRequiredService<FleetOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CoordinatorStore>()));
+        services.AddCoordinatorMetrics(); // counted always; served by `serve --metrics-listen` only
         services.TryAddSingleton<AgentSessionHub>();
         services.TryAddSingleton<IAgentLink>(sp => sp.GetRequiredService<AgentSessionHub>());
         services.TryAddSingleton<RunExecutor>();

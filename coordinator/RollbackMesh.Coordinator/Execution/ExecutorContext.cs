@@ -4,11 +4,12 @@ using RollbackMesh.Coordinator.Storage;
 
 namespace RollbackMesh.Coordinator.Execution;
 
-/// <summary>What every run driver shares.</summary>
+/// <summary>What every run driver shares. <see cref="StepObserver"/> (the metrics) is told of every step change.</summary>
 internal sealed record ExecutorContext(
     CoordinatorStore Store,
     FleetRegistry Registry,
     IAgentLink Link,
     ExecutorOptions Options,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger,
+    IStepObserver? StepObserver = null);

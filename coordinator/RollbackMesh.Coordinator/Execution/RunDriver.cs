@@ -134,12 +134,13 @@ internal sealed partial class RunDriver : IAsyncDisposable
     /// </summary>
     private Task? TryTransition(string stepId, Func<StepRecord, StepRecord?> change, string who)
     {
+        StepRecord current;
         StepRecord next;
         Task write;
         lock (_lock)
         {
             var index = _stepIndex[stepId];
-            var current = _steps[index];
+            current = _steps[index];
             if (current.State.IsTerminal() || change(current) is not { } changed)
             {
                 return null;
@@ -153,6 +154,7 @@ internal sealed partial class RunDriver : IAsyncDisposable
             write = _context.Store.SaveStepAsync(next, audit);
         }
 
+        _context.StepObserver?.OnStepChanged(current, next);
         Publish($"{next.StepId} {next.State}");
         if (next.State.IsTerminal())
         {

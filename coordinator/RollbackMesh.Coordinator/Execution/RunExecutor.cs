@@ -23,9 +23,11 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DryRunDispatcher _dryRuns;
 
-    public RunExecutor(CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger)
+    public RunExecutor(
+        CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger,
+        IStepObserver? stepObserver = null)
     {
-        _context = new ExecutorContext(store, registry, link, options, time, logger);
+        _context = new ExecutorContext(store, registry, link, options, time, logger, stepObserver);
         _dryRuns = new DryRunDispatcher(link, options, time);
     }
 

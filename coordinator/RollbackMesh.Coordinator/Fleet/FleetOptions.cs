@@ -10,12 +10,21 @@ internal sealed class FleetOptions
     public int MissedReportsBeforeStale { get; set; } = 3;
 
     /// <summary>
+    /// A node silent for this long is stale (shown unreachable). Default null: <see cref="HealthInterval"/> times
+    /// <see cref="MissedReportsBeforeStale"/>. Set from nodeTimeout in coordinator.yaml.
+    /// </summary>
+    public TimeSpan? NodeTimeout { get; set; }
+
+    /// <summary>How long a node may be silent before it is stale.</summary>
+    public TimeSpan StaleAfter => NodeTimeout ?? HealthInterval * MissedReportsBeforeStale;
+
+    /// <summary>
     /// A node's last seen is written to the store at most this often (health reports update it in memory every
     /// time). Default 60 s.
     /// </summary>
     public TimeSpan LastSeenPersistInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Health reports kept per node, newest last. Default 100.</summary>
+    /// <summary>Health changes kept per node (a report whose state equals the previous one is not kept), newest last. Default 100.</summary>
     public int HealthHistoryLength { get; set; } = 100;
 
     /// <summary>Reported to agents in HelloAck. Default the assembly version.</summary>

@@ -18,6 +18,11 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             problems.Add($"Fleet.MissedReportsBeforeStale must be at least 1; it is {options.MissedReportsBeforeStale}.");
         }
 
+        if (options.NodeTimeout is { } timeout && timeout < options.HealthInterval)
+        {
+            problems.Add($"Fleet.NodeTimeout must be at least the health interval {options.HealthInterval}; it is {timeout}.");
+        }
+
         if (options.HealthHistoryLength < 1)
         {
             problems.Add($"Fleet.HealthHistoryLength must be at least 1; it is {options.HealthHistoryLength}.");

@@ -4,7 +4,7 @@ namespace RollbackMesh.Coordinator.Fleet;
 
 /// <summary>
 /// Every node the coordinator knows: identity from its Hello, connection state, last seen, latest health and a
-/// bounded history of reports. Known nodes are persisted so they are listed (as disconnected) after a restart.
+/// bounded history of its health changes. Known nodes are persisted so they are listed (as disconnected) after a restart.
 /// Thread-safe; reads return immutable <see cref="NodeView"/>s.
 /// </summary>
 internal sealed class FleetRegistry
@@ -66,12 +66,18 @@ internal sealed class FleetRegistry
             }
 
             entry.LastSeen = health.ReceivedAt;
-            entry.Latest = health;
-            entry.History.Enqueue(health);
-            while (entry.History.Count > _options.HealthHistoryLength)
+            // Only a change enters the history (the previous report is the state the newest kept one started): a fleet
+            // reports every 10 s, and 10,000 nodes' identical reports would otherwise hold a million copies of one state.
+            if (entry.Latest is not { } previous || !previous.SameStateAs(health))
             {
-                entry.History.Dequeue();
+                entry.History.Enqueue(health);
+                while (entry.History.Count > _options.HealthHistoryLength)
+                {
+                    entry.History.Dequeue();
+                }
             }
+
+            entry.Latest = health;
 
             if (_store is null || entry.PersistedAt is { } persisted && health.ReceivedAt - persisted < _options.LastSeenPersistInterval)
             {
@@ -150,7 +156,33 @@ internal sealed class FleetRegistry
         }
     }
 
-    /// <summary>The node's kept health reports, oldest first (empty when unknown).</summary>
+    /// <summary>
+    /// Known, connected and stale agents per role, in one pass under the lock (a metrics scrape; a health report costs
+    /// nothing here). A node counts once under each of its roles, a node without roles under "". Stale is what
+    /// <c>rollbackmesh nodes</c> shows as stale: connected, not removed, and its reports stopped arriving.
+    /// </summary>
+    public IReadOnlyDictionary<string, AgentCounts> CountByRole()
+    {
+        var now = _time.GetUtcNow();
+        var counts = new Dictionary<string, AgentCounts>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var entry in _nodes.Values)
+            {
+                var connected = entry.Connected && !entry.Removed;
+                var stale = connected && IsStale(entry, now);
+                foreach (var role in entry.Identity.Roles.IsDefaultOrEmpty ? [""] : entry.Identity.Roles)
+                {
+                    var sum = counts.GetValueOrDefault(role);
+                    counts[role] = new AgentCounts(sum.Known + 1, sum.Connected + (connected ? 1 : 0), sum.Stale + (stale ? 1 : 0));
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>The reports at which the node's health changed, oldest first (empty when unknown).</summary>
     public ImmutableArray<NodeHealth> HealthHistory(string node)
     {
         lock (_lock)
@@ -172,12 +204,11 @@ internal sealed class FleetRegistry
         return write;
     }
 
-    private NodeView View(Entry entry, DateTimeOffset now)
-    {
-        var staleAfter = _options.HealthInterval * _options.MissedReportsBeforeStale;
-        var stale = entry.LastSeen is not { } seen || now - seen > staleAfter;
-        return new NodeView(entry.Identity, entry.LastSeen, entry.Connected, stale, entry.Latest, entry.Removed);
-    }
+    private NodeView View(Entry entry, DateTimeOffset now) =>
+        new(entry.Identity, entry.LastSeen, entry.Connected, IsStale(entry, now), entry.Latest, entry.Removed);
+
+    private bool IsStale(Entry entry, DateTimeOffset now) =>
+        entry.LastSeen is not { } seen || now - seen > _options.StaleAfter;
 
     private sealed class Entry(NodeIdentity identity)
     {

@@ -16,6 +16,17 @@ internal sealed record NodeHealth(
     ImmutableArray<DiskSpace> Disks,
     string Datastore)
 {
+    /// <summary>
+    /// Whether <paramref name="other"/> reports the same state: health, problems, units, versions and datastore. Times
+    /// and free disk space (which moves with every report) are not compared.
+    /// </summary>
+    public bool SameStateAs(NodeHealth other) =>
+        Healthy == other.Healthy
+        && Datastore == other.Datastore
+        && Problems.SequenceEqual(other.Problems)
+        && Units.SequenceEqual(other.Units)
+        && Versions.Count == other.Versions.Count && Versions.SequenceEqual(other.Versions);
+
     /// <summary>The disk holding <paramref name="path"/>: the reported disk whose path is its longest prefix.</summary>
     public DiskSpace? DiskFor(string path) => Disks
         .Where(d => IsUnder(path, d.Path))

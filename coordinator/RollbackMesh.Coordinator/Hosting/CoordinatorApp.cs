@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Endpoints;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Security;
 
@@ -21,6 +22,7 @@ internal static class CoordinatorApp
     public static WebApplication Build(CoordinatorHostOptions options, RunbookCatalog catalog, Action<ILoggingBuilder>? configureLogging = null)
     {
         var settings = new CoordinatorSettings();
+        settings.Fleet.NodeTimeout = options.NodeTimeout;
         options.Configure?.Invoke(settings);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -53,6 +55,11 @@ internal static class CoordinatorApp
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
         builder.Services.AddCoordinator(options, settings, catalog);
+        if (options.MetricsListen is { } metricsListen)
+        {
+            builder.Services.AddMetricsServer(metricsListen);
+        }
+
         if (!options.Insecure)
         {
             builder.Services.AddCoordinatorSecurityIfInitialized(options.DataDirectory); // security: CA, enrollment, identities

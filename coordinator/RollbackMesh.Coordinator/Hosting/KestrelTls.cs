@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using RollbackMesh.Protos.Channels;
 
 namespace RollbackMesh.Coordinator.Hosting;
 
@@ -31,13 +32,6 @@ internal static class KestrelTls
     /// Accepts a client certificate only when it chains to <paramref name="ca"/> alone (not the machine's trust store)
     /// and is valid for client authentication.
     /// </summary>
-    internal static bool ChainsTo(X509Certificate2 client, X509Certificate2 ca)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.2"));
-        return chain.Build(client);
-    }
+    internal static bool ChainsTo(X509Certificate2 client, X509Certificate2 ca) =>
+        PinnedCa.ChainsTo(client, ca, requiredUsage: PinnedCa.ClientAuthenticationOid);
 }

@@ -2,17 +2,20 @@ using System.Collections.Frozen;
 
 namespace RollbackMesh.Coordinator.Runbooks;
 
-/// <summary>The YAML spelling of <see cref="NodeSelector"/> values and the tier order the planner enforces.</summary>
+/// <summary>
+/// The YAML spelling of <see cref="NodeSelector"/> values and the tier order the planner enforces. A selector naming
+/// one role is spelled as that role.
+/// </summary>
 internal static class NodeSelectors
 {
     private static readonly FrozenDictionary<string, NodeSelector> ByName = new Dictionary<string, NodeSelector>
     {
-        ["first-server"] = NodeSelector.FirstServer,
+        [NodeRoles.FirstServer] = NodeSelector.FirstServer,
         ["other-servers"] = NodeSelector.OtherServers,
         ["servers"] = NodeSelector.Servers,
         ["agents"] = NodeSelector.Agents,
-        ["control"] = NodeSelector.Control,
-        ["compute"] = NodeSelector.Compute,
+        [NodeRoles.Control] = NodeSelector.Control,
+        [NodeRoles.Compute] = NodeSelector.Compute,
         ["all"] = NodeSelector.All,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

@@ -29,7 +29,12 @@ internal sealed class RunbookCatalog
 
     /// <summary>Loads the built-ins and, when <paramref name="directory"/> is set, the runbooks in it.</summary>
     /// <exception cref="RunbookValidationException">The directory does not exist, or a built-in is invalid.</exception>
-    public static RunbookCatalog Load(string? directory = null, RunbookLimits? limits = null)
+    public static RunbookCatalog Load(string? directory = null, RunbookLimits? limits = null) =>
+        Load(directory is null ? [] : [directory], limits);
+
+    /// <summary>Loads the built-ins and the runbooks in each of <paramref name="directories"/> (a name may be used once in all).</summary>
+    /// <exception cref="RunbookValidationException">A directory does not exist, or a built-in is invalid.</exception>
+    public static RunbookCatalog Load(IReadOnlyList<string> directories, RunbookLimits? limits = null)
     {
         limits ??= new RunbookLimits();
         var builtIns = new List<RunbookLoadResult>();
@@ -46,13 +51,14 @@ internal sealed class RunbookCatalog
         }
 
         var results = new List<RunbookLoadResult>(builtIns);
-        if (directory is not null)
+        var missing = directories.Where(d => !Directory.Exists(d)).ToList();
+        if (missing.Count > 0)
         {
-            if (!Directory.Exists(directory))
-            {
-                throw new RunbookValidationException([new RunbookError(directory, SourcePosition.None, "runbook directory does not exist")]);
-            }
+            throw new RunbookValidationException([.. missing.Select(d => new RunbookError(d, SourcePosition.None, "runbook directory does not exist"))]);
+        }
 
+        foreach (var directory in directories)
+        {
             results.AddRange(LoadDirectory(directory, limits));
         }
 

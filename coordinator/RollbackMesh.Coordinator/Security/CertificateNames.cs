@@ -11,7 +11,7 @@ namespace RollbackMesh.Coordinator.Security;
 internal static partial class CertificateNames
 {
     /// <summary>TLS client authentication (RFC 5280).</summary>
-    public const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    public const string ClientAuthOid = RollbackMesh.Protos.Channels.PinnedCa.ClientAuthenticationOid;
 
     /// <summary>TLS server authentication (RFC 5280).</summary>
     public const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";

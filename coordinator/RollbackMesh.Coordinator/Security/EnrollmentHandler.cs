@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Metrics;
 using Grpc.Core;
 using RollbackMesh.Protos.Enrollment;
 
@@ -28,10 +29,24 @@ internal sealed partial class EnrollmentHandler(
     SecurityOptions options,
     AuditLog audit,
     TimeProvider time,
-    ILogger<EnrollmentHandler> logger)
+    ILogger<EnrollmentHandler> logger,
+    CoordinatorMetrics metrics)
 {
-    /// <summary>Handles one Enroll call.</summary>
+    /// <summary>Handles one Enroll call; a refusal (any RpcException) is counted by its status.</summary>
     public async Task<V1.EnrollResponse> EnrollAsync(V1.EnrollRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await HandleAsync(request, context).ConfigureAwait(false);
+        }
+        catch (RpcException refused)
+        {
+            metrics.EnrollmentRefused(refused.StatusCode);
+            throw;
+        }
+    }
+
+    private async Task<V1.EnrollResponse> HandleAsync(V1.EnrollRequest request, ServerCallContext context)
     {
         var address = context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? context.Peer;
         if (!limiter.TryAcquire(address))

@@ -1,5 +1,6 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
+using RollbackMesh.Protos.Channels;
 
 namespace RollbackMesh.Coordinator.Security;
 
@@ -30,7 +31,7 @@ internal sealed class PeerIdentityResolver(X509Certificate2 caCertificate, Certi
         }
 
         var usages = EnhancedKeyUsages(certificate);
-        if (!usages.Contains(CertificateNames.ClientAuthOid) || IdentityOf(certificate) is not { } identity)
+        if (!usages.Contains(PinnedCa.ClientAuthenticationOid) || IdentityOf(certificate) is not { } identity)
         {
             return PeerIdentityResult.Refuse(PeerRefusal.NoIdentity, $"certificate {certificate.SerialNumber} carries no client identity");
         }
@@ -60,23 +61,8 @@ internal sealed class PeerIdentityResolver(X509Certificate2 caCertificate, Certi
     }
 
     /// <summary>Whether <paramref name="certificate"/> chains to the CA, trusting nothing else (used in the TLS handshake too).</summary>
-    public bool ChainsToCa(X509Certificate2 certificate)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(caCertificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        // Validity is checked against the injected clock above, so tests can move time.
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
-        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        if (!chain.Build(certificate))
-        {
-            return false;
-        }
-
-        var root = chain.ChainElements[^1].Certificate;
-        return root.RawDataMemory.Span.SequenceEqual(caCertificate.RawDataMemory.Span);
-    }
+    // Validity is checked against the injected clock above, so tests can move time.
+    public bool ChainsToCa(X509Certificate2 certificate) => PinnedCa.ChainsTo(certificate, caCertificate, checkValidityPeriod: false);
 
     private static HashSet<string> EnhancedKeyUsages(X509Certificate2 certificate)
     {

@@ -93,6 +93,21 @@ internal sealed partial class CoordinatorStore
         return runs;
     });
 
+    /// <summary>How many stored runs are in each state (states without runs are absent). One query, for metrics scrapes.</summary>
+    public IReadOnlyDictionary<RunState, int> CountRunsByState() => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = "SELECT state, COUNT(*) FROM runs GROUP BY state";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<RunState, int>();
+        while (reader.Read())
+        {
+            counts[(RunState)reader.GetInt32(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
+    });
+
     /// <summary>The run's steps in plan order.</summary>
     public IReadOnlyList<StepRecord> LoadSteps(string runId) => Read(c =>
     {

@@ -151,28 +151,6 @@ public sealed class AgentOptionsValidatorTests
         Assert.Equal("http://c:1", options.Coordinator.Address);
     }
 
-    [Theory]
-    [InlineData("10s", 10_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("2m", 120_000)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("00:00:30", 30_000)]
-    public void TryParse_KnownForms_Parse(string text, int milliseconds)
-    {
-        Assert.True(DurationParser.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), value);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("soon")]
-    [InlineData("-5s")]
-    [InlineData("10 parsecs")]
-    public void TryParse_Garbage_Fails(string text)
-    {
-        Assert.False(DurationParser.TryParse(text, out _));
-    }
-
     private static AgentOptions Resolve(string path, Dictionary<string, string?> environment)
     {
         var builder = AgentHostFactory.CreateBuilder(new AgentCommandLine(path), environment);

@@ -100,13 +100,31 @@ public sealed class AgentConnectionServiceTests
         var options = new AgentOptions { Roles = ["server"] };
         var lastStep = new LastStepTracker();
         var outbox = new AgentOutbox(lastStep);
-        var executor = new UnavailableStepExecutor();
+        var executor = new NoSteps();
         var collector = HealthCollector.Create(options, new NoUnits(), new ToolRunner(), lastStep, time);
-        var session = new HubSession(new HelloFactory(options, executor), new EmptyJournalReader(),
+        var session = new HubSession(new HelloFactory(options, executor), new NoJournal(),
             new HealthReporter(collector, lastStep, time, NullLogger<HealthReporter>.Instance),
             new StepDispatcher(executor, outbox, NullLogger<StepDispatcher>.Instance), outbox, NullLogger<HubSession>.Instance);
         return new AgentConnectionService(connector, session, backoff, monitor, time, Options.Create(options), failure ?? new AgentFailure(),
             NullLogger<AgentConnectionService>.Instance);
+    }
+
+    // These tests never connect, so no step or journal query ever arrives.
+    private sealed class NoSteps : IStepExecutor
+    {
+        public IReadOnlyList<string> SupportedActionKinds => [];
+
+        public Task ExecuteAsync(V1.StepCommand command, Func<V1.StepUpdate, CancellationToken, ValueTask> report, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("no steps");
+
+        public bool Cancel(string runId, string stepId) => false;
+    }
+
+    private sealed class NoJournal : IJournalReader
+    {
+        public Task<V1.JournalReport> QueryAsync(string runId, CancellationToken cancellationToken) => throw new InvalidOperationException("no journal");
+
+        public Task<V1.JournalReport> RecentAsync(CancellationToken cancellationToken) => throw new InvalidOperationException("no journal");
     }
 
     private sealed class NoUnits : IUnitStateReader

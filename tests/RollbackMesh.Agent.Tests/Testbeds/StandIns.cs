@@ -6,11 +6,18 @@ namespace RollbackMesh.Agent.Tests.Testbeds;
 /// </summary>
 internal static class StandIns
 {
-    /// <summary>k3s: `--version` in k3s's format; `server --cluster-reset` prints the documented reset message.</summary>
-    public static string K3s(string path, string log, string version = "v1.24.4+k3s1") => Write(path, log, $$"""
+    /// <summary>
+    /// k3s: `--version` in k3s's format; `server --cluster-reset` prints the documented reset message. k3s takes the
+    /// server token from --token or K3S_TOKEN (docs.k3s.io/cli/token); the stand-in logs the variable when it is set.
+    /// <paramref name="resetExit"/> non-zero makes the reset fail as it does with the wrong token.
+    /// </summary>
+    public static string K3s(string path, string log, string version = "v1.24.4+k3s1", int resetExit = 0) => Write(path, log, $$"""
         case "$1" in
           --version) echo "k3s version {{version}} (c3f830e9)"; echo "go version go1.18.1";;
-          server) echo "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes";;
+          server) [ -z "${K3S_TOKEN:-}" ] || echo "K3S_TOKEN=$K3S_TOKEN" >> '{{log}}'
+            # A non-zero resetExit models a reset with the wrong token; the message is k3s's own for that case.
+            [ {{resetExit}} -eq 0 ] || { echo 'level=fatal msg="starting kubernetes: preparing server: bootstrap data already found and encrypted with different token"' >&2; exit {{resetExit}}; }
+            echo "Managed etcd cluster membership has been reset, restart without --cluster-reset flag now. Backup and delete ${datadir}/server/db on each peer etcd server and rejoin the nodes";;
           *) echo "unknown command $1" >&2; exit 1;;
         esac
         """);
@@ -55,6 +62,24 @@ internal static class StandIns
           "apply -f") echo "restore.resources.cattle.io/restore-migration created";;
           *) echo "error: unknown command \"$1\"" >&2; exit 1;;
         esac
+        """);
+
+    /// <summary>
+    /// apt-get 1.0 (Ubuntu 14.04, the platform of the Calico OpenStack document) in front of the real apt-get, which does
+    /// the work. What 1.0 gets wrong for us, from apt's 1.0 sources (cmdline/apt-get.cc, apt-pkg/contrib/cmndline.cc):
+    /// it does not know --allow-downgrades (added in 1.1) and refuses the command line, and with -y it refuses a
+    /// downgrade unless --force-yes is given. The real apt 2.x still takes --force-yes (with a deprecation warning).
+    /// </summary>
+    public static string Apt10(string path, string log) => Write(path, log, """
+        case " $* " in
+          *" --version "*) echo "apt 1.0.1ubuntu2 for amd64 compiled on Apr  8 2014 22:33:05"; exit 0;;
+          *" --allow-downgrades "*) echo "E: Command line option --allow-downgrades is not understood" >&2; exit 100;;
+        esac
+        if [ "$1" = install ] && case " $* " in *" -y "*) true;; *) false;; esac && case " $* " in *" --force-yes "*) false;; *) true;; esac; then
+          echo "The following packages will be DOWNGRADED:"
+          echo "E: There are problems and -y was used without --force-yes" >&2; exit 100
+        fi
+        exec /usr/bin/apt-get "$@"
         """);
 
     private static string Write(string path, string log, string body)

@@ -31,6 +31,19 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task Get_NodeTimeoutSet_StaleOnlyAfterIt()
+    {
+        var registry = new FleetRegistry(new FleetOptions { NodeTimeout = TimeSpan.FromSeconds(60) }, _time);
+        await registry.OnHelloAsync(Node("n1"));
+        registry.OnHealth("n1", Health());
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.False(registry.Get("n1")!.Stale);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(registry.Get("n1")!.Stale);
+    }
+
+    [Fact]
     public async Task HealthHistory_MoreReportsThanTheLimit_KeepsTheNewest()
     {
         var registry = new FleetRegistry(new FleetOptions { HealthHistoryLength = 100 }, _time);
@@ -45,6 +58,29 @@ public sealed class FleetRegistryTests : IDisposable
         Assert.Equal(100, history.Length);
         Assert.Equal(_time.GetUtcNow(), history[^1].ReceivedAt);
         Assert.Equal(_time.GetUtcNow() - TimeSpan.FromSeconds(99), history[0].ReceivedAt);
+    }
+
+    [Fact]
+    public async Task HealthHistory_RepeatedSameState_KeepsOnlyTheChanges()
+    {
+        var registry = new FleetRegistry(new FleetOptions { HealthHistoryLength = 100 }, _time);
+        await registry.OnHelloAsync(Node("n1"));
+        var changes = new List<DateTimeOffset>();
+        for (var i = 0; i < 1_000; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(10));
+            var healthy = i is < 400 or >= 410;
+            if (i is 0 or 400 or 410)
+            {
+                changes.Add(_time.GetUtcNow());
+            }
+
+            registry.OnHealth("n1", Health(healthy) with { Disks = [new DiskSpace("/", (ulong)(1_000_000 - i), 2_000_000)] });
+        }
+
+        Assert.Equal(changes, registry.HealthHistory("n1").Select(h => h.ReceivedAt));
+        Assert.Equal(_time.GetUtcNow(), registry.Get("n1")!.LastSeen);
+        Assert.Equal(999_001UL, registry.Get("n1")!.Health!.Disks[0].FreeBytes);
     }
 
     [Fact]

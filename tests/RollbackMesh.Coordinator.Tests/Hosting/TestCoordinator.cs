@@ -40,12 +40,14 @@ internal sealed class TestCoordinator : IAsyncDisposable
 
     /// <summary>
     /// Starts an insecure coordinator; <paramref name="configure"/> may shorten its timers, and
-    /// <paramref name="runbookDirectory"/> adds runbooks as `--runbooks` does.
+    /// <paramref name="runbookDirectory"/> adds runbooks as `--runbooks` does, <paramref name="metricsListen"/> serves
+    /// metrics as `--metrics-listen` does.
     /// </summary>
-    public static async Task<TestCoordinator> StartAsync(Action<CoordinatorSettings>? configure = null, string? runbookDirectory = null)
+    public static async Task<TestCoordinator> StartAsync(
+        Action<CoordinatorSettings>? configure = null, string? runbookDirectory = null, IPEndPoint? metricsListen = null)
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-coord-").FullName;
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory)
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), directory, Tls: null, Insecure: true, runbookDirectory is null ? [] : [runbookDirectory])
         {
             Configure = settings =>
             {
@@ -53,6 +55,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
                 settings.ShutdownTimeout = TimeSpan.FromSeconds(2);
                 configure?.Invoke(settings);
             },
+            MetricsListen = metricsListen,
         };
         var logs = new ConcurrentQueue<string>();
         var app = CoordinatorApp.Build(options, RunbookCatalog.Load(runbookDirectory, options.RunbookLimits), logging => logging.AddProvider(new ListLoggerProvider(logs)));

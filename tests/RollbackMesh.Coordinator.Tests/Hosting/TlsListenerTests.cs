@@ -24,7 +24,7 @@ public sealed class TlsListenerTests : IAsyncLifetime
         _certificates = new TestCertificates(_directory);
         var (_, certPath, keyPath) = _certificates.Issue("coordinator", server: true);
         var tls = new CoordinatorTlsOptions(certPath, keyPath, _certificates.CaPath);
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), Path.Combine(_directory, "data"), tls, Insecure: false, RunbookDirectory: null);
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), Path.Combine(_directory, "data"), tls, Insecure: false, RunbookDirectories: []);
         _app = CoordinatorApp.Build(options, RunbookCatalog.Load());
         await _app.StartAsync();
         _address = CoordinatorApp.BoundAddress(_app);
@@ -97,12 +97,5 @@ public sealed class TlsListenerTests : IAsyncLifetime
         ServerCertificateValidation = (_, certificate, _, _) => certificate is X509Certificate2 server && ChainsToTestCa(server),
     });
 
-    private bool ChainsToTestCa(X509Certificate2 server)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(_certificates.Ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(server);
-    }
+    private bool ChainsToTestCa(X509Certificate2 server) => PinnedCa.ChainsTo(server, _certificates.Ca);
 }

@@ -89,7 +89,7 @@ public sealed class OperatorServiceSecretTests : IDisposable
     }
 
     [Fact]
-    public async Task PlanPrinter_SecretParameter_MaskedInParametersAndSteps()
+    public async Task PlanResponse_SecretParameter_MaskedInParametersAndSteps()
     {
         var catalog = RunbookCatalog.Load(WriteRunbook());
         Assert.True(catalog.TryGet("secret-reset", out var runbook), string.Join("\n", catalog.Refused));
@@ -97,10 +97,11 @@ public sealed class OperatorServiceSecretTests : IDisposable
         var plan = new RunbookPlanner().CreatePlan(runbook, new Dictionary<string, string> { ["token"] = Token },
             [new PlanningNode("server1", ["first-server"], System.Collections.Immutable.ImmutableDictionary<string, string>.Empty)]);
 
-        var text = PlanPrinter.Render(plan, _ => $"would run k3s server --token={Token}");
+        // What an operator is shown of a plan is its wire form (the CLI prints that); the coordinator has no text renderer.
+        var response = OperatorWireMapper.ToWire(plan);
 
-        Assert.DoesNotContain("Sup3rS3cret", text, StringComparison.Ordinal);
-        Assert.Contains($"token = {Plan.SecretMask}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rS3cret", response.ToString(), StringComparison.Ordinal);
+        Assert.Equal(Plan.SecretMask, response.Parameters["token"]);
     }
 
     [Fact]

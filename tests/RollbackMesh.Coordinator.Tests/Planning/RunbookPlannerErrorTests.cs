@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
 using Xunit;
+using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Coordinator.Tests.Planning;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Coordinator.Tests.Planning;
 

@@ -1,3 +1,4 @@
+using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Tests.Planning;
@@ -25,7 +26,7 @@ public sealed class K3sTokenPreflightTests
         Assert.Equal(("/var/lib/rancher/k3s/server/token", Token), (check.Action.K3STokenCheck.TokenPath, check.Action.K3STokenCheck.ExpectedToken));
         Assert.True(ActionKinds.IsReadOnly("k3s_token_check"));
         Assert.Contains("token", plan.SecretParameters);
-        Assert.DoesNotContain("Passw0rd", PlanPrinter.Render(plan), StringComparison.Ordinal);
+        Assert.DoesNotContain("Passw0rd", OperatorWireMapper.ToWire(plan).ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -72,6 +72,36 @@ public sealed class EnrollmentProcessTests(ITestOutputHelper log) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Metrics_WrongTokenSecretThenTheRealToken_OneRefusalCountedAndTheAgentConnected()
+    {
+        Assert.Equal(0, await RunCoordinatorAsync("init", "--data", Data));
+        var token = (await RunCoordinatorAsync(["token", "create", "--data", Data], captureLine: l => l.StartsWith("K10", StringComparison.Ordinal))).Trim();
+        using var serve = TestProcess.Start("coordinator", BuiltExecutables.Coordinator,
+            ["serve", "--listen", "127.0.0.1:0", "--data", Data, "--metrics-listen", "127.0.0.1:0"]);
+        var address = (await serve.WaitForStdoutLineAsync(l => l.StartsWith("listening on ", StringComparison.Ordinal), TimeSpan.FromSeconds(60)))["listening on ".Length..];
+        var metrics = new Uri((await serve.WaitForStdoutLineAsync(l => l.StartsWith("metrics on ", StringComparison.Ordinal), TimeSpan.FromSeconds(10)))["metrics on ".Length..]);
+        Assert.StartsWith("http://", metrics.ToString(), StringComparison.Ordinal); // plaintext, beside the TLS port
+        var config = WriteAgentConfig(address, Path.Combine(_directory, "agent", "tls"));
+        var secretAt = token.LastIndexOf('.') + 1;
+        var forged = token[..secretAt] + (token[secretAt] == 'a' ? 'b' : 'a') + token[(secretAt + 1)..];
+
+        using (var refused = StartAgent(config, forged))
+        {
+            Assert.Equal(1, await refused.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            log.WriteLine($"--- agent (forged token) ---\n{refused.Output}");
+        }
+
+        var afterRefusal = await Scrape.GetAsync(metrics);
+        Assert.Equal(1, afterRefusal["rollbackmesh_enrollments_refused_total{reason=\"unauthenticated\"}"]);
+        using var agent = StartAgent(config, token);
+        var connected = await Scrape.WaitForAsync(
+            metrics, s => s.Series.GetValueOrDefault("rollbackmesh_agents_connected{role=\"agent\"}") == 1, "the enrolled agent connected");
+        Assert.Equal(1, connected["rollbackmesh_enrollments_refused_total{reason=\"unauthenticated\"}"]);
+        await Scrape.AssertPromtoolAcceptsAsync(log, connected.Text);
+        log.WriteLine($"--- coordinator ---\n{serve.Output}");
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string WriteAgentConfig(string address, string tls)

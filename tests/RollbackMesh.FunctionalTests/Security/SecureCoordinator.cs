@@ -60,7 +60,7 @@ internal sealed class SecureCoordinator : IAsyncDisposable
         var paths = new SecurityPaths(data);
         new CoordinatorInitializer(TimeProvider.System).Initialize(paths, [], TextWriter.Null);
         var tls = new CoordinatorTlsOptions(paths.ServerCertificate, paths.ServerKey, paths.CaCertificate, ClientCertificateMode.AllowCertificate);
-        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), data, tls, Insecure: false, RunbookDirectory: null)
+        var options = new CoordinatorHostOptions(new IPEndPoint(IPAddress.Loopback, 0), data, tls, Insecure: false, RunbookDirectories: [])
         {
             Connections = connections ?? new ConnectionLimits(),
         };

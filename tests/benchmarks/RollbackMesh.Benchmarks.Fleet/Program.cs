@@ -4,11 +4,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RollbackMesh.Benchmarks.Fleet;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
 
 // A no-op plan on a simulated fleet: 1 first server, 2 other servers (serial), the rest agents in parallel waves.
-// Prints wall time against the ideal critical path (waves x step duration), overhead per node-step and RSS.
+// Prints wall time against the ideal critical path (waves x step duration), overhead per node-step and RSS, with the
+// metrics wired as the coordinator wires them, then what a Prometheus scrape of that fleet costs.
 // Usage: RollbackMesh.Benchmarks.Fleet [nodes=1000] [concurrency=100] [stepMs=50]
 var nodeCount = args.Length > 0 ? int.Parse(args[0]) : 1000;
 var concurrency = args.Length > 1 ? int.Parse(args[1]) : 100;
@@ -20,9 +22,11 @@ try
     var fleetOptions = new FleetOptions();
     await using var store = CoordinatorStore.Open(Path.Combine(directory, "coordinator.db"));
     var registry = new FleetRegistry(fleetOptions, TimeProvider.System, store);
-    var hub = new AgentSessionHub(registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance);
+    var metrics = new CoordinatorMetrics(registry, store);
+    var hub = new AgentSessionHub(registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, metrics);
     var options = new ExecutorOptions { GatePollInterval = TimeSpan.FromMilliseconds(10) };
-    await using var executor = new RunExecutor(store, registry, hub, options, TimeProvider.System, NullLogger<RunExecutor>.Instance);
+    await using var executor = new RunExecutor(
+        store, registry, hub, options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(metrics));
     hub.AttachSink(executor);
 
     var names = Enumerable.Range(1, nodeCount).Select(i => i == 1 ? "server-1" : i <= 3 ? $"server-{i}" : $"agent-{i - 3:D4}").ToList();
@@ -56,11 +60,27 @@ try
     Console.WriteLine($"overhead per node-step    {overhead.TotalMilliseconds / nodeSteps:F3} ms (target <= 1 ms)");
     Console.WriteLine($"coordinator RSS           {process.WorkingSet64 / (1024.0 * 1024):F0} MB now, {process.PeakWorkingSet64 / (1024.0 * 1024):F0} MB peak (target <= 300 MB)");
     Console.WriteLine($"audit rows                {store.QueryAudit(run.Run.RunId, 1_000_000).Count}");
+    var (scrapeMs, scrapeBytes) = await TimeScrapesAsync(metrics, 20);
+    Console.WriteLine($"metrics scrape            {scrapeMs:F2} ms each (mean of 20, gauges over {nodeCount} nodes), {scrapeBytes} bytes");
     return final.Run.State == RunState.Succeeded ? 0 : 1;
 }
 finally
 {
     Directory.Delete(directory, recursive: true);
+}
+
+static async Task<(double Milliseconds, long Bytes)> TimeScrapesAsync(CoordinatorMetrics metrics, int scrapes)
+{
+    using var warmUp = new MemoryStream();
+    await metrics.Registry.CollectAndExportAsTextAsync(warmUp);
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < scrapes; i++)
+    {
+        using var text = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(text);
+    }
+
+    return (clock.Elapsed.TotalMilliseconds / scrapes, warmUp.Length);
 }
 
 PlanPhase Phase(string name, IEnumerable<string> nodes, int maxConcurrency, PlanGate gate)

@@ -25,7 +25,7 @@ internal sealed class K3sClusterResetAction : AgentAction
     /// <inheritdoc />
     public override Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken)
     {
-        var reset = Invocation(context, _token.Length > 0 ? "********" : string.Empty).CommandLine;
+        var reset = Invocation(context).CommandLine;
         return Task.FromResult($"{EtcdSnapshotVerifier.Describe(context, _snapshot)}\n{reset}");
     }
 
@@ -33,18 +33,16 @@ internal sealed class K3sClusterResetAction : AgentAction
     public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         await EtcdSnapshotVerifier.VerifyAsync(context, _snapshot, cancellationToken).ConfigureAwait(false);
-        await context.RunCheckedAsync(Invocation(context, _token), cancellationToken).ConfigureAwait(false);
+        await context.RunCheckedAsync(Invocation(context), cancellationToken).ConfigureAwait(false);
         return $"cluster reset from {_snapshot}";
     }
 
-    private ToolInvocation Invocation(ActionContext context, string token)
+    // The token goes in K3S_TOKEN, which k3s reads for --token (docs.k3s.io/cli/token): as an argument it would be
+    // world-readable in /proc/PID/cmdline and would be quoted in the failure message the journal keeps.
+    private ToolInvocation Invocation(ActionContext context) => new()
     {
-        List<string> args = ["server", "--cluster-reset", $"--cluster-reset-restore-path={_snapshot}"];
-        if (token.Length > 0)
-        {
-            args.Add($"--token={token}");
-        }
-
-        return new ToolInvocation { FileName = context.Options.Tools.K3s, Arguments = args };
-    }
+        FileName = context.Options.Tools.K3s,
+        Arguments = ["server", "--cluster-reset", $"--cluster-reset-restore-path={_snapshot}"],
+        SecretEnvironment = _token.Length > 0 ? new Dictionary<string, string> { ["K3S_TOKEN"] = _token } : new Dictionary<string, string>(),
+    };
 }

@@ -38,8 +38,8 @@ internal sealed class DnfBackend : IPackageBackend
     }
 
     /// <inheritdoc />
-    public ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets) =>
-        Dnf(["downgrade", .. targets.Select(t => $"{t.Key}-{t.Value}")]);
+    public Task<ToolInvocation> TransactionAsync(ActionContext context, IReadOnlyList<KeyValuePair<string, string>> targets, CancellationToken cancellationToken) =>
+        Task.FromResult(Dnf(["downgrade", .. targets.Select(t => $"{t.Key}-{t.Value}")]));
 
     /// <inheritdoc />
     public Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken) =>

@@ -13,7 +13,7 @@ internal interface IPackageBackend
     Task<SeriesVersion> SeriesVersionAsync(ActionContext context, string package, string series, CancellationToken cancellationToken);
 
     /// <summary>The single transaction installing exactly these versions (downgrades allowed).</summary>
-    ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets);
+    Task<ToolInvocation> TransactionAsync(ActionContext context, IReadOnlyList<KeyValuePair<string, string>> targets, CancellationToken cancellationToken);
 
     /// <summary>The installed version of <paramref name="package"/>, or null when not installed.</summary>
     Task<string?> InstalledVersionAsync(ActionContext context, string package, CancellationToken cancellationToken);

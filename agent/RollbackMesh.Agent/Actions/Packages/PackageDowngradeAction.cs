@@ -28,7 +28,7 @@ internal sealed class PackageDowngradeAction : AgentAction
     public override async Task<string> DescribeAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var (targets, notes) = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
-        var command = _backend.Transaction(targets).CommandLine;
+        var command = (await _backend.TransactionAsync(context, targets, cancellationToken).ConfigureAwait(false)).CommandLine;
         return notes.Count == 0 ? command : string.Join('\n', notes.Select(n => "note: " + n)) + "\n" + command;
     }
 
@@ -43,7 +43,7 @@ internal sealed class PackageDowngradeAction : AgentAction
     public override async Task<string> ExecuteAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var (targets, notes) = await ResolveAsync(context, cancellationToken).ConfigureAwait(false);
-        var transaction = _backend.Transaction(targets);
+        var transaction = await _backend.TransactionAsync(context, targets, cancellationToken).ConfigureAwait(false);
         foreach (var note in notes)
         {
             context.Output($"note: {note}");

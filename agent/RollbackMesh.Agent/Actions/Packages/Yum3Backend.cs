@@ -43,8 +43,8 @@ internal sealed class Yum3Backend : IPackageBackend
     }
 
     /// <inheritdoc />
-    public ToolInvocation Transaction(IReadOnlyList<KeyValuePair<string, string>> targets) =>
-        Yum(["downgrade", .. targets.Select(t => Spec(t.Key, t.Value))]);
+    public Task<ToolInvocation> TransactionAsync(ActionContext context, IReadOnlyList<KeyValuePair<string, string>> targets, CancellationToken cancellationToken) =>
+        Task.FromResult(Yum(["downgrade", .. targets.Select(t => Spec(t.Key, t.Value))]));
 
     /// <summary>The yum 3 spec for name at [epoch:]version[-release]: name-version[-release], the epoch left to the rpm check.</summary>
     public static string Spec(string package, string version)

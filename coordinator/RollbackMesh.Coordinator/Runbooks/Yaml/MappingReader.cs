@@ -101,7 +101,7 @@ internal sealed class MappingReader
             return null;
         }
 
-        if (Durations.TryParse(text, out var duration))
+        if (Durations.TryParse(text, out var duration) && duration > TimeSpan.Zero)
         {
             return duration;
         }

@@ -70,8 +70,27 @@ public sealed class EtcdSnapshotGuardTests : IClassFixture<EtcdSnapshotFixture>,
             Step("reset", new() { K3SClusterReset = new K3sClusterReset { SnapshotPath = snapshot, Token = "K10abc::server:secret" } }),
             u => output.Add(u.OutputChunk), default);
         Assert.Equal(StepState.Succeeded, result.State);
-        Assert.Equal([$"server --cluster-reset --cluster-reset-restore-path={snapshot} --token=K10abc::server:secret"], StandIns.Calls(_k3sLog));
+        Assert.Equal([$"server --cluster-reset --cluster-reset-restore-path={snapshot}", "K3S_TOKEN=K10abc::server:secret"], StandIns.Calls(_k3sLog));
         Assert.Contains(output, l => l.StartsWith("Managed etcd cluster membership has been reset", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task K3sClusterReset_StandInK3sRejectsToken_FailureAndJournalNeverQuoteTheToken()
+    {
+        const string Token = "K10abc::server:s3cret-value";
+        StandIns.K3s(Path.Combine(_h.Allowed, "bin/k3s"), _k3sLog, resetExit: 1);
+        var snapshot = _etcd.CopyTo(Path.Combine(_h.Allowed, "snapshots/good.db"));
+        var (runner, journal) = _h.Runner();
+        using var _ = journal;
+        var output = new List<string>();
+        var result = await runner.RunAsync(
+            Step("reset", new() { K3SClusterReset = new K3sClusterReset { SnapshotPath = snapshot, Token = Token } }),
+            u => output.Add(u.OutputChunk), default);
+        Assert.Equal(StepState.Failed, result.State);
+        Assert.Contains("encrypted with different token", result.Error, StringComparison.Ordinal);
+        Assert.Contains("K3S_TOKEN=********", result.Error, StringComparison.Ordinal);
+        var journalled = runner.QueryJournal(new JournalQuery { RunId = "rollback" }).ToString();
+        Assert.All(new[] { result.Error, journalled, string.Join('\n', output) }, text => Assert.DoesNotContain("s3cret", text, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -67,6 +67,23 @@ public sealed class AptPackageDowngradeTests : IClassFixture<AptRepoFixture>, ID
     }
 
     [Fact]
+    public async Task RunAsync_StandInApt10_DowngradesWithForceYesNotAllowDowngrades()
+    {
+        var log = Path.Combine(Parent, "apt-get.log");
+        var aptGet = StandIns.Apt10(Path.Combine(Parent, "apt-get-1.0"), log);
+        using var h = new AgentHarness(o => o with { Packages = _h.Options.Packages with { AptGet = aptGet }, Tools = _h.Options.Tools });
+        var (runner, journal) = h.Runner();
+        using var _ = journal;
+
+        var result = await runner.RunAsync(new StepCommand { RunId = "r", StepId = "downgrade", Action = Downgrade() }, _ => { }, default);
+
+        Assert.True(result.State == StepState.Succeeded, result.Error);
+        Assert.Equal("2.6.5~trusty", Installed("calico-felix"));
+        Assert.Contains(StandIns.Calls(log), c => c.StartsWith("install --reinstall --force-yes -y ", StringComparison.Ordinal));
+        Assert.DoesNotContain(StandIns.Calls(log), c => c.Contains("--allow-downgrades", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ExecuteAsync_SeriesNotInRepository_FailsNamingAvailableVersions()
     {
         var ex = await Assert.ThrowsAsync<ActionFailedException>(() => _h.Build(Downgrade("2.5")).ExecuteAsync(_h.Context(), default));

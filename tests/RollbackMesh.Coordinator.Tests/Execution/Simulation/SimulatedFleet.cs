@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
 using Xunit;
@@ -48,6 +49,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     public RunExecutor Executor { get; private set; } = null!;
 
     public AuditLog Audit { get; private set; } = null!;
+
+    /// <summary>The coordinator's metrics, wired as the process wires them (hub and executor); new at each restart.</summary>
+    public CoordinatorMetrics Metrics { get; private set; } = null!;
 
     public static async Task<SimulatedFleet> StartAsync(IEnumerable<SimulatedAgent> agents, ExecutorOptions? options = null)
     {
@@ -111,8 +115,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         var fleetOptions = new FleetOptions();
         Store = CoordinatorStore.Open(DatabasePath);
         Registry = new FleetRegistry(fleetOptions, TimeProvider.System, Store);
-        Hub = new AgentSessionHub(Registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance);
-        Executor = new RunExecutor(Store, Registry, Hub, Options, TimeProvider.System, NullLogger<RunExecutor>.Instance);
+        Metrics = new CoordinatorMetrics(Registry, Store);
+        Hub = new AgentSessionHub(Registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, Metrics);
+        Executor = new RunExecutor(Store, Registry, Hub, Options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(Metrics));
         Hub.AttachSink(Executor);
         Audit = new AuditLog(Store, TimeProvider.System);
         foreach (var agent in Agents.Values)
