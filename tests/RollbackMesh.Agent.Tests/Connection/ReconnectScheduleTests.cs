@@ -10,6 +10,7 @@ using RollbackMesh.Agent.Health;
 using RollbackMesh.Agent.Hosting;
 using RollbackMesh.Agent.Processes;
 using RollbackMesh.V1;
+using Xunit.Abstractions;
 
 namespace RollbackMesh.Agent.Tests.Connection;
 
@@ -18,7 +19,7 @@ namespace RollbackMesh.Agent.Tests.Connection;
 /// loop over a <see cref="FakeTimeProvider"/> (exponential ceilings, the cap, the reset after a healthy connection), and
 /// the spread of 1,000 agents' schedules after they lose the coordinator together.
 /// </summary>
-public sealed class ReconnectScheduleTests
+public sealed class ReconnectScheduleTests(ITestOutputHelper output)
 {
     private const int Agents = 1000;
     private static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
@@ -45,7 +46,8 @@ public sealed class ReconnectScheduleTests
         // than a small fraction of the fleet.
         Assert.Equal(Agents, lockStep);
         Assert.InRange(jittered, 1, Agents / 4);
-        Console.WriteLine($"reconnect_peak_per_100ms jittered {jittered} lock_step {lockStep} (of {Agents} agents)");
+        output.WriteLine($"figure reconnect_peak_per_100ms_of_1000_agents {jittered}");
+        output.WriteLine($"figure reconnect_peak_per_100ms_of_1000_agents_lock_step {lockStep}");
     }
 
     [Fact]

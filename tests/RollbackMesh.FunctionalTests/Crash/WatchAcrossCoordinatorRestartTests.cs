@@ -33,6 +33,7 @@ public sealed class WatchAcrossCoordinatorRestartTests(ITestOutputHelper output)
             Assert.Contains("reconnecting in", watch.Output, StringComparison.Ordinal);
             Assert.Contains("err: rollbackmesh: reconnected to the coordinator", watch.Output, StringComparison.Ordinal);
             Assert.Matches(@"out: Run run-\S+ \(noop, plan \S+\): succeeded, phase", watch.Output);
+            output.WriteLine("figure watch_followed_across_coordinator_restart 1/1");
         }
         finally
         {
