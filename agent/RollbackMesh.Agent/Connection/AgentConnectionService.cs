@@ -10,8 +10,8 @@ namespace RollbackMesh.Agent.Connection;
 
 /// <summary>
 /// Keeps one AgentHub.Connect stream open for the agent's whole life: connects, runs a <see cref="HubSession"/>,
-/// and after any transient failure or a coordinator restart waits a <see cref="ReconnectBackoff"/> delay and
-/// connects again. A refusal of this node itself (<see cref="RefusalOf"/>: removed, revoked, speaking for another node,
+/// and after any transient failure or a coordinator restart waits a <see cref="ReconnectBackoff"/> delay (reset only
+/// by a connection that stayed open long enough to count as healthy) and connects again. A refusal of this node itself (<see cref="RefusalOf"/>: removed, revoked, speaking for another node,
 /// a CA that TLS does not trust) is final: one log line and exit code 1, which systemd does not restart. Anything else
 /// (a bug, unreadable TLS files) ends the process with exit code 70 so systemd restarts it.
 /// </summary>
@@ -25,6 +25,7 @@ internal sealed class AgentConnectionService : BackgroundService
     private readonly TimeSpan _healthInterval;
     private readonly Hosting.AgentFailure _failure;
     private readonly ILogger<AgentConnectionService> _logger;
+    private long? _connectedAt;
 
     /// <summary>Creates the service.</summary>
     public AgentConnectionService(IHubConnector connector, HubSession session, ReconnectBackoff backoff, ConnectionMonitor monitor,
@@ -80,6 +81,12 @@ internal sealed class AgentConnectionService : BackgroundService
                 throw;
             }
 
+            if (_connectedAt is { } connectedAt)
+            {
+                _backoff.ConnectionEnded(_timeProvider.GetElapsedTime(connectedAt));
+                _connectedAt = null;
+            }
+
             var delay = _backoff.NextDelay();
             ConnectionLog.Disconnected(_logger, _connector.Address, reason, delay.TotalSeconds);
             _monitor.Set(ConnectionState.WaitingToReconnect, $"{reason}; retrying in {delay.TotalSeconds:0.0} s");
@@ -98,7 +105,7 @@ internal sealed class AgentConnectionService : BackgroundService
 
     private void OnConnected()
     {
-        _backoff.Reset();
+        _connectedAt = _timeProvider.GetTimestamp();
         _monitor.Set(ConnectionState.Connected, _connector.Address);
         ConnectionLog.Connected(_logger, _connector.Address);
     }

@@ -2,8 +2,9 @@ namespace RollbackMesh.Agent.Connection;
 
 /// <summary>
 /// Exponential backoff with full jitter: the n-th delay is uniformly random in [0, min(max, initial * 2^n)), so a
-/// fleet of agents that lost the coordinator together does not reconnect in lock step. <see cref="Reset"/> after a
-/// successful connection starts over from the initial delay.
+/// fleet of agents that lost the coordinator together does not reconnect in lock step. Only a healthy connection, one
+/// that stayed open for <see cref="HealthyAfter"/>, starts over from the initial delay (<see cref="ConnectionEnded"/>):
+/// a coordinator that accepts streams and drops them at once must not pull the fleet back to 1 s retries.
 /// </summary>
 internal sealed class ReconnectBackoff
 {
@@ -12,6 +13,9 @@ internal sealed class ReconnectBackoff
 
     /// <summary>The default largest ceiling: 30 s.</summary>
     public static readonly TimeSpan DefaultMaximum = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connection must have stayed open to count as healthy: the largest ceiling, 30 s.</summary>
+    public TimeSpan HealthyAfter => _maximum;
 
     private readonly TimeSpan _initial;
     private readonly TimeSpan _maximum;
@@ -54,6 +58,15 @@ internal sealed class ReconnectBackoff
         return TimeSpan.FromTicks((long)(_random.NextDouble() * ceiling.Ticks));
     }
 
-    /// <summary>Starts over from the initial delay (after a connection succeeded).</summary>
+    /// <summary>Starts over from the initial delay.</summary>
     public void Reset() => _attempt = 0;
+
+    /// <summary>A connection that was open for <paramref name="lasted"/> ended: a healthy one resets the backoff.</summary>
+    public void ConnectionEnded(TimeSpan lasted)
+    {
+        if (lasted >= HealthyAfter)
+        {
+            Reset();
+        }
+    }
 }

@@ -20,10 +20,5 @@ internal sealed class StepRunnerJournalReader : IJournalReader
         Task.FromResult(_runner.QueryJournal(new JournalQuery { RunId = runId }));
 
     /// <inheritdoc />
-    public Task<JournalReport> RecentAsync(CancellationToken cancellationToken)
-    {
-        var report = new JournalReport();
-        report.Entries.AddRange(_runner.RecentOutcomes(RecentCount).Select(StepResults.ToWire));
-        return Task.FromResult(report);
-    }
+    public Task<JournalReport> RecentAsync(CancellationToken cancellationToken) => Task.FromResult(_runner.RecentJournal(RecentCount));
 }

@@ -114,10 +114,19 @@ internal sealed partial class StepRunner
     }
 
     /// <summary>The journal entries of a run, for the coordinator's reconciliation after a restart.</summary>
-    public V1.JournalReport QueryJournal(V1.JournalQuery query)
+    public V1.JournalReport QueryJournal(V1.JournalQuery query) => Report(_journal.ListRun(query.RunId));
+
+    /// <summary>
+    /// The most recent <paramref name="count"/> journal entries, newest first, as sent after every (re)connect. Like a
+    /// query's answer, a step journaled "started" that is not running here is reported interrupted: after a restart
+    /// nothing is running, and a RUNNING entry would have the coordinator wait for an update that never comes.
+    /// </summary>
+    public V1.JournalReport RecentJournal(int count) => Report(_journal.Recent(count));
+
+    private V1.JournalReport Report(IEnumerable<StepJournalEntry> entries)
     {
         var report = new V1.JournalReport();
-        foreach (var entry in _journal.ListRun(query.RunId))
+        foreach (var entry in entries)
         {
             var key = new StepKey(entry.RunId, entry.StepId);
             report.Entries.Add(entry.Status == StepStatus.Started && !_inFlight.ContainsKey(key)
@@ -127,9 +136,6 @@ internal sealed partial class StepRunner
 
         return report;
     }
-
-    /// <summary>The most recent journal entries, newest first (for health reports).</summary>
-    public IReadOnlyList<StepJournalEntry> RecentOutcomes(int count) => _journal.Recent(count);
 
     private ActionContext Context(Action<string> output) => new()
     {

@@ -6,7 +6,8 @@ namespace RollbackMesh.Cli.Commands;
 
 /// <summary>
 /// `rollbackmesh apply RUNBOOK --param k=v --plan-hash H [--watch]`: starts the run only if the coordinator's plan
-/// still has the reviewed hash (a mismatch is bad input, exit 2). With --watch, follows it and exits 0 only on success.
+/// still has the reviewed hash (a mismatch is bad input, exit 2). With --watch, follows it and exits 0 only on success
+/// (or, with --accept-budget, when it finished with failed nodes within its failure budget).
 /// </summary>
 internal static class ApplyCommand
 {
@@ -17,7 +18,8 @@ internal static class ApplyCommand
         var parameterFiles = ParameterOption.CreateFile();
         var hash = new Option<string>("--plan-hash") { Description = "The hash printed by `plan` for the plan you reviewed.", Required = true };
         var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
-        var command = new Command("apply", "Run a reviewed plan.") { runbook, parameters, parameterFiles, hash, watch };
+        var acceptBudget = RunCommands.AcceptBudgetOption();
+        var command = new Command("apply", "Run a reviewed plan.") { runbook, parameters, parameterFiles, hash, watch, acceptBudget };
         CommandRunner.SetAction(command, async context =>
         {
             var request = new StartRunRequest { Runbook = context.Result.GetValue(runbook)!, PlanHash = context.Result.GetValue(hash)! };
@@ -42,7 +44,7 @@ internal static class ApplyCommand
                 return CliExitCodes.Success;
             }
 
-            return await RunWatcher.WatchAsync(context, run.RunId);
+            return await RunWatcher.WatchAsync(context, run.RunId, context.Result.GetValue(acceptBudget));
         }, preconditionIsBadInput: true);
         return command;
     }

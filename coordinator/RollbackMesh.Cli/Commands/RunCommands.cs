@@ -24,8 +24,9 @@ internal static class RunCommands
     public static Command Watch()
     {
         var run = RunArgument();
-        var command = new Command("watch", "Follow a run live until it ends; exit 0 only if it succeeded.") { run };
-        CommandRunner.SetAction(command, context => RunWatcher.WatchAsync(context, context.Result.GetValue(run)!));
+        var acceptBudget = AcceptBudgetOption();
+        var command = new Command("watch", "Follow a run live until it ends; exit 0 only if it succeeded.") { run, acceptBudget };
+        CommandRunner.SetAction(command, context => RunWatcher.WatchAsync(context, context.Result.GetValue(run)!, context.Result.GetValue(acceptBudget)));
         return command;
     }
 
@@ -135,6 +136,12 @@ internal static class RunCommands
             RunText.Write(output, status);
         }
     }
+
+    /// <summary>--accept-budget, shared by watch and apply --watch.</summary>
+    internal static Option<bool> AcceptBudgetOption() => new("--accept-budget")
+    {
+        Description = "Exit 0 also when the run finished with failed nodes within its failure budget (otherwise exit 5).",
+    };
 
     private static Argument<string> RunArgument() => new("run") { Description = "The run id (printed by apply)." };
 }

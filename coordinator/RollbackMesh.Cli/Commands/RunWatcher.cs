@@ -1,3 +1,4 @@
+using Grpc.Core;
 using RollbackMesh.Cli.Output;
 using RollbackMesh.V1;
 
@@ -5,47 +6,88 @@ namespace RollbackMesh.Cli.Commands;
 
 /// <summary>
 /// Follows a run over WatchRun until it ends: step transitions per phase and node as they happen, a progress line
-/// while waiting, then the final state. JSON output is one RunEvent per line. Exit 0 only when the run succeeded.
+/// while waiting, then the final state. JSON output is one RunEvent per line. The run lives in the coordinator, not in
+/// this stream: when the stream breaks after it was open (the coordinator restarted), the watch says "reconnecting" on
+/// stderr and opens it again with a bounded backoff, for up to <see cref="ReconnectFor"/>. Exit 0 when the run
+/// succeeded, and when it finished with failed nodes within the budget only if the operator accepted that.
 /// </summary>
 internal static class RunWatcher
 {
-    public static async Task<int> WatchAsync(CommandContext context, string runId)
+    /// <summary>How long a broken watch keeps trying to reach the coordinator again before it exits unreachable (3).</summary>
+    public static readonly TimeSpan ReconnectFor = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> WatchAsync(CommandContext context, string runId, bool acceptBudget)
     {
         var ct = context.CancellationToken;
         var output = context.Output;
-        using var call = context.Operator.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct);
         var progress = new RunProgress();
         var line = new ProgressLine(!output.Json && CliOutput.IsInteractive, TimeProvider.System);
         RunStatus? last = null;
+        DateTimeOffset? lostAt = null;
+        var retry = FirstRetry;
         while (true)
         {
-            var next = call.ResponseStream.MoveNext(ct);
-            while (!next.IsCompleted)
+            try
             {
-                await Task.WhenAny(next, Task.Delay(line.TickInterval, ct)).ConfigureAwait(false);
-                if (!next.IsCompleted && last is not null && !output.Json)
+                using var call = context.Operator.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct);
+                while (true)
                 {
-                    line.Tick(RunProgress.Summary(last));
-                }
-            }
+                    var next = call.ResponseStream.MoveNext(ct);
+                    while (!next.IsCompleted)
+                    {
+                        await Task.WhenAny(next, Task.Delay(line.TickInterval, ct)).ConfigureAwait(false);
+                        if (!next.IsCompleted && last is not null && !output.Json)
+                        {
+                            line.Tick(RunProgress.Summary(last));
+                        }
+                    }
 
-            if (!await next.ConfigureAwait(false))
-            {
+                    if (!await next.ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    if (lostAt is not null)
+                    {
+                        line.Clear();
+                        output.Error($"reconnected to the coordinator; following run {runId} again");
+                        (lostAt, retry) = (null, FirstRetry);
+                    }
+
+                    var change = call.ResponseStream.Current;
+                    last = change.Status;
+                    line.Clear();
+                    if (output.Json)
+                    {
+                        output.Write(change);
+                        continue;
+                    }
+
+                    foreach (var text in progress.Changes(change.Status, change.Message))
+                    {
+                        output.Line(text);
+                    }
+                }
+
                 break;
             }
-
-            var change = call.ResponseStream.Current;
-            last = change.Status;
-            line.Clear();
-            if (output.Json)
+            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
             {
-                output.Write(change);
-                continue;
-            }
+                // Only a stream that was open is retried: a coordinator never reached is still "unreachable" at once.
+                var now = DateTimeOffset.UtcNow;
+                lostAt ??= now;
+                if (now - lostAt >= ReconnectFor)
+                {
+                    throw;
+                }
 
-            foreach (var text in progress.Changes(change.Status, change.Message))
-            {
-                output.Line(text);
+                line.Clear();
+                output.Error($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {ReconnectFor.TotalMinutes:0} min)");
+                await Task.Delay(retry, ct).ConfigureAwait(false);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
             }
         }
 
@@ -62,6 +104,23 @@ internal static class RunWatcher
             }
         }
 
-        return final.State == RunState.Succeeded ? CliExitCodes.Success : CliExitCodes.Failed;
+        return ExitCodeFor(final.State, acceptBudget, output);
+    }
+
+    /// <summary>The exit code of a finished watch: 0 succeeded; 5 finished with failed nodes unless accepted; else 1.</summary>
+    internal static int ExitCodeFor(RunState state, bool acceptBudget, CliOutput output)
+    {
+        switch (state)
+        {
+            case RunState.Succeeded:
+                return CliExitCodes.Success;
+            case RunState.SucceededWithFailures when acceptBudget:
+                return CliExitCodes.Success;
+            case RunState.SucceededWithFailures:
+                output.Error("the run finished with failed nodes (within its failure budget); --accept-budget accepts that as success");
+                return CliExitCodes.FinishedWithFailures;
+            default:
+                return CliExitCodes.Failed;
+        }
     }
 }

@@ -48,7 +48,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         output.Line($"apply {Runbook} --plan-hash {plan.Hash}: run {run.RunId} started");
         using var stopApprover = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var approver = ApproveGatesAsync(channel, run.RunId, stopApprover.Token);
-        var code = await RunWatcher.WatchAsync(new CommandContext(channel, output, parseResult, ct), run.RunId).ConfigureAwait(false);
+        var code = await RunWatcher.WatchAsync(new CommandContext(channel, output, parseResult, ct), run.RunId, acceptBudget: false).ConfigureAwait(false);
         await stopApprover.CancelAsync().ConfigureAwait(false);
         await approver.ConfigureAwait(false);
 

@@ -9,7 +9,7 @@ namespace RollbackMesh.Cli.Demo;
 /// <summary>
 /// Runs a sandbox fleet as real processes on loopback: a coordinator (`serve --insecure`, embedded SQLite under the
 /// state directory) and one agent process per sandbox node. The coordinator can be killed (SIGKILL) and restarted on
-/// the same port and --data, as the crash test does. Disposing stops everything.
+/// the same port and --data, an agent on its own config and journal, as the crash tests do. Disposing stops everything.
 /// </summary>
 internal sealed class SandboxFleetHost : IAsyncDisposable
 {
@@ -127,6 +127,23 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
             await process.DisposeAsync().ConfigureAwait(false);
             CoordinatorProcess = null;
         }
+    }
+
+    /// <summary>SIGKILLs the agent of <paramref name="node"/> (a crash mid-step: its journal keeps the step "started").</summary>
+    public async Task KillAgentAsync(string node)
+    {
+        if (_agents.Remove(node, out var process))
+        {
+            await process.KillAsync().ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the agent of <paramref name="node"/> again on its config (same journal, same log file).</summary>
+    public void RestartAgent(string node)
+    {
+        var config = Fleet.Nodes.Single(n => n.Name == node).ConfigPath;
+        _agents[node] = ChildProcess.Start(_agentExe, ["--config", config], LogFile(node));
     }
 
     /// <summary>Starts the coordinator again on the same port and --data directory (agents reconnect to the same URL).</summary>

@@ -37,7 +37,7 @@ internal static class RunText
     }
 
     /// <summary>True once the run can change no more.</summary>
-    public static bool IsFinished(RunState state) => state is RunState.Succeeded or RunState.Failed or RunState.Aborted;
+    public static bool IsFinished(RunState state) => state is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted;
 
     public static string Detail(StepStatus step) => step.Error.Length > 0 ? step.Error : step.Summary;
 

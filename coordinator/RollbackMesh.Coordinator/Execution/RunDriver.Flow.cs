@@ -55,9 +55,10 @@ internal sealed partial class RunDriver
 
             var steps = StepsSnapshot();
             var failedWithinBudget = steps.Where(s => s.State.IsTerminal() && !s.State.IsSuccess()).Select(s => s.Node).Distinct().ToList();
-            await FinishAsync(RunState.Succeeded, failedWithinBudget.Count == 0
-                ? "completed"
-                : $"completed; failed within budget: {string.Join(", ", failedWithinBudget)} (none of their later steps ran)\n{RunSummary.Describe(steps)}").ConfigureAwait(false);
+            await (failedWithinBudget.Count == 0
+                ? FinishAsync(RunState.Succeeded, "completed")
+                : FinishAsync(RunState.SucceededWithFailures,
+                    $"finished with failed nodes, within the failure budget: {string.Join(", ", failedWithinBudget)} (none of their later steps ran)")).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -151,8 +152,12 @@ internal sealed partial class RunDriver
         var account = state == RunState.Succeeded ? message : $"{message}\n{RunSummary.Describe(StepsSnapshot())}";
         return UpdateRunAsync(
             r => r with { State = state, FinishedAt = _context.Time.GetUtcNow(), Message = account, AwaitingApproval = "" },
-            message, _context.Options.CoordinatorIdentity, $"run.{state.ToString().ToLowerInvariant()}");
+            message, _context.Options.CoordinatorIdentity, "run." + SnakeCase(state.ToString()));
     }
+
+    // The audit's event name for a run state: Succeeded → succeeded, SucceededWithFailures → succeeded_with_failures.
+    private static string SnakeCase(string name) =>
+        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 
     private static partial class Log
     {

@@ -77,8 +77,9 @@ internal sealed partial class RunDriver
     /// <summary>
     /// A node (re)connected. If this run has steps on it that were sent but have no outcome yet, their updates may have
     /// been lost with the old stream: asks the node's journal and settles them from it (an agent that restarted reports
-    /// such a step FAILED "interrupted, state unknown"); a step the journal does not hold never arrived and is resent
-    /// with the same id. Steps whose send is being retried by <see cref="SendUntilDeliveredAsync"/> are left to it.
+    /// such a step FAILED "interrupted, state unknown"); a step the journal does not hold, or holds as still running,
+    /// is resent with the same id so the agent answers for it now. Steps whose send is being retried by
+    /// <see cref="SendUntilDeliveredAsync"/> are left to it.
     /// </summary>
     public void OnNodeConnected(string node)
     {
@@ -115,10 +116,17 @@ internal sealed partial class RunDriver
                 var entry = journal.FirstOrDefault(e => e.StepId == step.WireId);
                 if (entry is not null)
                 {
-                    // Terminal: settled now. Running: the agent reports when it ends.
                     OnStepUpdate(node, new AgentStepUpdate(entry.RunId, entry.StepId, entry.State, "", entry.Outcome));
-                    continue;
+                    if (entry.State.IsTerminal())
+                    {
+                        continue;
+                    }
                 }
+
+                // Not journaled: the command never arrived. RUNNING: only as fresh as the report, and the report an
+                // agent sends unasked after Hello can answer our query first; from an agent that restarted it may list
+                // a step that died with the old process. Either way the same id is resent: the agent joins a step still
+                // running (never runs it twice) and reports one it finds started but not running as interrupted.
 
                 var resend = TryTransition(
                     step.StepId,

@@ -21,5 +21,5 @@ internal sealed record RunRecord(
     public int Attempt { get; init; } = 1;
 
     /// <summary>The run reached an end state and will not change again.</summary>
-    public bool IsFinished => State is RunState.Succeeded or RunState.Failed or RunState.Aborted;
+    public bool IsFinished => State is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted;
 }

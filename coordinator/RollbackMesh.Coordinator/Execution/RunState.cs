@@ -10,4 +10,10 @@ internal enum RunState
     Succeeded = 5,
     Failed = 6,
     Aborted = 7,
+
+    /// <summary>
+    /// Every phase completed, but at least one node failed (or ended unknown) within a phase's failure budget: the
+    /// run finished with failed nodes, which an operator must not read as plain success.
+    /// </summary>
+    SucceededWithFailures = 8,
 }

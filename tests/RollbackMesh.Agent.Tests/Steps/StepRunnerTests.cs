@@ -80,6 +80,39 @@ public sealed class StepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void RecentJournal_StepStartedBeforeARestart_ReportedInterruptedNotRunning()
+    {
+        // What the agent sends after Hello: a RUNNING entry here would have the coordinator wait for an update that
+        // the dead process will never send (issue 16 item 6a).
+        using (var crashed = new RollbackMesh.Agent.Journal.StepJournal(_h.JournalPath))
+        {
+            crashed.TryBegin("run-1", "step-1", "k3s_killall", DateTimeOffset.UtcNow.AddSeconds(-5));
+        }
+
+        var (runner, journal) = _h.Runner();
+        using var _ = journal;
+        var entry = Assert.Single(runner.RecentJournal(50).Entries);
+        Assert.Equal(("run-1", "step-1", StepState.Failed), (entry.RunId, entry.StepId, entry.State));
+        Assert.StartsWith("interrupted, state unknown;", entry.Result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecentJournal_StepStillRunningHere_ReportedRunning()
+    {
+        var gate = _h.Root["gate"];
+        Sh.WriteScript(_script, $"while [ ! -e '{gate}' ]; do sleep 0.05; done\necho run >> '{_log}'\n");
+        var (runner, journal) = _h.Runner();
+        using var _ = journal;
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var step = runner.RunAsync(KillAll(_script), u => { if (u.State == StepState.Running) { running.TrySetResult(); } }, CancellationToken.None);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(StepState.Running, Assert.Single(runner.RecentJournal(50).Entries).State);
+        File.WriteAllText(gate, "");
+        Assert.Equal(StepState.Succeeded, (await step.WaitAsync(TimeSpan.FromSeconds(10))).State);
+    }
+
+    [Fact]
     public async Task RunAsync_ScriptOutsideAllowedRoots_RefusedNamingPathAndJournaled()
     {
         var outside = _h.Root["outside.sh"];

@@ -55,6 +55,56 @@ public sealed class RunExecutorReconnectTests
     }
 
     [Fact]
+    public async Task Reconnect_AgentRestartedMidStepAndItsReportAfterHelloSaysRunning_SettledAsInterruptedWithoutWaitingOutTheTimeout()
+    {
+        // Issue 16 item 6a: the report an agent sends after Hello answered the coordinator's journal query first and
+        // said RUNNING for the step that died with the agent; the coordinator then waited out the whole step timeout.
+        var agent = new SimulatedAgent("agent1", "agent")
+        {
+            Behavior = c => StepBehavior.Ok(c.StepId.EndsWith("/a", StringComparison.Ordinal) ? 60_000 : 0),
+            StaleReportAfterHello = true,
+        };
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var plan = TestPlans.Create(TestPlans.Phase("agents", ["agent1"], ["a", "b"], timeout: TimeSpan.FromMinutes(10)));
+        var runId = (await fleet.Executor.StartAsync(plan, "tester")).Run.RunId;
+        await fleet.WaitForAsync(runId, s => s.Steps[0].State == StepState.Running);
+
+        await agent.CrashAsync();
+        await Task.Delay(100);
+        await agent.ConnectAsync(fleet.Hub);
+        await fleet.Executor.WaitAsync(runId).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var result = fleet.Executor.Get(runId);
+        Assert.Equal(StepState.Failed, result.Steps[0].State);
+        Assert.Contains("interrupted, state unknown", result.Steps[0].Error);
+        Assert.Equal(2, result.Steps[0].DispatchCount); // resent with the same id so the agent answered for it
+        Assert.Equal(1, agent.Executions["agents/agent1/a"]);
+        Assert.Equal(StepState.Pending, result.Steps[1].State);
+    }
+
+    [Fact]
+    public async Task Reconnect_StreamDroppedWhileTheStepRunsOn_ResendJoinsTheRunningStepWhichRunsOnce()
+    {
+        var agent = new SimulatedAgent("agent1", "agent")
+        {
+            Behavior = c => StepBehavior.Ok(c.StepId.EndsWith("/a", StringComparison.Ordinal) ? 1500 : 0),
+            StaleReportAfterHello = true,
+        };
+        await using var fleet = await SimulatedFleet.StartAsync([agent]);
+        var runId = (await fleet.Executor.StartAsync(TestPlans.Create(TestPlans.Phase("agents", ["agent1"], ["a", "b"])), "tester")).Run.RunId;
+        await fleet.WaitForAsync(runId, s => s.Steps[0].State == StepState.Running);
+
+        await agent.DisconnectAsync();
+        await Task.Delay(100);
+        await agent.ConnectAsync(fleet.Hub);
+        await fleet.Executor.WaitAsync(runId).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var result = fleet.Executor.Get(runId);
+        Assert.True(result.Run.State == RunState.Succeeded, result.Run.Message);
+        Assert.All(agent.Executions.Values, n => Assert.Equal(1, n));
+    }
+
+    [Fact]
     public async Task Reconnect_CommandLostWithTheStream_ResentWithTheSameIdAndRunsOnce()
     {
         var agent = new SimulatedAgent("agent1", "agent") { LoseNextStep = true };

@@ -80,7 +80,7 @@ internal static class OperatorRun
         {
             using var channel = RollbackMeshChannel.Create(coordinator);
             last = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, default);
-            if (last.State is RunState.Succeeded or RunState.Failed or RunState.Aborted)
+            if (last.State is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted)
             {
                 return last;
             }

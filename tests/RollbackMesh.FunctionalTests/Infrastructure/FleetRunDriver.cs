@@ -44,7 +44,7 @@ internal static class FleetRunDriver
             {
                 using var channel = host.OpenChannel();
                 last = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct);
-                if (last.State is RunState.Succeeded or RunState.Failed or RunState.Aborted)
+                if (last.State is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted)
                 {
                     return last;
                 }

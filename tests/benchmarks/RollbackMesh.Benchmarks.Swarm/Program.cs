@@ -240,7 +240,7 @@ static async Task<RunStatus> RunNoopAsync(Operator.OperatorClient client)
     var start = new StartRunRequest { Runbook = "noop", PlanHash = planned.Hash };
     start.Parameters.Add(plan.Parameters);
     var run = await client.StartRunAsync(start);
-    while (run.State is not (RunState.Succeeded or RunState.Failed or RunState.Aborted))
+    while (run.State is not (RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted))
     {
         await Task.Delay(250);
         run = await client.GetRunAsync(new GetRunRequest { RunId = run.RunId });

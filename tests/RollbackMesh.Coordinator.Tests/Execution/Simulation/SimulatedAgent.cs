@@ -25,6 +25,7 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     private readonly ConcurrentQueue<string> _dryRuns = new();
     private readonly ConcurrentDictionary<string, bool> _killed = new();
     private volatile bool _connected;
+    private volatile bool _reportAfterHelloPending;
 
     public string Name { get; } = name;
 
@@ -81,6 +82,14 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
 
     public bool Connected => _connected;
 
+    /// <summary>
+    /// After each Hello the agent sends its recent journal entries unasked (the real agent's HubSession does). With this
+    /// set, that report lists steps journaled "started" as RUNNING even when they died with an earlier process (as
+    /// agents did before issue 16 item 6a), and it reaches the coordinator just after the coordinator's JournalQuery
+    /// went out, ahead of the query's answer: the losing order of the race, made deterministic.
+    /// </summary>
+    public bool StaleReportAfterHello { get; set; }
+
     /// <summary>The serial of the certificate the stream authenticates with (null: no TLS, nothing to revoke).</summary>
     public string? CertificateSerial { get; set; }
 
@@ -91,6 +100,7 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
         hello.Roles.Add(roles);
         hello.Facts.Add("os", "debian-12");
         _connected = true;
+        _reportAfterHelloPending = StaleReportAfterHello;
         // The hub cancels this when it cuts the stream (revocation), as the endpoint's call would end.
         var end = new CancellationTokenSource();
         end.Token.Register(() => _connected = false);
@@ -184,7 +194,26 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
             case CoordinatorMessage.BodyOneofCase.JournalQuery:
                 var report = new JournalReport();
                 report.Entries.Add(_journal.Values.Where(e => e.RunId == message.JournalQuery.RunId).Select(e => e.Result is null && !_running.ContainsKey(e.StepId) ? Interrupted(e) : e.Clone()));
-                _ = Task.Run(() => { if (_connected) { Hub?.OnJournal(Name, report); } }, CancellationToken.None);
+                JournalReport? afterHello = null;
+                if (_reportAfterHelloPending)
+                {
+                    _reportAfterHelloPending = false;
+                    afterHello = new JournalReport();
+                    afterHello.Entries.Add(_journal.Values.Select(e => e.Clone()));
+                }
+
+                _ = Task.Run(() =>
+                {
+                    if (_connected && afterHello is not null)
+                    {
+                        Hub?.OnJournal(Name, afterHello);
+                    }
+
+                    if (_connected)
+                    {
+                        Hub?.OnJournal(Name, report);
+                    }
+                }, CancellationToken.None);
                 break;
         }
 
