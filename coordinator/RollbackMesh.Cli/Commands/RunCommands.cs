@@ -61,10 +61,10 @@ internal static class RunCommands
     }
 
     /// <summary>
-    /// `retry RUN [--accept-unknown STEP]... [--force-unknown] [--watch]`: continues an ended, failed run from its failed
+    /// `retry RUN [--accept-unknown STEP]... [--force-unknown] [--watch [--accept-budget]]`: continues an ended, failed run from its failed
     /// steps. A refusal in the run's state (not ended, nothing failed, steps of unknown outcome not accepted) exits 1
     /// like the other control commands; an --accept-unknown naming no such step is bad input (2). With --watch, exit 0
-    /// only if the run then succeeds.
+    /// only if the run then succeeds (or, with --accept-budget, finishes with failed nodes within its budget).
     /// </summary>
     public static Command Retry()
     {
@@ -76,9 +76,10 @@ internal static class RunCommands
         };
         var forceUnknown = new Option<bool>("--force-unknown") { Description = "Run again every step whose state is unknown (check their nodes first)." };
         var watch = new Option<bool>("--watch") { Description = "Follow the run until it ends." };
+        var acceptBudget = AcceptBudgetOption();
         var command = new Command("retry", "Retry a failed run from its failed steps, with the same plan; steps that succeeded are not run again.")
         {
-            run, acceptUnknown, forceUnknown, watch,
+            run, acceptUnknown, forceUnknown, watch, acceptBudget,
         };
         CommandRunner.SetAction(command, async context =>
         {
@@ -104,7 +105,7 @@ internal static class RunCommands
                 return CliExitCodes.Success;
             }
 
-            return await RunWatcher.WatchAsync(context, status.RunId);
+            return await RunWatcher.WatchAsync(context, status.RunId, context.Result.GetValue(acceptBudget));
         });
         return command;
     }

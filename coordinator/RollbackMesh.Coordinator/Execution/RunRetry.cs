@@ -35,11 +35,12 @@ internal static class RunRetry
         RunRecord run, IReadOnlyList<StepRecord> steps, RetryAcceptance accept, string who, DateTimeOffset now)
     {
         var failedSteps = steps.Where(NeedsNewAttempt).ToList();
-        var retryable = run.State == RunState.Failed || (run.State == RunState.Succeeded && failedSteps.Count > 0);
+        var retryable = run.State == RunState.Failed
+            || (run.State is RunState.Succeeded or RunState.SucceededWithFailures && failedSteps.Count > 0);
         if (!retryable)
         {
             throw new RunStateException(run.IsFinished
-                ? $"Run {run.RunId} is {run.State}{(run.State == RunState.Succeeded ? " with every step done" : "")}; only a run that ended Failed, or Succeeded with failed nodes, can be retried."
+                ? $"Run {run.RunId} is {run.State}{(run.State == RunState.Succeeded ? " with every step done" : "")}; only a run that ended Failed, or finished with failed nodes (succeeded-with-failures), can be retried."
                 : $"Run {run.RunId} is {run.State}; it has not ended, so it cannot be retried (wait for it, or abort it and start a new run).");
         }
 
