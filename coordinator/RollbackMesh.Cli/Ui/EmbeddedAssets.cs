@@ -18,6 +18,7 @@ internal static class EmbeddedAssets
         [".html"] = "text/html; charset=utf-8",
         [".css"] = "text/css; charset=utf-8",
         [".js"] = "text/javascript; charset=utf-8",
+        [".svg"] = "image/svg+xml",
     };
 
     /// <summary>The file names of every embedded asset (index.html, dashboard.js, ...).</summary>
@@ -34,6 +35,11 @@ internal static class EmbeddedAssets
             if (name == "index.html")
             {
                 app.MapGet("/", () => Results.Bytes(bytes, type));
+            }
+            else if (name == "favicon.svg")
+            {
+                // Browsers ask for /favicon.ico whatever the page links.
+                app.MapGet("/favicon.ico", () => Results.Bytes(bytes, type));
             }
         }
     }
