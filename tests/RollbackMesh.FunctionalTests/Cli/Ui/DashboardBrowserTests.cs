@@ -51,17 +51,18 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         using var server = AgentProcess.Start(log, coordinator.Address, "ui-server-1", ["server", "first-server"]);
         using var agent = AgentProcess.Start(log, coordinator.Address, "ui-agent-1", ["agent"]);
         var connection = Connection(coordinator);
-        // Two phases of 3 s steps with a health gate between: long enough to open the page before the run ends.
-        var hash = await WaitForCleanPlanAsync(connection, "sleep_ms=3000", "ui-agent-1");
-        var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param", "sleep_ms=3000", "--plan-hash", hash]);
-        Assert.Equal(0, apply.ExitCode);
-        var runId = RunIdPattern().Match(apply.Stdout).Value;
+        // The browser is ready before the run starts, so the page opens while the first step still sleeps.
         using var dashboard = await DashboardProcess.StartAsync(log, connection);
         await using var chromium = await DebianChromium.LaunchAsync();
         var errors = new List<string>();
         var page = await chromium.NewPageAsync(errors);
         var navigations = 0;
         page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
+        // Two phases of 4 s steps with a health gate between.
+        var hash = await WaitForCleanPlanAsync(connection, "sleep_ms=4000", "ui-agent-1");
+        var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param", "sleep_ms=4000", "--plan-hash", hash]);
+        Assert.Equal(0, apply.ExitCode);
+        var runId = RunIdPattern().Match(apply.Stdout).Value;
 
         await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + runId).ToString());
         var seen = await WatchStepStatesAsync(page, until: () => page.GetByTestId("run-state").InnerTextAsync(), "succeeded");
