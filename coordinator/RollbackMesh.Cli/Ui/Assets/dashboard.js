@@ -209,7 +209,7 @@ function runPage(main, runId) {
         el("dt", {}, "Runbook"), el("dd", {}, run.runbook),
         el("dt", {}, "Current phase"), el("dd", {}, run.currentPhase || "—"),
         run.message ? [el("dt", {}, "Message"), el("dd", {}, run.message)] : null),
-      run.awaitingApproval ? approveGate(run) : null);
+      ...(run.awaitingApproval ? [approveGate(run)] : []));
     matrix.replaceChildren(stepMatrix(run, state));
   };
 

@@ -76,6 +76,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         Assert.Contains("first-server/ui-server-1/noop=succeeded", seen);
         Assert.Equal(1, navigations);
         await Expect(page.Locator("#run-live")).ToContainTextAsync("ended");
+        Assert.DoesNotContain("null", await page.Locator("#run-status").InnerTextAsync(), StringComparison.Ordinal);
         await DebianChromium.ScreenshotAsync(page, "run");
         Assert.Empty(errors);
     }
