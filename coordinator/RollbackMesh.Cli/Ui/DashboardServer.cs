@@ -40,13 +40,16 @@ internal static class DashboardServer
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         context.Output.Line(ListeningPrefix + address.TrimEnd('/') + "/");
         context.Output.Line("Every action in it is taken with your operator certificate. Ctrl+C stops it.");
+        // The host's console lifetime takes SIGTERM and Ctrl+C for itself (the command's token never sees them), so
+        // either one stops the dashboard.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, app.Lifetime.ApplicationStopping);
         try
         {
-            await Task.Delay(Timeout.Infinite, context.CancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C: stop serving.
+            // Stop serving.
         }
 
         await app.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -38,6 +38,9 @@ internal sealed class DashboardProcess : IDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM and waits for the exit code.</summary>
+    public Task<int> TerminateAsync(TimeSpan timeout) => _process.TerminateAsync(timeout);
+
     public void Dispose()
     {
         _process.Dispose();

@@ -54,4 +54,16 @@ public sealed class DashboardCommandTests(ITestOutputHelper log)
         Assert.Equal(HttpStatusCode.NotFound, relayed.StatusCode);
         Assert.Contains("run-x", await relayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ui_Sigterm_StopsServingAndExits0()
+    {
+        using var coordinator = await CoordinatorProcess.StartAsync(log);
+        using var dashboard = await DashboardProcess.StartAsync(log, "--coordinator", coordinator.Address.ToString(), "--insecure");
+
+        Assert.Equal(0, await dashboard.TerminateAsync(TimeSpan.FromSeconds(15)));
+
+        using var http = new HttpClient { BaseAddress = dashboard.Address };
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetStringAsync("/"));
+    }
 }
