@@ -82,6 +82,62 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task RunPage_AStepTimesOut_FailingNodeListedFirstSayingTimedOut()
+    {
+        var runbooks = Directory.CreateTempSubdirectory("rbm-ui-runbooks-").FullName;
+        try
+        {
+            // The agents' step sleeps past its timeout on the real agent; the first server's succeeds.
+            File.WriteAllText(Path.Combine(runbooks, "slow.yaml"), """
+                name: slow
+                version: "1"
+                procedure: 003_3f800a8f042ff462.txt
+                description: The agents' step outlives its timeout.
+                phases:
+                  - name: first-server
+                    nodes: first-server
+                    mode: serial
+                    steps:
+                      - { name: quick, action: no_op, args: { sleep_milliseconds: "10" }, timeout: 1m, source: test }
+                  - name: agents
+                    nodes: agents
+                    mode: parallel
+                    failure_budget: 0
+                    steps:
+                      - { name: slow, action: no_op, args: { sleep_milliseconds: "5000" }, timeout: 1s, source: test }
+                """);
+            using var coordinator = await CoordinatorProcess.StartAsync(log, "--runbooks", runbooks);
+            // "aa-server" sorts before "zz-agent" by name: only failing-first puts zz-agent on top.
+            using var server = AgentProcess.Start(log, coordinator.Address, "aa-server", ["server", "first-server"]);
+            using var agent = AgentProcess.Start(log, coordinator.Address, "zz-agent", ["agent"]);
+            var connection = Connection(coordinator);
+            var hash = await WaitForCleanPlanAsync(connection, "slow", null, "zz-agent");
+            var apply = await CliRun.RunAsync(log, [.. connection, "apply", "slow", "--plan-hash", hash]);
+            Assert.Equal(0, apply.ExitCode);
+            using var dashboard = await DashboardProcess.StartAsync(log, connection);
+            await using var chromium = await DebianChromium.LaunchAsync();
+            var errors = new List<string>();
+            var page = await chromium.NewPageAsync(errors);
+
+            await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + RunIdPattern().Match(apply.Stdout).Value).ToString());
+
+            await Expect(page.GetByTestId("run-state")).ToContainTextAsync("failed", new() { Timeout = Ms(Patience) });
+            var rows = page.Locator("#run-matrix tbody tr");
+            await Expect(rows.First).ToHaveAttributeAsync("data-node", "zz-agent");
+            // The word, not only the colour (the ✗/✓ marks are CSS and not part of the text).
+            await Expect(rows.First).ToContainTextAsync("slow: timed out");
+            await Expect(rows.First.Locator(".state-bad")).ToHaveTextAsync("timed out");
+            await Expect(rows.Nth(1)).ToContainTextAsync("quick: succeeded");
+            await DebianChromium.ScreenshotAsync(page, "run-failed");
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            Directory.Delete(runbooks, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task PlanPage_ApproveAfterConfirm_StartsTheReviewedPlanAndHistoryShowsTheOperator()
     {
         using var coordinator = await CoordinatorProcess.StartAsync(log);
@@ -147,12 +203,17 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
     private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 
     /// <summary>Plans the noop runbook until preflight passes with <paramref name="node"/> in the plan; returns the hash.</summary>
-    private async Task<string> WaitForCleanPlanAsync(string[] connection, string parameter, string node)
+    private Task<string> WaitForCleanPlanAsync(string[] connection, string parameter, string node) =>
+        WaitForCleanPlanAsync(connection, "noop", parameter, node);
+
+    /// <summary>Plans <paramref name="runbook"/> until preflight passes with <paramref name="node"/> in the plan; returns the hash.</summary>
+    private async Task<string> WaitForCleanPlanAsync(string[] connection, string runbook, string? parameter, string node)
     {
         var giveUp = DateTime.UtcNow + Patience;
         while (true)
         {
-            var plan = await CliRun.RunAsync(log, [.. connection, "plan", "noop", "--param", parameter]);
+            string[] parameters = parameter is null ? [] : ["--param", parameter];
+            var plan = await CliRun.RunAsync(log, [.. connection, "plan", runbook, .. parameters]);
             if (plan.ExitCode == 0 && plan.Stdout.Contains("Preflight: ok", StringComparison.Ordinal) && plan.Stdout.Contains(node, StringComparison.Ordinal))
             {
                 return HashLine().Match(plan.Stdout).Groups[1].Value;
