@@ -13,6 +13,8 @@ packages=(
   dbus dbus-daemon systemd systemd-container debootstrap iproute2
   # promtool (check metrics) for the coordinator's Prometheus exposition; no smaller Debian package ships it
   prometheus
+  # the dashboard's browser tests (Playwright drives this chromium; it downloads no browser) and a font for screenshots
+  chromium fonts-dejavu-core
 )
 missing=()
 for p in "${packages[@]}"; do

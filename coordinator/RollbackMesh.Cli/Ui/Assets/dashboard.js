@@ -1,0 +1,406 @@
+// The RollbackMesh dashboard: four pages over the JSON endpoints of `rollbackmesh ui` (each one Operator rpc).
+// Everything is built with textContent, never innerHTML: node names, errors and dry runs come from the fleet.
+"use strict";
+
+const PAGE_SIZE = 100;
+const FLEET_REFRESH_MS = 5000;
+// The header the server requires on changes (LoopbackGuard.ActionHeader): a cross-site form cannot send it.
+const ACTION_HEADER = "X-RollbackMesh-Dashboard";
+
+let leavePage = () => {};
+
+// ---- small DOM helpers ----
+
+function el(tag, attributes, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function announce(text) {
+  document.getElementById("announce").textContent = text;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json().catch(() => ({ error: response.statusText }));
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+function post(path, body) {
+  return api(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", [ACTION_HEADER]: "1" },
+    body: JSON.stringify(body),
+  });
+}
+
+// ---- states: a word, a class that colours it, and an order (failing first) ----
+
+const STEP_STATES = {
+  STEP_STATE_FAILED: ["failed", "bad", 0],
+  STEP_STATE_TIMED_OUT: ["timed out", "bad", 0],
+  STEP_STATE_REFUSED: ["refused", "bad", 0],
+  STEP_STATE_CANCELLED: ["cancelled", "warn", 1],
+  STEP_STATE_RUNNING: ["running", "busy", 2],
+  STEP_STATE_DISPATCHED: ["dispatched", "busy", 2],
+  STEP_STATE_PENDING: ["pending", "muted", 3],
+  STEP_STATE_SKIPPED: ["skipped (already done)", "ok", 4],
+  STEP_STATE_SUCCEEDED: ["succeeded", "ok", 4],
+};
+
+const RUN_STATES = {
+  RUN_STATE_PENDING: ["pending", "muted"],
+  RUN_STATE_RUNNING: ["running", "busy"],
+  RUN_STATE_PAUSED: ["paused", "warn"],
+  RUN_STATE_AWAITING_APPROVAL: ["awaiting approval", "warn"],
+  RUN_STATE_SUCCEEDED: ["succeeded", "ok"],
+  RUN_STATE_FAILED: ["failed", "bad"],
+  RUN_STATE_ABORTED: ["aborted", "bad"],
+};
+
+function stateWord(table, state) {
+  return table[state] || [String(state || "unknown").toLowerCase().replace(/^[a-z]+_state_/, "").replace(/_/g, " "), "muted", 3];
+}
+
+function badge(word, tone) {
+  return el("span", { class: "state state-" + tone }, word);
+}
+
+// ---- a paginated table: only one page of rows is in the DOM, so 10,000 nodes stay responsive ----
+
+function pagedTable(caption, headers, rows, renderRow, state) {
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  state.page = Math.min(state.page || 0, pages - 1);
+  const first = state.page * PAGE_SIZE;
+  const shown = rows.slice(first, first + PAGE_SIZE);
+  const table = el("table", {},
+    el("caption", { class: "visually-hidden" }, caption),
+    el("thead", {}, el("tr", {}, headers.map(h => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, shown.map(renderRow)));
+  const summary = rows.length === 0 ? "No rows." : `Rows ${first + 1}–${first + shown.length} of ${rows.length}`;
+  const pager = el("div", { class: "pager", role: "group", "aria-label": caption + " pages" },
+    el("button", { type: "button", disabled: state.page === 0, onclick: () => { state.page--; state.redraw(); } }, "Previous page"),
+    el("span", { "data-testid": "pager-summary" }, `${summary} (page ${state.page + 1} of ${pages})`),
+    el("button", { type: "button", disabled: state.page >= pages - 1, onclick: () => { state.page++; state.redraw(); } }, "Next page"));
+  return el("div", {}, table, pager);
+}
+
+function age(timestamp) {
+  if (!timestamp) return "never";
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(timestamp)) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  return `${Math.floor(seconds / 3600)}h ago`;
+}
+
+// ---- fleet ----
+
+function nodeConnection(node) {
+  if (node.removed) return ["removed", "bad"];
+  if (!node.connected) return ["disconnected", "bad"];
+  if (node.stale) return ["stale", "warn"];
+  return ["connected", "ok"];
+}
+
+function nodeHealth(node) {
+  if (!node.health) return ["no report", "muted"];
+  if (node.health.healthy) return ["healthy", "ok"];
+  return ["unhealthy: " + (node.health.problems || []).join("; "), "bad"];
+}
+
+function versions(node) {
+  const map = (node.health && node.health.versions) || {};
+  return Object.keys(map).sort().map(k => `${k}=${map[k]}`).join(", ");
+}
+
+function fleetPage(main) {
+  const state = { page: 0, nodes: null, error: null, filter: "" };
+  const filter = el("input", { id: "fleet-filter", type: "search", placeholder: "name, role, state, version…" });
+  const body = el("div", { id: "fleet-table" });
+  const updated = el("p", { class: "muted" });
+  filter.addEventListener("input", () => { state.filter = filter.value.trim().toLowerCase(); state.page = 0; state.redraw(); });
+  main.append(
+    el("h1", {}, "Fleet"),
+    el("form", { class: "bar", role: "search", onsubmit: e => e.preventDefault() }, el("label", { for: "fleet-filter" }, "Filter nodes", filter)),
+    updated, body);
+
+  state.redraw = () => {
+    body.replaceChildren();
+    if (state.error) body.append(el("p", { class: "error", role: "alert" }, "Could not list the nodes: " + state.error));
+    if (!state.nodes) return;
+    const rows = state.nodes.filter(n => !state.filter || searchText(n).includes(state.filter));
+    const connected = state.nodes.filter(n => n.connected && !n.stale).length;
+    body.append(el("p", {}, `${state.nodes.length} nodes, ${connected} connected and fresh; ${rows.length} shown by the filter.`));
+    body.append(pagedTable("Nodes", ["Name", "Roles", "Connection", "Health", "Agent", "Versions", "Last seen"], rows, node => {
+      const [connection, connectionTone] = nodeConnection(node);
+      const [health, healthTone] = nodeHealth(node);
+      return el("tr", { "data-node": node.name },
+        el("th", { scope: "row" }, node.name),
+        el("td", {}, (node.roles || []).join(", ")),
+        el("td", {}, badge(connection, connectionTone)),
+        el("td", {}, badge(health, healthTone)),
+        el("td", {}, node.agentVersion || ""),
+        el("td", {}, versions(node)),
+        el("td", {}, age(node.lastSeen)));
+    }, state));
+  };
+
+  async function load() {
+    try {
+      state.nodes = (await api("/api/nodes")).nodes || [];
+      state.error = null;
+      updated.textContent = "Updated " + new Date().toLocaleTimeString() + "; refreshes every 5 seconds.";
+    } catch (e) {
+      state.error = e.message;
+    }
+    state.redraw();
+  }
+
+  load();
+  const timer = setInterval(load, FLEET_REFRESH_MS);
+  return () => clearInterval(timer);
+}
+
+function searchText(node) {
+  const labels = Object.entries(node.labels || {}).map(([k, v]) => `${k}=${v}`).join(" ");
+  return [node.name, (node.roles || []).join(" "), nodeConnection(node)[0], nodeHealth(node)[0], node.agentVersion, versions(node), labels]
+    .join(" ").toLowerCase();
+}
+
+// ---- a run, live ----
+
+function runPage(main, runId) {
+  const input = el("input", { id: "run-id", name: "run", value: runId || "", required: true, size: 40 });
+  main.append(
+    el("h1", {}, runId ? "Run " + runId : "Run"),
+    el("form", { class: "bar", onsubmit: e => { e.preventDefault(); location.hash = "#/run/" + encodeURIComponent(input.value.trim()); } },
+      el("label", { for: "run-id" }, "Run id", input), el("button", { type: "submit" }, "Open")));
+  if (!runId) {
+    main.append(el("p", {}, "Open a run by its id (printed by apply, listed on the History page)."));
+    return () => {};
+  }
+
+  const status = el("div", { id: "run-status" });
+  const live = el("p", { class: "muted", id: "run-live" }, "Connecting to the run's live stream…");
+  const matrix = el("div", { id: "run-matrix" });
+  main.append(status, live, matrix);
+  const state = { page: 0, run: null };
+  let lastState = null;
+
+  state.redraw = () => {
+    const run = state.run;
+    if (!run) return;
+    const [word, tone] = stateWord(RUN_STATES, run.state);
+    if (lastState !== null && lastState !== run.state) announce(`Run ${run.runId} is ${word}.`);
+    lastState = run.state;
+    status.replaceChildren(
+      el("dl", {},
+        el("dt", {}, "State"), el("dd", { "data-testid": "run-state" }, badge(word, tone)),
+        el("dt", {}, "Runbook"), el("dd", {}, run.runbook),
+        el("dt", {}, "Current phase"), el("dd", {}, run.currentPhase || "—"),
+        run.message ? [el("dt", {}, "Message"), el("dd", {}, run.message)] : null),
+      ...(run.awaitingApproval ? [approveGate(run)] : []));
+    matrix.replaceChildren(stepMatrix(run, state));
+  };
+
+  const events = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+  events.addEventListener("run", e => {
+    state.run = JSON.parse(e.data).status;
+    live.textContent = "Live: updates as the coordinator reports them.";
+    state.redraw();
+  });
+  events.addEventListener("end", () => { events.close(); live.textContent = "The run has ended; this is its final state."; });
+  events.addEventListener("failed", e => {
+    events.close();
+    live.replaceChildren(el("span", { class: "error", role: "alert" }, "Could not follow the run: " + JSON.parse(e.data).error));
+  });
+  events.onerror = () => { if (events.readyState !== EventSource.CLOSED) live.textContent = "Connection lost; reconnecting…"; };
+  return () => events.close();
+}
+
+// Rows are nodes, columns phases; nodes with a failed step come first, then those busy, then by name.
+function stepMatrix(run, state) {
+  const phases = [];
+  const nodes = new Map();
+  for (const step of run.steps || []) {
+    if (!phases.includes(step.phase)) phases.push(step.phase);
+    if (!nodes.has(step.node)) nodes.set(step.node, []);
+    nodes.get(step.node).push(step);
+  }
+  const rank = steps => Math.min(...steps.map(s => stateWord(STEP_STATES, s.state)[2]));
+  const rows = [...nodes.entries()].sort((a, b) => rank(a[1]) - rank(b[1]) || a[0].localeCompare(b[0]));
+  return el("div", {},
+    el("h2", {}, "Steps by node and phase"),
+    pagedTable("Steps by node and phase", ["Node", ...phases], rows, ([node, steps]) =>
+      el("tr", { "data-node": node },
+        el("th", { scope: "row" }, node),
+        phases.map(phase => el("td", {}, steps.filter(s => s.phase === phase).map(s => {
+          const [word, tone] = stateWord(STEP_STATES, s.state);
+          return el("span", { class: "step", "data-step": s.stepId, "data-state": word, title: s.error || s.summary || "" },
+            s.name + ": ", badge(word, tone), s.error ? " — " + s.error : "");
+        })))), state));
+}
+
+function approveGate(run) {
+  const result = el("p", { "aria-live": "polite" });
+  const button = el("button", { type: "button", id: "approve-gate", onclick: async () => {
+    if (!window.confirm(`Approve gate ${run.awaitingApproval} of run ${run.runId}? This lets the run continue and is recorded in the audit under your name.`)) return;
+    button.disabled = true;
+    try {
+      await post(`/api/runs/${encodeURIComponent(run.runId)}/approve`, { gate: run.awaitingApproval });
+      result.textContent = "Approved.";
+    } catch (e) {
+      result.replaceChildren(el("span", { class: "error", role: "alert" }, "Approval refused: " + e.message));
+      button.disabled = false;
+    }
+  } }, `Approve gate ${run.awaitingApproval}…`);
+  return el("section", { "aria-labelledby": "gate-heading" }, el("h2", { id: "gate-heading" }, "Waiting for approval"), button, result);
+}
+
+// ---- history (the audit) ----
+
+function historyPage(main) {
+  const run = el("input", { id: "history-run", name: "run", size: 40 });
+  const limit = el("input", { id: "history-limit", name: "limit", type: "number", min: 1, max: 10000, value: 200 });
+  const body = el("div", { id: "history-table" });
+  const state = { page: 0, entries: [] };
+  main.append(
+    el("h1", {}, "History"),
+    el("p", {}, "The coordinator's audit log: who did what and when, and every run and step transition."),
+    el("form", { class: "bar", onsubmit: e => { e.preventDefault(); load(); } },
+      el("label", { for: "history-run" }, "Only run (id, optional)", run),
+      el("label", { for: "history-limit" }, "Newest entries", limit),
+      el("button", { type: "submit" }, "Show")),
+    body);
+
+  state.redraw = () => {
+    body.replaceChildren(pagedTable("Audit entries, newest first", ["Time", "Who", "What", "Run", "Detail"], state.entries, entry =>
+      el("tr", {},
+        el("td", {}, new Date(entry.at).toLocaleString()),
+        el("td", {}, entry.who),
+        el("td", {}, entry.what),
+        el("td", {}, entry.runId ? el("a", { href: "#/run/" + encodeURIComponent(entry.runId) }, entry.runId) : "—"),
+        el("td", {}, entry.detail)), state));
+  };
+
+  async function load() {
+    const query = new URLSearchParams({ limit: limit.value || "200" });
+    if (run.value.trim()) query.set("run", run.value.trim());
+    try {
+      state.entries = ((await api("/api/history?" + query)).entries || []).reverse();
+      state.page = 0;
+      state.redraw();
+    } catch (e) {
+      body.replaceChildren(el("p", { class: "error", role: "alert" }, "Could not read the history: " + e.message));
+    }
+  }
+
+  load();
+  return () => {};
+}
+
+// ---- plan review ----
+
+function planPage(main) {
+  const runbook = el("select", { id: "plan-runbook", name: "runbook", required: true });
+  const parameters = el("textarea", { id: "plan-parameters", name: "parameters", rows: 3, cols: 40, placeholder: "name=value, one a line" });
+  const body = el("div", { id: "plan-result" });
+  main.append(
+    el("h1", {}, "Plan review"),
+    el("p", {}, "Plans a runbook against the current fleet with every agent's dry run; nothing changes until you approve."),
+    el("form", { class: "bar", onsubmit: e => { e.preventDefault(); plan(); } },
+      el("label", { for: "plan-runbook" }, "Runbook", runbook),
+      el("label", { for: "plan-parameters" }, "Parameters", parameters),
+      el("button", { type: "submit", id: "plan-submit" }, "Plan with dry runs")),
+    body);
+
+  api("/api/runbooks").then(r => {
+    runbook.replaceChildren(...(r.runbooks || []).map(b => el("option", { value: b.name }, `${b.name} (v${b.version})`)));
+  }, e => body.replaceChildren(el("p", { class: "error", role: "alert" }, "Could not list the runbooks: " + e.message)));
+
+  function parsedParameters() {
+    const map = {};
+    for (const line of parameters.value.split("\n").map(l => l.trim()).filter(Boolean)) {
+      const eq = line.indexOf("=");
+      if (eq <= 0) throw new Error(`parameter line '${line}' is not name=value`);
+      map[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    }
+    return map;
+  }
+
+  async function plan() {
+    body.replaceChildren(el("p", {}, "Planning…"));
+    try {
+      const request = { runbook: runbook.value, parameters: parsedParameters() };
+      const result = await post("/api/plan", request);
+      body.replaceChildren(renderPlan(result, request));
+      announce("The plan is ready for review.");
+    } catch (e) {
+      body.replaceChildren(el("p", { class: "error", role: "alert" }, "Planning failed: " + e.message));
+    }
+  }
+  return () => {};
+}
+
+function renderPlan(plan, request) {
+  const result = el("p", { "aria-live": "polite" });
+  const approve = el("button", { type: "button", id: "approve-plan", disabled: !plan.preflightOk, onclick: async () => {
+    if (!window.confirm(`Start ${plan.runbook} exactly as reviewed (plan ${plan.hash})? The run is recorded in the audit under your name.`)) return;
+    approve.disabled = true;
+    try {
+      const run = await post("/api/runs", { runbook: request.runbook, parameters: request.parameters, planHash: plan.hash });
+      location.hash = "#/run/" + encodeURIComponent(run.runId);
+    } catch (e) {
+      result.replaceChildren(el("span", { class: "error", role: "alert" }, "Not started: " + e.message));
+      approve.disabled = false;
+    }
+  } }, "Approve and start…");
+  return el("section", { "aria-labelledby": "plan-heading" },
+    el("h2", { id: "plan-heading" }, `Plan for ${plan.runbook}`),
+    el("p", {}, "Hash: ", el("code", { "data-testid": "plan-hash" }, plan.hash)),
+    el("h3", {}, "Preflight"),
+    el("p", {}, plan.preflightOk ? badge("passed", "ok") : badge("failed: fix these before approving", "bad")),
+    el("ul", {}, (plan.preflight || []).map(line => el("li", {}, line))),
+    (plan.phases || []).map(phase => el("section", {},
+      el("h3", {}, `Phase ${phase.name}`),
+      el("p", { class: "muted" }, `nodes: ${phase.selector}; at most ${phase.maxConcurrency} at once; failure budget ${phase.failureBudget}`),
+      (phase.waves || []).map(wave => el("div", {},
+        el("h4", {}, `Wave ${wave.index + 1}`),
+        (wave.nodes || []).map(node => el("details", { "data-node": node.node },
+          el("summary", {}, `${node.node}: ${(node.steps || []).length} step(s)`),
+          (node.steps || []).map(step => el("div", {},
+            el("p", {}, el("strong", {}, step.name), ` (${step.actionKind}) ${step.arguments}`, step.irreversible ? badge(" irreversible", "warn") : null),
+            step.dryRun ? el("pre", {}, step.dryRun) : el("p", { class: "muted" }, "no dry run"))))))))),
+    approve, result);
+}
+
+// ---- routing ----
+
+const PAGES = { fleet: fleetPage, run: runPage, history: historyPage, plan: planPage };
+
+function route() {
+  leavePage();
+  const [, name = "fleet", ...rest] = location.hash.replace(/^#/, "").split("/");
+  const page = PAGES[name] ? name : "fleet";
+  for (const link of document.querySelectorAll("nav a")) {
+    if (link.dataset.page === page) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const main = document.getElementById("main");
+  main.replaceChildren();
+  leavePage = PAGES[page](main, decodeURIComponent(rest.join("/")));
+  document.title = `${main.querySelector("h1").textContent} · RollbackMesh`;
+}
+
+window.addEventListener("hashchange", () => { route(); document.getElementById("main").focus(); });
+route();

@@ -1,0 +1,50 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using RollbackMesh.Cli.Commands;
+using RollbackMesh.V1;
+
+namespace RollbackMesh.Cli.Ui;
+
+/// <summary>
+/// WatchRun as server-sent events: one "run" event per RunEvent (protobuf JSON), then "end" when the run's stream
+/// finishes, or "failed" with the reason if the call is refused. The browser's EventSource reconnects by itself after a
+/// dropped connection, and each reconnect opens a fresh WatchRun, whose first event is the run's whole status.
+/// </summary>
+internal static class RunEventStream
+{
+    public static async Task WriteAsync(HttpContext http, Operator.OperatorClient client, string runId, JsonFormatter formatter)
+    {
+        var ct = http.RequestAborted;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        await http.Response.Body.FlushAsync(ct);
+        try
+        {
+            using var call = client.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct);
+            while (await call.ResponseStream.MoveNext(ct))
+            {
+                await SendAsync(http, "run", formatter.Format(call.ResponseStream.Current), ct);
+            }
+
+            await SendAsync(http, "end", "{}", ct);
+        }
+        catch (RpcException ex) when (!ct.IsCancellationRequested)
+        {
+            var reason = ex.Status.Detail.Length > 0 ? ex.Status.Detail : CommandRunner.CodeOf(ex).ToString();
+            await SendAsync(http, "failed", System.Text.Json.JsonSerializer.Serialize(new { error = reason }), ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The page went away.
+        }
+    }
+
+    private static async Task SendAsync(HttpContext http, string name, string json, CancellationToken ct)
+    {
+        // protobuf's JSON has no raw newlines inside strings, but it is multi-line; SSE data lines must not be.
+        var data = json.Replace("\r", "", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
+        await http.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+}
