@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using RollbackMesh.Cli;
 using RollbackMesh.Cli.Commands;
 using RollbackMesh.FunctionalTests.Infrastructure;
@@ -8,7 +7,7 @@ using Xunit.Abstractions;
 namespace RollbackMesh.FunctionalTests.Cli;
 
 /// <summary>`--param-file NAME=PATH`: a value (a secret) read from a file, never from the command line.</summary>
-public sealed partial class ParameterOptionTests(ITestOutputHelper log) : IDisposable
+public sealed class ParameterOptionTests(ITestOutputHelper log) : IDisposable
 {
     private const string Secret = "K10abc::server:Fil3S3cret";
     private readonly string _dir = Directory.CreateTempSubdirectory("rollbackmesh-param-file-").FullName;
@@ -69,35 +68,16 @@ public sealed partial class ParameterOptionTests(ITestOutputHelper log) : IDispo
         string[] connection = ["--coordinator", coordinator.Address.ToString(), "--insecure"];
         var path = File("sleep_ms", "250\n");
 
-        var plan = await WaitForPlanAsync(connection, path);
+        var plan = await CliPlans.UntilPreflightOkAsync(log, [.. connection, "plan", "noop", "--param-file", $"sleep_ms={path}"]);
         Assert.Matches(@"sleep_ms\s*[=:]\s*250\b", plan.Stdout);
         Assert.Contains($"--param-file sleep_ms={path} --plan-hash", plan.Stdout, StringComparison.Ordinal);
-        var hash = HashLine().Match(plan.Stdout).Groups[1].Value;
+        var hash = CliPlans.HashOf(plan.Stdout);
 
         var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param-file", $"sleep_ms={path}", "--plan-hash", hash, "--watch"]);
 
         Assert.Equal(0, apply.ExitCode);
     }
 
-    /// <summary>Plans until preflight is clean (the agent has connected and reported health), for up to 60 s.</summary>
-    private async Task<CliRun> WaitForPlanAsync(string[] connection, string path)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var plan = await CliRun.RunAsync(log, [.. connection, "plan", "noop", "--param-file", $"sleep_ms={path}"]);
-            if (plan.ExitCode == 0 && plan.Stdout.Contains("Preflight: ok", StringComparison.Ordinal))
-            {
-                return plan;
-            }
-
-            Assert.True(DateTime.UtcNow < giveUp, "The plan never passed preflight:\n" + plan.Stdout + plan.Stderr);
-            await Task.Delay(500);
-        }
-    }
-
-    [GeneratedRegex(@"^Hash: (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HashLine();
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

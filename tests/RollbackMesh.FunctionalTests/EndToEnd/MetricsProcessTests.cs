@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
@@ -9,7 +8,7 @@ namespace RollbackMesh.FunctionalTests.EndToEnd;
 /// `serve --metrics-listen` with real processes only: the coordinator, an agent, the CLI running the no-op runbook,
 /// scrapes over HTTP, and Debian's promtool judging the exposition.
 /// </summary>
-public sealed partial class MetricsProcessTests(ITestOutputHelper log)
+public sealed class MetricsProcessTests(ITestOutputHelper log)
 {
     private const string Connected = "rollbackmesh_agents_connected{role=\"first-server\"}";
     private const string HealthReports = "rollbackmesh_health_reports_received_total";
@@ -36,7 +35,7 @@ public sealed partial class MetricsProcessTests(ITestOutputHelper log)
         string[] connection = ["--coordinator", coordinator.Address.ToString(), "--insecure"];
         var plan = await CliRun.RunAsync(log, [.. connection, "plan", "noop", "--param", "sleep_ms=300"]);
         Assert.Contains("Preflight: ok", plan.Stdout, StringComparison.Ordinal);
-        var hash = HashLine().Match(plan.Stdout).Groups[1].Value;
+        var hash = CliPlans.HashOf(plan.Stdout);
         var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param", "sleep_ms=300", "--plan-hash", hash, "--watch"]);
         Assert.Equal(0, apply.ExitCode);
 
@@ -56,6 +55,4 @@ public sealed partial class MetricsProcessTests(ITestOutputHelper log)
         Assert.True(after[HealthReports] > connected[HealthReports], after.Text);
     }
 
-    [GeneratedRegex(@"^Hash: (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HashLine();
 }

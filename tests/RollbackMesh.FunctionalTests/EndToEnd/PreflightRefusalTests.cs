@@ -37,7 +37,7 @@ public sealed partial class PreflightRefusalTests(ITestOutputHelper log) : IDisp
         Assert.Contains("Preflight: NOT OK", plan.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Preflight: ok", plan.Stdout, StringComparison.Ordinal);
         Assert.Contains(escape, plan.Stdout, StringComparison.Ordinal);
-        var hash = HashLine().Match(plan.Stdout).Groups[1].Value;
+        var hash = CliPlans.HashOf(plan.Stdout);
 
         var apply = await CliRun.RunAsync(log, [.. connection, "apply", "refuse-test", "--plan-hash", hash, "--watch"]);
 
@@ -95,8 +95,6 @@ public sealed partial class PreflightRefusalTests(ITestOutputHelper log) : IDisp
         }
     }
 
-    [GeneratedRegex(@"^Hash: (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HashLine();
 
     // The lines under "Preflight:" naming the node (the plan's preflight steps would say "will check").
     [GeneratedRegex(@"^  (e2e-refuse: .*)$", RegexOptions.Multiline)]

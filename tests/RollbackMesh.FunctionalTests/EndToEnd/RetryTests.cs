@@ -27,11 +27,11 @@ public sealed partial class RetryTests(ITestOutputHelper log) : IDisposable
         using var agent = AgentProcess.Start(log, coordinator.Address, "e2e-retry", ["server", "first-server"],
             extraConfig: $"allowedRoots: [{allowed}, {_sandbox}/backups]\nbackupPath: {_sandbox}/backups");
         string[] connection = ["--coordinator", coordinator.Address.ToString(), "--insecure"];
-        var hash = HashLine().Match((await WaitForPlanAsync(connection)).Stdout).Groups[1].Value;
+        var hash = CliPlans.HashOf((await CliPlans.UntilPreflightOkAsync(log, [.. connection, "plan", "retry-test"])).Stdout);
 
         var apply = await CliRun.RunAsync(log, [.. connection, "apply", "retry-test", "--plan-hash", hash, "--watch"]);
         Assert.Equal(1, apply.ExitCode);
-        var runId = RunIdPattern().Match(apply.Stdout).Value;
+        var runId = CliPlans.RunIdIn(apply.Stdout);
         Assert.Contains($"{token} does not exist", apply.Stdout, StringComparison.Ordinal);
 
         var early = await CliRun.RunAsync(log, [.. connection, "retry", "run-00000000-000000-00"]);
@@ -90,28 +90,7 @@ public sealed partial class RetryTests(ITestOutputHelper log) : IDisposable
                 source: test step after the failed one
         """;
 
-    /// <summary>Plans until preflight is clean (the agent has connected and reported health), for up to 60 s.</summary>
-    private async Task<CliRun> WaitForPlanAsync(string[] connection)
-    {
-        var giveUp = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var plan = await CliRun.RunAsync(log, [.. connection, "plan", "retry-test"]);
-            if (plan.ExitCode == 0 && plan.Stdout.Contains("Preflight: ok", StringComparison.Ordinal))
-            {
-                return plan;
-            }
 
-            Assert.True(DateTime.UtcNow < giveUp, "The plan never passed preflight:\n" + plan.Stdout + plan.Stderr);
-            await Task.Delay(500);
-        }
-    }
-
-    [GeneratedRegex(@"^Hash: (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HashLine();
-
-    [GeneratedRegex(@"run-\d{8}-\d{6}-[0-9a-f]+")]
-    private static partial Regex RunIdPattern();
 
     [GeneratedRegex(@"step\.succeeded\s+.*first/e2e-retry/warm-up")]
     private static partial Regex StepSucceeded();

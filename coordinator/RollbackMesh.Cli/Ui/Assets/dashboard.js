@@ -64,6 +64,7 @@ const RUN_STATES = {
   RUN_STATE_PAUSED: ["paused", "warn"],
   RUN_STATE_AWAITING_APPROVAL: ["awaiting approval", "warn"],
   RUN_STATE_SUCCEEDED: ["succeeded", "ok"],
+  RUN_STATE_SUCCEEDED_WITH_FAILURES: ["finished with failed nodes", "warn"],
   RUN_STATE_FAILED: ["failed", "bad"],
   RUN_STATE_ABORTED: ["aborted", "bad"],
 };

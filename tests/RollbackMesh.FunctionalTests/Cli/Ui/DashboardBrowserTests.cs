@@ -62,7 +62,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         var hash = await WaitForCleanPlanAsync(connection, "sleep_ms=4000", "ui-agent-1");
         var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param", "sleep_ms=4000", "--plan-hash", hash]);
         Assert.Equal(0, apply.ExitCode);
-        var runId = RunIdPattern().Match(apply.Stdout).Value;
+        var runId = CliPlans.RunIdIn(apply.Stdout);
 
         await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + runId).ToString());
         var seen = await WatchStepStatesAsync(page, until: () => page.GetByTestId("run-state").InnerTextAsync(), "succeeded");
@@ -119,7 +119,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
             var errors = new List<string>();
             var page = await chromium.NewPageAsync(errors);
 
-            await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + RunIdPattern().Match(apply.Stdout).Value).ToString());
+            await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + CliPlans.RunIdIn(apply.Stdout)).ToString());
 
             await Expect(page.GetByTestId("run-state")).ToContainTextAsync("failed", new() { Timeout = Ms(Patience) });
             var rows = page.Locator("#run-matrix tbody tr");
@@ -186,7 +186,7 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         await Expect(page.GetByTestId("run-state")).ToContainTextAsync("succeeded", new() { Timeout = Ms(Patience) });
         Assert.Equal(2, dialogs.Count);
         Assert.All(dialogs, d => Assert.Contains(hash, d, StringComparison.Ordinal));
-        var runId = RunIdPattern().Match(page.Url).Value;
+        var runId = CliPlans.RunIdIn(page.Url);
 
         await page.GotoAsync(new Uri(dashboard.Address, "#/history").ToString());
         var start = page.Locator("tbody tr", new() { HasText = "run.start" });
@@ -209,19 +209,8 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
     /// <summary>Plans <paramref name="runbook"/> until preflight passes with <paramref name="node"/> in the plan; returns the hash.</summary>
     private async Task<string> WaitForCleanPlanAsync(string[] connection, string runbook, string? parameter, string node)
     {
-        var giveUp = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            string[] parameters = parameter is null ? [] : ["--param", parameter];
-            var plan = await CliRun.RunAsync(log, [.. connection, "plan", runbook, .. parameters]);
-            if (plan.ExitCode == 0 && plan.Stdout.Contains("Preflight: ok", StringComparison.Ordinal) && plan.Stdout.Contains(node, StringComparison.Ordinal))
-            {
-                return HashLine().Match(plan.Stdout).Groups[1].Value;
-            }
-
-            Assert.True(DateTime.UtcNow < giveUp, "The plan never passed preflight:\n" + plan.Stdout + plan.Stderr);
-            await Task.Delay(500);
-        }
+        string[] parameters = parameter is null ? [] : ["--param", parameter];
+        return CliPlans.HashOf((await CliPlans.UntilPreflightOkAsync(log, [.. connection, "plan", runbook, .. parameters], node)).Stdout);
     }
 
     /// <summary>Every distinct "stepId=state" the page showed, sampled every 100 ms until the run state reads <paramref name="final"/>.</summary>
@@ -246,9 +235,5 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         throw new TimeoutException($"The run did not show '{final}' within {Patience.TotalSeconds} s; states seen: {string.Join(", ", seen)}");
     }
 
-    [GeneratedRegex(@"^Hash: (\S+)$", RegexOptions.Multiline)]
-    private static partial Regex HashLine();
 
-    [GeneratedRegex(@"run-\d{8}-\d{6}-[0-9a-f]+")]
-    private static partial Regex RunIdPattern();
 }

@@ -59,7 +59,7 @@ public sealed partial class DashboardOperatorIdentityTests(ITestOutputHelper log
         await Expect(page.GetByTestId("run-state")).ToContainTextAsync("succeeded", new() { Timeout = Ms(Patience) });
         Assert.Equal(2, dialogs.Count);
         Assert.Contains("recorded in the audit under your name", dialogs[1], StringComparison.Ordinal);
-        var runId = RunIdPattern().Match(page.Url).Value;
+        var runId = CliPlans.RunIdIn(page.Url);
         await page.GotoAsync(new Uri(dashboard.Address, "#/history").ToString());
         await Expect(page.Locator("tbody tr", new() { HasText = "run.start" })).ToContainTextAsync("alice");
         await DebianChromium.ScreenshotAsync(page, "history-alice");
@@ -141,6 +141,4 @@ public sealed partial class DashboardOperatorIdentityTests(ITestOutputHelper log
         return code;
     }
 
-    [GeneratedRegex(@"run-\d{8}-\d{6}-[0-9a-f]+")]
-    private static partial Regex RunIdPattern();
 }
