@@ -7,7 +7,7 @@ namespace RollbackMesh.Coordinator.Execution;
 /// runs the run's stored plan again from where it stopped: steps that succeeded (or were already done) keep their
 /// outcome and are never sent again; failed, timed-out, cancelled and refused steps get the next attempt, and steps
 /// skipped only because their node failed become pending. A step whose previous attempt may have partly run
-/// (<see cref="OutcomeUnknown"/>) is retried only when the operator accepts that by naming it, or all of them.
+/// (<see cref="OutcomeUnknown"/>: interrupted, its node lost, or timed out) is retried only when the operator accepts that by naming it, or all of them.
 /// </summary>
 internal static class RunRetry
 {
@@ -18,9 +18,13 @@ internal static class RunRetry
     /// </summary>
     private static readonly string[] UnknownOutcomePhrases = ["state unknown", "outcome is unknown", "outcome on the node is unknown"];
 
-    /// <summary>The step's last attempt may have done part of its work: repeating it blindly could do it twice.</summary>
+    /// <summary>
+    /// The step's last attempt may have done part of its work: repeating it blindly could do it twice. A timed-out
+    /// step is one: the coordinator stopped waiting, but no result says the agent stopped, or what it had done.
+    /// </summary>
     public static bool OutcomeUnknown(StepRecord step) =>
-        step.State == StepState.Failed && UnknownOutcomePhrases.Any(p => step.Error.Contains(p, StringComparison.Ordinal));
+        step.State == StepState.TimedOut
+        || (step.State == StepState.Failed && UnknownOutcomePhrases.Any(p => step.Error.Contains(p, StringComparison.Ordinal)));
 
     /// <summary>The step ended without its effect in place and a retry gives it a new attempt.</summary>
     public static bool NeedsNewAttempt(StepRecord step) =>

@@ -120,6 +120,8 @@ public sealed class RunExecutorRetryTests
         Assert.Contains("gate after phase first did not hold", failed.Run.Message);
 
         server.Versions["k3s"] = "v1.30.0+k3s1";
+        // A real agent reports the new version with its next health report; without one the gate would judge the old.
+        server.ReportHealth();
         var retried = await fleet.Executor.RetryAsync(failed.Run.RunId, "alice", RetryAcceptance.None);
         Assert.Contains("no step failed", retried.Run.Message);
         await fleet.Executor.WaitAsync(failed.Run.RunId).WaitAsync(TimeSpan.FromSeconds(20));
