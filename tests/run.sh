@@ -15,7 +15,7 @@ read -r passed failed skipped < <(cat "$results"/*.trx 2>/dev/null | grep -o '<C
   sed -E 's/.* passed="([0-9]+)" failed="([0-9]+)".* notExecuted="([0-9]+)".*/\1 \2 \3/' |
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 # Tests that measure print "figure NAME VALUE" lines (hostile input, fault trials); show them in the CI output.
-grep -ho 'figure [a-z0-9_]* [0-9./]*' "$results"/*.trx 2>/dev/null | sort -u || true
+grep -ho 'figure [a-z_][a-z0-9_]* [0-9][0-9./]*' "$results"/*.trx 2>/dev/null | sort -u || true
 rm -rf "$results"
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "no test ran" >&2
