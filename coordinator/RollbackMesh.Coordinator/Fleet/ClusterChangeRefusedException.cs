@@ -4,7 +4,7 @@ namespace RollbackMesh.Coordinator.Fleet;
 internal sealed class ClusterChangeRefusedException(string node, string storedCluster, string helloCluster)
     : InvalidOperationException(
         $"node {node} belongs to cluster '{storedCluster}' but its Hello says cluster '{helloCluster}'; a node cannot change " +
-        $"cluster: run 'rollbackmesh node remove {node}', then enroll it again with the new cluster")
+        $"cluster: run 'rollbackmesh-coordinator node remove {node}' on the coordinator, then enroll it again with the new cluster")
 {
     public string Node { get; } = node;
 

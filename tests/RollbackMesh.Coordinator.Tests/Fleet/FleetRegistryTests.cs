@@ -100,7 +100,7 @@ public sealed class FleetRegistryTests : IDisposable
 
         Assert.Contains("'edge-01'", refused.Message, StringComparison.Ordinal);
         Assert.Contains("'edge-02'", refused.Message, StringComparison.Ordinal);
-        Assert.Contains("rollbackmesh node remove n1", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("rollbackmesh-coordinator node remove n1", refused.Message, StringComparison.Ordinal);
         Assert.Equal("edge-01", registry.Get("n1")!.Identity.Cluster);
         Assert.False(registry.Get("n1")!.Connected);
     }

@@ -98,7 +98,7 @@ public sealed class AgentRegistrationTests(ITestOutputHelper log)
         // A refusal is final for the agent: exit code 1, which systemd does not restart.
         Assert.Equal(1, await moved.Process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("belongs to cluster 'edge-01' but its Hello says cluster 'edge-02'", moved.Process.Output, StringComparison.Ordinal);
-        Assert.Contains("rollbackmesh node remove c-mover", moved.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("rollbackmesh-coordinator node remove c-mover", moved.Process.Output, StringComparison.Ordinal);
         var node = await WaitForNodeAsync(coordinator, "c-mover", n => !n.GetProperty("connected").GetBoolean());
         Assert.Equal("edge-01", node.GetProperty("cluster").GetString());
     }
