@@ -10,7 +10,7 @@ internal static class AgentConfigurationSchema
 {
     private static readonly HashSet<string> KnownKeys = new[]
     {
-        nameof(AgentOptions.NodeName), nameof(AgentOptions.Roles), nameof(AgentOptions.Labels), nameof(AgentOptions.Coordinator),
+        nameof(AgentOptions.NodeName), nameof(AgentOptions.Cluster), nameof(AgentOptions.Roles), nameof(AgentOptions.Labels), nameof(AgentOptions.Coordinator),
         nameof(AgentOptions.AllowedRoots), nameof(AgentOptions.WatchedUnits), nameof(AgentOptions.Packages),
         nameof(AgentOptions.DataDirectories), nameof(AgentOptions.JournalPath), nameof(AgentOptions.QuarantinePath),
         nameof(AgentOptions.BackupPath), nameof(AgentOptions.PackageManager), nameof(AgentOptions.HealthInterval),

@@ -16,6 +16,12 @@ internal sealed class AgentOptions
     /// <summary>Roles: server, first-server, agent, control, compute. Required, no default.</summary>
     public List<string> Roles { get; set; } = [];
 
+    /// <summary>
+    /// The cluster this node belongs to (a K3s cluster, an OpenStack region), a DNS label. Required for every K3s and
+    /// OpenStack role; the coordinator refuses a node that changes it without being removed first.
+    /// </summary>
+    public string Cluster { get; set; } = "";
+
     /// <summary>Free-form labels sent in Hello. Default: none.</summary>
     public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
 

@@ -34,6 +34,15 @@ internal sealed partial class AgentOptionsValidator : IValidateOptions<AgentOpti
             yield return $"nodeName: '{options.NodeName}' is not a valid node name (lowercase letters, digits, '-' and '.', at most 253 characters)";
         }
 
+        if (options.Roles.Count > 0 && string.IsNullOrEmpty(options.Cluster))
+        {
+            yield return $"cluster: required for the roles {string.Join(", ", options.Roles)} (the K3s cluster or OpenStack region this node belongs to, e.g. cluster: edge-01)";
+        }
+        else if (!string.IsNullOrEmpty(options.Cluster) && !ClusterNames.IsValid(options.Cluster))
+        {
+            yield return $"cluster: '{options.Cluster}' is not a valid cluster name ({ClusterNames.Shape})";
+        }
+
         if (options.Roles.Count == 0)
         {
             yield return $"roles: at least one role is required ({string.Join(", ", NodeRoles.All)})";

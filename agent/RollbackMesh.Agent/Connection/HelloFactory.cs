@@ -37,7 +37,7 @@ internal sealed class HelloFactory
     /// <summary>A fresh Hello (facts are re-read each time: the datastore may have changed since the last connect).</summary>
     public Hello Create()
     {
-        var hello = new Hello { NodeName = _options.NodeName, AgentVersion = AgentVersion };
+        var hello = new Hello { NodeName = _options.NodeName, Cluster = _options.Cluster, AgentVersion = AgentVersion };
         hello.Roles.AddRange(_options.Roles);
         hello.Labels.Add(_options.Labels);
         hello.Capabilities.AddRange(_executor.SupportedActionKinds);

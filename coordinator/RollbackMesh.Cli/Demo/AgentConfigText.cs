@@ -5,6 +5,9 @@ namespace RollbackMesh.Cli.Demo;
 /// <summary>The agent.yaml of a sandbox node.</summary>
 internal static class AgentConfigText
 {
+    /// <summary>The cluster every sandbox node belongs to.</summary>
+    public const string Cluster = "demo";
+
     /// <summary>
     /// The configuration for <paramref name="node"/>: sandbox.root selects sandbox mode (step paths rebased under the
     /// root, the stand-in service controller); allowed roots, journal, quarantine and K3s paths all lie in the root.
@@ -14,6 +17,8 @@ internal static class AgentConfigText
         var text = new StringBuilder();
         text.AppendLine("# agent.yaml of a sandbox node, written by `rollbackmesh demo` (simulated node, not a real one)")
             .AppendLine($"nodeName: {node.Name}")
+            // The sandbox fleet is one K3s cluster; the cluster key is required for its roles.
+            .AppendLine($"cluster: {Cluster}")
             .AppendLine("roles:");
         foreach (var role in node.Roles)
         {

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Security;
 using RollbackMesh.V1;
 
@@ -50,6 +51,11 @@ internal sealed class AgentHubEndpoint(AgentSessionHub hub, IHostApplicationLife
                 {
                     Dispatch(hub, hello.NodeName, requestStream.Current);
                 }
+            }
+            catch (ClusterChangeRefusedException refused)
+            {
+                // PermissionDenied: the agent treats it as final (exit 1) since a retry cannot change the answer.
+                throw new RpcException(new Status(StatusCode.PermissionDenied, refused.Message));
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {

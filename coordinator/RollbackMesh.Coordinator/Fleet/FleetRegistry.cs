@@ -27,7 +27,11 @@ internal sealed class FleetRegistry
         }
     }
 
-    /// <summary>A node's agent connected and introduced itself. Persisted before this returns.</summary>
+    /// <summary>
+    /// A node's agent connected and introduced itself. Persisted before this returns. A known node that names another
+    /// cluster than the one stored is refused (<see cref="ClusterChangeRefusedException"/>, nothing changes) unless it
+    /// was removed: plans and locks are per cluster, so a node silently moving would take its steps with it.
+    /// </summary>
     public Task OnHelloAsync(NodeIdentity identity)
     {
         var now = _time.GetUtcNow();
@@ -37,6 +41,11 @@ internal sealed class FleetRegistry
             {
                 entry = new Entry(identity);
                 _nodes[identity.Name] = entry;
+            }
+            else if (!entry.Removed && entry.Identity.Cluster.Length > 0
+                && !string.Equals(entry.Identity.Cluster, identity.Cluster, StringComparison.Ordinal))
+            {
+                throw new ClusterChangeRefusedException(identity.Name, entry.Identity.Cluster, identity.Cluster);
             }
 
             entry.Identity = identity;

@@ -12,7 +12,10 @@ internal static class FleetWireMapper
         hello.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal),
         hello.AgentVersion,
         [.. hello.Capabilities],
-        hello.Facts.ToImmutableSortedDictionary(StringComparer.Ordinal));
+        hello.Facts.ToImmutableSortedDictionary(StringComparer.Ordinal))
+    {
+        Cluster = hello.Cluster,
+    };
 
     public static NodeHealth ToHealth(V1.HealthReport report, DateTimeOffset receivedAt) => new(
         receivedAt,
@@ -47,6 +50,7 @@ internal static class FleetWireMapper
         var info = new V1.NodeInfo
         {
             Name = node.Name,
+            Cluster = node.Identity.Cluster,
             AgentVersion = node.Identity.AgentVersion,
             Connected = node.Connected,
             Stale = node.Stale,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace RollbackMesh.Coordinator.Fleet;
 
@@ -9,4 +10,9 @@ internal sealed record NodeIdentity(
     ImmutableSortedDictionary<string, string> Labels,
     string AgentVersion,
     ImmutableArray<string> Capabilities,
-    ImmutableSortedDictionary<string, string> Facts);
+    ImmutableSortedDictionary<string, string> Facts)
+{
+    /// <summary>The cluster the node belongs to (agent.yaml cluster); empty for a node stored before clusters existed.</summary>
+    [JsonIgnore] // stored in the nodes table's cluster column (CoordinatorStore.Nodes.cs)
+    public string Cluster { get; init; } = "";
+}

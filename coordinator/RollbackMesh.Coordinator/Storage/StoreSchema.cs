@@ -57,5 +57,11 @@ internal static class StoreSchema
         ALTER TABLE steps ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
         """,
+        // 2: a node's cluster (issue 14 item 1), its own column so plans can select a cluster's nodes; nodes stored before
+        // have none ('') until their next Hello names it.
+        """
+        ALTER TABLE nodes ADD COLUMN cluster TEXT NOT NULL DEFAULT '';
+        CREATE INDEX IF NOT EXISTS nodes_cluster ON nodes (cluster, name);
+        """,
     ];
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Hosting;
+using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Agent.Tests.Configuration;
 
@@ -11,6 +12,7 @@ public sealed class AgentOptionsValidatorTests
     internal const string ValidYaml = """
         nodeName: node-1
         roles: [server, first-server]
+        cluster: test
         labels:
           rack: r1
         coordinator:
@@ -45,6 +47,7 @@ public sealed class AgentOptionsValidatorTests
         using var config = new TempConfig("""
             nodeName: Not_A_Name
             roles: [server, agent, wizard]
+            cluster: test
             coordinator:
               address: http://coordinator:7443
               insecure: perhaps
@@ -72,6 +75,7 @@ public sealed class AgentOptionsValidatorTests
     {
         using var config = new TempConfig("""
             roles: [agent]
+            cluster: test
             coordinator:
               address: https://coordinator:7443
               tls:
@@ -102,7 +106,7 @@ public sealed class AgentOptionsValidatorTests
     [Fact]
     public void Resolve_MalformedYaml_ReportsTheLine()
     {
-        using var config = new TempConfig("roles: [server]\ncoordinator: {address: x\n  bad: [\n");
+        using var config = new TempConfig("roles: [server]\ncluster: test\ncoordinator: {address: x\n  bad: [\n");
 
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(config.Path, new Dictionary<string, string?>()));
 
@@ -144,11 +148,46 @@ public sealed class AgentOptionsValidatorTests
     [Fact]
     public void Resolve_EnvironmentFixesAnInvalidFile_IsValid()
     {
-        using var config = new TempConfig("roles: [agent]\ncoordinator:\n  insecure: true\n");
+        using var config = new TempConfig("roles: [agent]\ncluster: test\ncoordinator:\n  address: http://127.0.0.1:7443\n  insecure: true\n");
 
         var options = Resolve(config.Path, new Dictionary<string, string?> { ["ROLLBACKMESH_AGENT__COORDINATOR__ADDRESS"] = "http://c:1" });
 
         Assert.Equal("http://c:1", options.Coordinator.Address);
+    }
+
+    [Fact]
+    public void Resolve_RolesWithoutCluster_NamesTheKeyAndTheRoles()
+    {
+        using var config = new TempConfig("roles: [server, first-server]\ncoordinator:\n  address: http://127.0.0.1:7443\n  insecure: true\n");
+
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(config.Path, new Dictionary<string, string?>()));
+
+        var problem = Assert.Single(error.Failures);
+        Assert.StartsWith("cluster: required for the roles server, first-server", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Edge-01")]
+    [InlineData("edge_01")]
+    [InlineData("-edge")]
+    [InlineData("edge.eu")]
+    [InlineData("a234567890123456789012345678901234567890123456789012345678901234")]
+    public void Resolve_ClusterNotADnsLabel_NamesTheKeyAndValue(string cluster)
+    {
+        using var config = new TempConfig($"roles: [agent]\ncluster: \"{cluster}\"\ncoordinator:\n  address: http://127.0.0.1:7443\n  insecure: true\n");
+
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(config.Path, new Dictionary<string, string?>()));
+
+        Assert.Equal($"cluster: '{cluster}' is not a valid cluster name ({ClusterNames.Shape})", Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void Resolve_ClusterAtTheLengthLimit_Accepted()
+    {
+        var cluster = "e" + new string('1', ClusterNames.MaxLength - 1);
+        using var config = new TempConfig($"roles: [compute]\ncluster: {cluster}\ncoordinator:\n  address: http://127.0.0.1:7443\n  insecure: true\n");
+
+        Assert.Equal(cluster, Resolve(config.Path, new Dictionary<string, string?>()).Cluster);
     }
 
     private static AgentOptions Resolve(string path, Dictionary<string, string?> environment)

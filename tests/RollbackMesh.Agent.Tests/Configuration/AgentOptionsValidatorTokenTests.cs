@@ -56,6 +56,7 @@ public sealed class AgentOptionsValidatorTokenTests
     {
         using var config = new TempConfig("""
             roles: [agent]
+            cluster: test
             coordinator:
               address: https://coordinator:7443
             """);
@@ -74,6 +75,7 @@ public sealed class AgentOptionsValidatorTokenTests
 
     private static string Yaml(string tls) => $"""
         roles: [agent]
+        cluster: test
         coordinator:
           address: https://coordinator:7443
           tls:

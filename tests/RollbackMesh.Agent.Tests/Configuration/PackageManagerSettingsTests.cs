@@ -6,6 +6,7 @@ public sealed class PackageManagerSettingsTests
 {
     private const string Base = """
         roles: [compute]
+        cluster: test
         coordinator:
           address: http://127.0.0.1:7443
           insecure: true

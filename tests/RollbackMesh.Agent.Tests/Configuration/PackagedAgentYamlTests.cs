@@ -6,6 +6,7 @@ public sealed class PackagedAgentYamlTests
     private static readonly Dictionary<string, string?> TestCoordinator = new()
     {
         ["ROLLBACKMESH_AGENT__ROLES__0"] = "compute",
+        ["ROLLBACKMESH_AGENT__CLUSTER"] = "region-1",
         ["ROLLBACKMESH_AGENT__COORDINATOR__ADDRESS"] = "http://127.0.0.1:7443",
         ["ROLLBACKMESH_AGENT__COORDINATOR__INSECURE"] = "true",
     };
@@ -32,6 +33,26 @@ public sealed class PackagedAgentYamlTests
         Assert.NotNull(options.PackageManager.AptConfigFile);
         Assert.NotNull(options.PackageManager.DpkgAdminDirectory);
         Assert.NotNull(options.PackageManager.DnfConfigFile);
+    }
+
+    [Fact]
+    public void Resolve_PackagedFileWithClusterExampleUncommented_BindsIt()
+    {
+        var lines = File.ReadAllLines(PackagedFile()).Select(l => l.StartsWith("# cluster:", StringComparison.Ordinal) ? l[2..] : l);
+        using var config = new TempConfig(string.Join('\n', lines));
+        var withoutCluster = TestCoordinator.Where(e => e.Key != "ROLLBACKMESH_AGENT__CLUSTER").ToDictionary();
+
+        Assert.Equal("edge-01", AgentOptionsResolver.Resolve(config.Path, withoutCluster).Cluster);
+    }
+
+    [Fact]
+    public void Resolve_PackagedFileWithARoleButNoCluster_RefusedNamingTheKey()
+    {
+        var withoutCluster = TestCoordinator.Where(e => e.Key != "ROLLBACKMESH_AGENT__CLUSTER").ToDictionary();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AgentOptionsResolver.Resolve(PackagedFile(), withoutCluster));
+
+        Assert.StartsWith("cluster: required for the roles compute", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
     [Fact]

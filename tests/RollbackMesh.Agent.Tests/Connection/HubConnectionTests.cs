@@ -21,6 +21,7 @@ public sealed class HubConnectionTests
         using var config = new TempConfig($"""
             nodeName: node-7
             roles: [server, first-server]
+            cluster: edge-07
             labels:
               rack: r1
             coordinator:
@@ -43,6 +44,7 @@ public sealed class HubConnectionTests
         var hello = (await first.ReceiveAsync(Timeout)).Hello;
         Assert.NotNull(hello);
         Assert.Equal("node-7", hello.NodeName);
+        Assert.Equal("edge-07", hello.Cluster);
         Assert.Equal(["server", "first-server"], hello.Roles);
         Assert.Equal("r1", hello.Labels["rack"]);
         Assert.Equal(["no_op"], hello.Capabilities);
@@ -89,6 +91,7 @@ public sealed class HubConnectionTests
         using var config = new TempConfig($"""
             nodeName: node-8
             roles: [agent]
+            cluster: test
             coordinator:
               address: http://127.0.0.1:{server.Port}
               insecure: true

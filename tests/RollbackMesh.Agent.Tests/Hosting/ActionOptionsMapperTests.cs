@@ -11,6 +11,7 @@ public sealed class ActionOptionsMapperTests
     {
         using var config = new TempConfig("""
             roles: [compute]
+            cluster: test
             coordinator:
               address: http://127.0.0.1:7443
               insecure: true

@@ -20,6 +20,7 @@ public sealed class SystemdNotifyUnitTests(SystemdUserFixture systemd) : IClassF
         await File.WriteAllTextAsync(Path.Combine(work, SystemdTestUnits.AgentConfigFile), $"""
             nodeName: notify-test
             roles: [agent]
+            cluster: test
             coordinator:
               address: http://127.0.0.1:1
               insecure: true

@@ -84,6 +84,53 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task OnHello_OtherClusterThanStored_RefusedNamingBothAndNodeRemoveAfterARestart()
+    {
+        var path = Path.Combine(_directory, "c.db");
+        await using (var store = CoordinatorStore.Open(path))
+        {
+            await new FleetRegistry(new FleetOptions(), _time, store).OnHelloAsync(Node("n1") with { Cluster = "edge-01" });
+        }
+
+        await using var reopened = CoordinatorStore.Open(path);
+        var registry = new FleetRegistry(new FleetOptions(), _time, reopened);
+        Assert.Equal("edge-01", registry.Get("n1")!.Identity.Cluster);
+
+        var refused = await Assert.ThrowsAsync<ClusterChangeRefusedException>(() => registry.OnHelloAsync(Node("n1") with { Cluster = "edge-02" }));
+
+        Assert.Contains("'edge-01'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'edge-02'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("rollbackmesh-coordinator node remove n1", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("edge-01", registry.Get("n1")!.Identity.Cluster);
+        Assert.False(registry.Get("n1")!.Connected);
+    }
+
+    [Fact]
+    public async Task OnHello_OtherClusterAfterNodeRemove_Accepted()
+    {
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+        await registry.OnHelloAsync(Node("n1") with { Cluster = "edge-01" });
+        await registry.OnHelloAsync(Node("n1") with { Cluster = "edge-01" }); // the same cluster again: a reconnection
+
+        registry.SetRemoved(new HashSet<string> { "n1" });
+        await registry.OnHelloAsync(Node("n1") with { Cluster = "edge-02" });
+
+        Assert.Equal("edge-02", registry.Get("n1")!.Identity.Cluster);
+        Assert.False(registry.Get("n1")!.Removed);
+    }
+
+    [Fact]
+    public async Task OnHello_NodeStoredWithoutCluster_TakesTheClusterItNames()
+    {
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+        await registry.OnHelloAsync(Node("n1"));
+
+        await registry.OnHelloAsync(Node("n1") with { Cluster = "edge-01" });
+
+        Assert.Equal("edge-01", registry.Get("n1")!.Identity.Cluster);
+    }
+
+    [Fact]
     public async Task Registry_AfterRestartOverTheSameStore_ListsKnownNodesAsDisconnected()
     {
         var path = Path.Combine(_directory, "c.db");

@@ -92,6 +92,42 @@ public sealed class CoordinatorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_DatabaseFromBeforeClusters_NodesMigratedWithoutClusterThenStoredInTheColumn()
+    {
+        // A file at version 1 (before migration 2 added nodes.cluster) holding a node.
+        using (var old = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = StoreSchema.Sql + StoreSchema.Migrations[0] + """
+                PRAGMA user_version = 1;
+                INSERT INTO nodes VALUES ('n1', '{"Name":"n1","Roles":["server"],"Labels":{},"AgentVersion":"0.1.0","Capabilities":[],"Facts":{}}', 1000);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using (var store = CoordinatorStore.Open(DbPath))
+        {
+            var (node, _) = Assert.Single(store.LoadNodes());
+            Assert.Equal(("n1", ""), (node.Name, node.Cluster));
+            await store.SaveNodeAsync(node with { Cluster = "edge-01" }, null);
+        }
+
+        await using (var reopened = CoordinatorStore.Open(DbPath))
+        {
+            Assert.Equal("edge-01", Assert.Single(reopened.LoadNodes()).Node.Cluster);
+        }
+
+        using var check = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        check.Open();
+        using var column = check.CreateCommand();
+        column.CommandText = "SELECT cluster, instr(identity, 'edge-01') FROM nodes WHERE name = 'n1'";
+        using var reader = column.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(("edge-01", 0L), (reader.GetString(0), reader.GetInt64(1))); // one owner: the column, not the JSON
+    }
+
+    [Fact]
     public void Open_DatabaseFromANewerCoordinator_RefusedNamingBothVersions()
     {
         using (var newer = new SqliteConnection($"Data Source={DbPath};Pooling=False"))

@@ -14,6 +14,7 @@ internal static class CalicoAgentConfig
         var text = new StringBuilder()
             .AppendLine($"nodeName: {node.Name}")
             .AppendLine($"roles: [{node.Role}]")
+            .AppendLine("cluster: calico")
             .AppendLine("coordinator:")
             .AppendLine($"  address: {coordinator.ToString().TrimEnd('/')}")
             .AppendLine("  insecure: true")
@@ -44,6 +45,7 @@ internal static class CalicoAgentConfig
     public static string Container(string name, string role, Uri coordinator, string unit) => $"""
         nodeName: {name}
         roles: [{role}]
+        cluster: calico
         coordinator:
           address: {coordinator.ToString().TrimEnd('/')}
           insecure: true

@@ -22,15 +22,20 @@ internal sealed class AgentProcess : IDisposable
 
     public TestProcess Process { get; }
 
-    /// <summary>Starts the agent; <paramref name="extraConfig"/> (YAML lines, e.g. allowedRoots) is appended to its config.</summary>
+    /// <summary>
+    /// Starts the agent; <paramref name="extraConfig"/> (YAML lines, e.g. allowedRoots) is appended to its config;
+    /// <paramref name="cluster"/> is its agent.yaml cluster.
+    /// </summary>
     public static AgentProcess Start(
-        ITestOutputHelper log, Uri coordinator, string nodeName, string[] roles, IReadOnlyDictionary<string, string>? labels = null, string extraConfig = "")
+        ITestOutputHelper log, Uri coordinator, string nodeName, string[] roles, IReadOnlyDictionary<string, string>? labels = null, string extraConfig = "",
+        string cluster = "test")
     {
         var directory = Directory.CreateTempSubdirectory("rollbackmesh-e2e-agent-").FullName;
         var labelLines = string.Concat((labels ?? new Dictionary<string, string>()).Select(l => $"\n  {l.Key}: \"{l.Value}\""));
         var config = string.Create(CultureInfo.InvariantCulture, $"""
             nodeName: {nodeName}
             roles: [{string.Join(", ", roles)}]
+            cluster: {cluster}
             labels:{(labelLines.Length == 0 ? " {}" : labelLines)}
             coordinator:
               address: {coordinator.ToString().TrimEnd('/')}

@@ -43,6 +43,7 @@ public sealed class AgentUnitTests(NspawnTestbed testbed)
         await node.WriteFileAsync("/etc/rollbackmesh/agent.yaml", $"""
             nodeName: {node.Name}
             roles: [agent]
+            cluster: test
             coordinator:
               address: http://{node.HostAddress}:{port}
               insecure: true

@@ -55,6 +55,7 @@ internal sealed record CalicoContainerNode(string Name, string Role, NspawnConta
         await Container.WriteFileAsync("/etc/rollbackmesh/agent.yaml", $"""
             nodeName: {Name}
             roles: [{Role}]
+            cluster: test
             coordinator:
               address: http://{Container.HostAddress}:{coordinatorPort}
               insecure: true

@@ -112,6 +112,7 @@ public sealed class EnrollmentProcessTests(ITestOutputHelper log) : IDisposable
         File.WriteAllText(path, $"""
             nodeName: {Node}
             roles: [agent]
+            cluster: test
             coordinator:
               address: {address}
               tls:

@@ -132,6 +132,7 @@ public sealed class RevocationProcessTests(ITestOutputHelper log) : IDisposable
         File.WriteAllText(path, $"""
             nodeName: {nodeName}
             roles: [agent]
+            cluster: test
             coordinator:
               address: {address}
               tls:

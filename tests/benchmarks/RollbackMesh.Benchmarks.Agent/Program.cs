@@ -18,6 +18,7 @@ var config = Path.Combine(work, "agent.yaml");
 await File.WriteAllTextAsync(config, $"""
     nodeName: bench-node
     roles: [agent]
+    cluster: test
     coordinator:
       address: http://127.0.0.1:{hub.Port}
       insecure: true

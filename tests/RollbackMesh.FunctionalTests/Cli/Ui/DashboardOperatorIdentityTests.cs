@@ -117,6 +117,7 @@ public sealed partial class DashboardOperatorIdentityTests(ITestOutputHelper log
         File.WriteAllText(config, $"""
             nodeName: {Node}
             roles: [server, first-server]
+            cluster: test
             coordinator:
               address: {address}
               tls:
