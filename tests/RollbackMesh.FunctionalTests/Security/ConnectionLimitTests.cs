@@ -20,10 +20,14 @@ public sealed class ConnectionLimitTests
     // A refusal is immediate; the margin is for a machine loaded by parallel test classes, not for the coordinator.
     private static readonly TimeSpan RefusedWithin = TimeSpan.FromSeconds(15);
 
+    // The limit tests hold sockets that never start TLS; the default 10 s handshake timeout would cut them while a
+    // loaded machine is still waiting for a refusal, and the test would read that as a wrong refusal.
+    private static readonly TimeSpan HeldSocketsLive = TimeSpan.FromMinutes(2);
+
     [Fact]
     public async Task PerPeerLimit_SurplusFromOneAddressClosed_OtherAddressesServed()
     {
-        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnectionsPerPeer = 4 });
+        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnectionsPerPeer = 4, TlsHandshakeTimeout = HeldSocketsLive });
         var held = new List<Socket>();
         for (var i = 0; i < 4; i++)
         {
@@ -47,7 +51,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task PerPeerLimit_ClosedConnectionFreesItsSlot_NextOneFromThatAddressServed()
     {
-        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnectionsPerPeer = 2 });
+        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnectionsPerPeer = 2, TlsHandshakeTimeout = HeldSocketsLive });
         using var kept = await ConnectAsync(coordinator, "127.0.0.1");
         using (var surplus = await ConnectAsync(coordinator, "127.0.0.1"))
         using (var refused = await ConnectAsync(coordinator, "127.0.0.1"))
@@ -76,7 +80,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task TotalLimit_SurplusAcrossAddressesClosed()
     {
-        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnections = 4, MaxConnectionsPerPeer = 4 });
+        await using var coordinator = await SecureCoordinator.StartAsync(connections: new ConnectionLimits { MaxConnections = 4, MaxConnectionsPerPeer = 4, TlsHandshakeTimeout = HeldSocketsLive });
         var held = new List<Socket>
         {
             await ConnectAsync(coordinator, "127.0.0.1"),
