@@ -1,3 +1,4 @@
+using RollbackMesh.Coordinator.Model;
 namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>A step update from an agent; <see cref="Outcome"/> is set on a terminal state.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Google.Protobuf.WellKnownTypes;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -1,3 +1,4 @@
+using RollbackMesh.Coordinator.Model;
 namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

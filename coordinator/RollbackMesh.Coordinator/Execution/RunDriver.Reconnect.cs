@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Threading.Channels;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

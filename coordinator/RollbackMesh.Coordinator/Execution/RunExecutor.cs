@@ -7,6 +7,7 @@ using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 

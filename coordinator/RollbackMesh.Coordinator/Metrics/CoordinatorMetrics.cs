@@ -4,6 +4,7 @@ using Prometheus;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Storage;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Metrics;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RollbackMesh.Coordinator.Execution;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Metrics;
 

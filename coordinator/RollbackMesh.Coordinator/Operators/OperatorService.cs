@@ -4,6 +4,7 @@ using Google.Protobuf;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Operators;
 

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Operators;
 

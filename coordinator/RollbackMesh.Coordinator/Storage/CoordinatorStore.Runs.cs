@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using RollbackMesh.Coordinator.Audit;
-using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Planning;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Storage;
 

@@ -8,6 +8,7 @@ using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using RollbackMesh.Coordinator.Tests.Operators;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution;
 

@@ -2,6 +2,7 @@ using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution;
 

@@ -1,6 +1,7 @@
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution;
 

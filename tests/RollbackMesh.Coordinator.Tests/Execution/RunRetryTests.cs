@@ -1,5 +1,6 @@
 using RollbackMesh.Coordinator.Execution;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution;
 

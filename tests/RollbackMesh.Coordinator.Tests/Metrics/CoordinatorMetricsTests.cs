@@ -8,6 +8,7 @@ using RollbackMesh.Coordinator.Storage;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using RollbackMesh.Coordinator.Tests.Fleet;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Metrics;
 

@@ -3,6 +3,7 @@ using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Storage;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Metrics;
 

@@ -5,6 +5,7 @@ using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Operators;
 

@@ -1,6 +1,7 @@
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Operators;
 

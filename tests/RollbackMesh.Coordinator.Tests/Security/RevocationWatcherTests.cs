@@ -5,6 +5,7 @@ using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Security;
 using RollbackMesh.Coordinator.Tests.Execution.Simulation;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Security;
 

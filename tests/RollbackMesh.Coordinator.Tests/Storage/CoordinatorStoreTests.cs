@@ -5,6 +5,7 @@ using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Storage;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.V1;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Benchmarks.Fleet;
 

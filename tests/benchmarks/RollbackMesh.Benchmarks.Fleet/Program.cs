@@ -7,6 +7,7 @@ using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
+using RollbackMesh.Coordinator.Model;
 
 // A no-op plan on a simulated fleet: 1 first server, 2 other servers (serial), the rest agents in parallel waves.
 // Prints wall time against the ideal critical path (waves x step duration), overhead per node-step and RSS, with the

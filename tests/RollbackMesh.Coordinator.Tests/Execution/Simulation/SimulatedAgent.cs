@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using RollbackMesh.Coordinator.Execution;
 using StepState = RollbackMesh.V1.StepState;
 using RollbackMesh.V1;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution.Simulation;
 

@@ -6,6 +6,7 @@ using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Storage;
 using Xunit;
+using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Tests.Execution.Simulation;
 

@@ -1,5 +1,6 @@
 using StepState = RollbackMesh.V1.StepState;
 
+using RollbackMesh.Coordinator.Model;
 namespace RollbackMesh.Coordinator.Tests.Execution.Simulation;
 
 /// <summary>How a simulated agent answers one step: after <see cref="Delay"/> it reports <see cref="Result"/>; <see cref="Hang"/> never answers.</summary>

@@ -1,4 +1,4 @@
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 /// <summary>Where one step of a run is. Mirrors the wire <c>StepState</c>; values are stored, so never renumber.</summary>
 internal enum StepState

@@ -1,4 +1,4 @@
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 /// <summary>
 /// The recorded header of a run. <see cref="AwaitingApproval"/> is the step id waiting for an operator, empty when

@@ -1,4 +1,4 @@
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 /// <summary>Where a run is. Mirrors the wire <c>RunState</c>; values are stored, so never renumber.</summary>
 internal enum RunState

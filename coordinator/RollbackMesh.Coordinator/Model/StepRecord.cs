@@ -1,4 +1,4 @@
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 /// <summary>
 /// The recorded state of one plan step in one run. <see cref="Ordinal"/> is its position in plan order

@@ -1,4 +1,4 @@
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 internal static class StepStateExtensions
 {

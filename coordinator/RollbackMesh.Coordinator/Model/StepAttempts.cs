@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RollbackMesh.Coordinator.Execution;
+namespace RollbackMesh.Coordinator.Model;
 
 /// <summary>
 /// The agent-side id of a step's attempt. The agent journals steps by (run id, step id) and answers a resent id with
