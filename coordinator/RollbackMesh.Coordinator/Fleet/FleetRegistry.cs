@@ -166,29 +166,32 @@ internal sealed class FleetRegistry
     }
 
     /// <summary>
-    /// Known, connected and stale agents per role, in one pass under the lock (a metrics scrape; a health report costs
-    /// nothing here). A node counts once under each of its roles, a node without roles under "". Stale is what
-    /// <c>rollbackmesh nodes</c> shows as stale: connected, not removed, and its reports stopped arriving.
+    /// Known, connected and stale agents per role and per cluster, in one pass under the lock (a metrics scrape; a
+    /// health report costs nothing here). A node counts once under each of its roles, a node without roles under "",
+    /// and once under its cluster ("" when its agent.yaml names none). Stale is what <c>rollbackmesh nodes</c> shows as
+    /// stale: connected, not removed, and its reports stopped arriving.
     /// </summary>
-    public IReadOnlyDictionary<string, AgentCounts> CountByRole()
+    public AgentCensus Census()
     {
         var now = _time.GetUtcNow();
-        var counts = new Dictionary<string, AgentCounts>(StringComparer.Ordinal);
+        var byRole = new Dictionary<string, AgentCounts>(StringComparer.Ordinal);
+        var byCluster = new Dictionary<string, AgentCounts>(StringComparer.Ordinal);
         lock (_lock)
         {
             foreach (var entry in _nodes.Values)
             {
                 var connected = entry.Connected && !entry.Removed;
-                var stale = connected && IsStale(entry, now);
+                var node = new AgentCounts(1, connected ? 1 : 0, connected && IsStale(entry, now) ? 1 : 0);
                 foreach (var role in entry.Identity.Roles.IsDefaultOrEmpty ? [""] : entry.Identity.Roles)
                 {
-                    var sum = counts.GetValueOrDefault(role);
-                    counts[role] = new AgentCounts(sum.Known + 1, sum.Connected + (connected ? 1 : 0), sum.Stale + (stale ? 1 : 0));
+                    byRole[role] = byRole.GetValueOrDefault(role) + node;
                 }
+
+                byCluster[entry.Identity.Cluster] = byCluster.GetValueOrDefault(entry.Identity.Cluster) + node;
             }
         }
 
-        return counts;
+        return new AgentCensus(byRole, byCluster);
     }
 
     /// <summary>The reports at which the node's health changed, oldest first (empty when unknown).</summary>

@@ -14,8 +14,9 @@ namespace RollbackMesh.Coordinator.Metrics;
 /// the gauges of agents and runs are computed when scraped, in one pass over the fleet and one store query, so a
 /// health report from one of 10,000 agents costs one counter increment. Served only by
 /// <c>serve --metrics-listen</c> (<see cref="MetricsServer"/>). Names follow Prometheus conventions: the
-/// <c>rollbackmesh_</c> prefix, seconds, <c>_total</c> on counters. No node names in labels (10,000 series each), and
-/// no <c>cluster</c> label until nodes carry a cluster (issue 14): agents are counted by role.
+/// <c>rollbackmesh_</c> prefix, seconds, <c>_total</c> on counters. No node names in labels (10,000 series each).
+/// Agents are counted by role fleet-wide and, in families of their own, by cluster: a cluster label on the role
+/// gauges would multiply thousands of edge clusters by every role.
 /// </summary>
 internal sealed class CoordinatorMetrics
 {
@@ -32,11 +33,9 @@ internal sealed class CoordinatorMetrics
     private readonly Counter _stepsFinished;
     private readonly Histogram _stepDuration;
     private readonly Histogram _dispatchLatency;
-    private readonly Gauge _agentsKnown;
-    private readonly Gauge _agentsConnected;
-    private readonly Gauge _agentsStale;
+    private readonly AgentGauges _agentsByRole;
+    private readonly AgentGauges _agentsByCluster;
     private readonly Gauge _runs;
-    private readonly HashSet<string> _roleSeries = new(StringComparer.Ordinal);
 
     public CoordinatorMetrics(FleetRegistry fleet, CoordinatorStore store)
     {
@@ -62,12 +61,8 @@ internal sealed class CoordinatorMetrics
             "rollbackmesh_step_dispatch_latency_seconds",
             "Seconds from the coordinator recording a step dispatched to its agent reporting it running.",
             new HistogramConfiguration { Buckets = DispatchLatencyBuckets });
-        _agentsKnown = factory.CreateGauge(
-            "rollbackmesh_agents_known", "Agents the coordinator knows (connected or not, removed included), by role; a node counts under each of its roles.", "role");
-        _agentsConnected = factory.CreateGauge(
-            "rollbackmesh_agents_connected", "Agents with an open stream, by role; a node counts under each of its roles.", "role");
-        _agentsStale = factory.CreateGauge(
-            "rollbackmesh_agents_stale", "Connected agents whose health reports stopped arriving, by role; a node counts under each of its roles.", "role");
+        _agentsByRole = new AgentGauges(factory, "rollbackmesh_agents", "role", "by role; a node counts under each of its roles");
+        _agentsByCluster = new AgentGauges(factory, "rollbackmesh_cluster_agents", "cluster", "by the cluster its agent.yaml names");
         _runs = factory.CreateGauge("rollbackmesh_runs", "Runs in the coordinator's store, by state.", "state");
 
         // Every end state and run state is exported from the start (at 0), so rate() and alerts see a series at once.
@@ -121,30 +116,12 @@ internal sealed class CoordinatorMetrics
         return text.ToString();
     }
 
-    /// <summary>Runs before every scrape; two overlapping scrapes are safe (gauge sets are atomic, the role set is locked).</summary>
+    /// <summary>Runs before every scrape: one pass over the fleet and one store query.</summary>
     private void UpdateGauges()
     {
-        var byRole = _fleet.CountByRole();
-        foreach (var (role, counts) in byRole)
-        {
-            _agentsKnown.WithLabels(role).Set(counts.Known);
-            _agentsConnected.WithLabels(role).Set(counts.Connected);
-            _agentsStale.WithLabels(role).Set(counts.Stale);
-        }
-
-        // A role no node has any more (an agent's roles changed) disappears instead of staying at its last value.
-        lock (_roleSeries)
-        {
-            foreach (var gone in _roleSeries.Where(r => !byRole.ContainsKey(r)).ToList())
-            {
-                _agentsKnown.RemoveLabelled(gone);
-                _agentsConnected.RemoveLabelled(gone);
-                _agentsStale.RemoveLabelled(gone);
-                _roleSeries.Remove(gone);
-            }
-
-            _roleSeries.UnionWith(byRole.Keys);
-        }
+        var census = _fleet.Census();
+        _agentsByRole.Set(census.ByRole);
+        _agentsByCluster.Set(census.ByCluster);
 
         var runs = _store.CountRunsByState();
         foreach (var state in Enum.GetValues<RunState>())

@@ -64,6 +64,47 @@ public sealed class CoordinatorMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scrape_NodesOfTwoClusters_CountsEachClusterOnceAndRolesFleetWide()
+    {
+        var fleet = new FleetRegistry(new FleetOptions(), _time);
+        var metrics = new CoordinatorMetrics(fleet, _store);
+        await fleet.OnHelloAsync(Node("e1-s", "server", "first-server") with { Cluster = "edge-1" });
+        await fleet.OnHelloAsync(Node("e1-a", "agent") with { Cluster = "edge-1" });
+        await fleet.OnHelloAsync(Node("e2-s", "server", "first-server") with { Cluster = "edge-2" });
+        await fleet.OnDisconnectedAsync("e1-a");
+        _time.Advance(TimeSpan.FromSeconds(25));
+        fleet.OnHealth("e1-s", Health());
+        _time.Advance(TimeSpan.FromSeconds(10)); // e2-s last seen 35 s ago: stale
+
+        var scrape = await Exposition.ScrapeAsync(metrics.Registry);
+
+        // A node of two roles counts once under its cluster.
+        Assert.Equal(2, scrape["rollbackmesh_cluster_agents_known{cluster=\"edge-1\"}"]);
+        Assert.Equal(1, scrape["rollbackmesh_cluster_agents_connected{cluster=\"edge-1\"}"]);
+        Assert.Equal(0, scrape["rollbackmesh_cluster_agents_stale{cluster=\"edge-1\"}"]);
+        Assert.Equal(1, scrape["rollbackmesh_cluster_agents_connected{cluster=\"edge-2\"}"]);
+        Assert.Equal(1, scrape["rollbackmesh_cluster_agents_stale{cluster=\"edge-2\"}"]);
+        Assert.Equal(2, scrape["rollbackmesh_agents_known{role=\"first-server\"}"]);
+        Assert.DoesNotContain(scrape.Series.Keys, k => k.StartsWith("rollbackmesh_agents_known{", StringComparison.Ordinal) && k.Contains("cluster", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scrape_ClusterLosesItsLastNode_ItsSeriesDisappear()
+    {
+        var fleet = new FleetRegistry(new FleetOptions(), _time);
+        var metrics = new CoordinatorMetrics(fleet, _store);
+        await fleet.OnHelloAsync(Node("n1", "server") with { Cluster = "old" });
+        Assert.Equal(1, (await Exposition.ScrapeAsync(metrics.Registry))["rollbackmesh_cluster_agents_known{cluster=\"old\"}"]);
+
+        fleet.SetRemoved(new HashSet<string> { "n1" });
+        await fleet.OnHelloAsync(Node("n1", "server") with { Cluster = "new" }); // re-enrolled into another cluster
+
+        var scrape = await Exposition.ScrapeAsync(metrics.Registry);
+        Assert.Equal(1, scrape["rollbackmesh_cluster_agents_known{cluster=\"new\"}"]);
+        Assert.DoesNotContain(scrape.Series.Keys, k => k.Contains("cluster=\"old\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Scrape_NoNodeHasARoleAnyMore_ItsSeriesDisappear()
     {
         var fleet = new FleetRegistry(new FleetOptions(), _time);
