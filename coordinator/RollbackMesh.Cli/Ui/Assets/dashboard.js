@@ -90,10 +90,23 @@ function pagedTable(caption, headers, rows, renderRow, state) {
     el("tbody", {}, shown.map(renderRow)));
   const summary = rows.length === 0 ? "No rows." : `Rows ${first + 1}–${first + shown.length} of ${rows.length}`;
   const pager = el("div", { class: "pager", role: "group", "aria-label": caption + " pages" },
-    el("button", { type: "button", disabled: state.page === 0, onclick: () => { state.page--; state.redraw(); } }, "Previous page"),
+    el("button", { type: "button", "data-focus-key": caption + "-previous", disabled: state.page === 0, onclick: () => { state.page--; state.redraw(); } }, "Previous page"),
     el("span", { "data-testid": "pager-summary" }, `${summary} (page ${state.page + 1} of ${pages})`),
-    el("button", { type: "button", disabled: state.page >= pages - 1, onclick: () => { state.page++; state.redraw(); } }, "Next page"));
+    el("button", { type: "button", "data-focus-key": caption + "-next", disabled: state.page >= pages - 1, onclick: () => { state.page++; state.redraw(); } }, "Next page"));
   return el("div", {}, table, pager);
+}
+
+// A redraw replaces the page's rows and buttons (after a pager click, a refresh, a live update); the control that had
+// the keyboard focus gets it back, so a keyboard or screen-reader user is not thrown to the top of the page.
+function keepingFocus(redraw) {
+  return () => {
+    const key = document.activeElement && document.activeElement.getAttribute("data-focus-key");
+    redraw();
+    if (key) {
+      const again = document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+      if (again && !again.disabled) again.focus();
+    }
+  };
 }
 
 function age(timestamp) {
@@ -124,29 +137,77 @@ function versions(node) {
   return Object.keys(map).sort().map(k => `${k}=${map[k]}`).join(", ");
 }
 
+// Clusters first (the ones with a disconnected, stale or unhealthy node on top), then the nodes of the chosen cluster.
+function clusterCounts(nodes) {
+  const clusters = new Map();
+  for (const node of nodes) {
+    const name = node.cluster || "";
+    const c = clusters.get(name) || { name, nodes: 0, connected: 0, stale: 0, unhealthy: 0 };
+    c.nodes++;
+    const connection = nodeConnection(node)[0];
+    if (connection === "connected") c.connected++;
+    if (connection === "stale") c.stale++;
+    if (node.health && !node.health.healthy) c.unhealthy++;
+    clusters.set(name, c);
+  }
+  const troubled = c => c.nodes - c.connected + c.unhealthy;
+  return [...clusters.values()].sort((x, y) => troubled(y) - troubled(x) || x.name.localeCompare(y.name));
+}
+
 function fleetPage(main) {
-  const state = { page: 0, nodes: null, error: null, filter: "" };
+  const state = { page: 0, nodes: null, error: null, filter: "", cluster: null };
+  const clusterPager = { page: 0 };
   const filter = el("input", { id: "fleet-filter", type: "search", placeholder: "name, role, state, version…" });
-  const body = el("div", { id: "fleet-table" });
+  const clusters = el("section", { id: "fleet-clusters", "aria-labelledby": "clusters-heading" });
+  const body = el("section", { id: "fleet-table", "aria-labelledby": "nodes-heading" });
   const updated = el("p", { class: "muted" });
   filter.addEventListener("input", () => { state.filter = filter.value.trim().toLowerCase(); state.page = 0; state.redraw(); });
   main.append(
     el("h1", {}, "Fleet"),
     el("form", { class: "bar", role: "search", onsubmit: e => e.preventDefault() }, el("label", { for: "fleet-filter" }, "Filter nodes", filter)),
-    updated, body);
+    updated, clusters, body);
 
-  state.redraw = () => {
+  const chooseCluster = name => {
+    state.cluster = name;
+    state.page = 0;
+    state.redraw();
+    document.getElementById("nodes-heading").focus();
+    announce(name === null ? "Showing the nodes of every cluster." : `Showing the nodes of cluster ${name || "(none)"}.`);
+  };
+
+  state.redraw = keepingFocus(() => {
+    clusters.replaceChildren();
     body.replaceChildren();
     if (state.error) body.append(el("p", { class: "error", role: "alert" }, "Could not list the nodes: " + state.error));
     if (!state.nodes) return;
-    const rows = state.nodes.filter(n => !state.filter || searchText(n).includes(state.filter));
+    const matching = state.nodes.filter(n => !state.filter || searchText(n).includes(state.filter));
+    const counts = clusterCounts(matching);
+    clusters.append(el("h2", { id: "clusters-heading" }, `Clusters (${counts.length})`));
+    clusters.append(pagedTable("Clusters", ["Cluster", "Nodes", "Connected", "Stale", "Disconnected or removed", "Unhealthy", ""], counts, c => {
+      const down = c.nodes - c.connected - c.stale;
+      return el("tr", { "data-cluster": c.name },
+        el("th", { scope: "row" }, c.name || "(none)"),
+        el("td", {}, c.nodes),
+        el("td", {}, c.connected),
+        el("td", {}, c.stale ? badge(`${c.stale} stale`, "warn") : "0"),
+        el("td", {}, down ? badge(`${down} down`, "bad") : "0"),
+        el("td", {}, c.unhealthy ? badge(`${c.unhealthy} unhealthy`, "bad") : "0"),
+        el("td", {}, el("button", { type: "button", "data-focus-key": "cluster-" + c.name, "aria-pressed": state.cluster === c.name ? "true" : "false",
+          onclick: () => chooseCluster(c.name) }, `Show nodes of ${c.name || "(none)"}`)));
+    }, Object.assign(clusterPager, { redraw: state.redraw })));
+
+    const rows = matching.filter(n => state.cluster === null || (n.cluster || "") === state.cluster);
     const connected = state.nodes.filter(n => n.connected && !n.stale).length;
-    body.append(el("p", {}, `${state.nodes.length} nodes, ${connected} connected and fresh; ${rows.length} shown by the filter.`));
-    body.append(pagedTable("Nodes", ["Name", "Roles", "Connection", "Health", "Agent", "Versions", "Last seen"], rows, node => {
+    body.append(el("h2", { id: "nodes-heading", tabindex: "-1" },
+      state.cluster === null ? "Nodes of every cluster" : `Nodes of cluster ${state.cluster || "(none)"}`));
+    if (state.cluster !== null) body.append(el("button", { type: "button", onclick: () => chooseCluster(null) }, "Show every cluster's nodes"));
+    body.append(el("p", {}, `${state.nodes.length} nodes, ${connected} connected and fresh; ${rows.length} shown.`));
+    body.append(pagedTable("Nodes", ["Name", "Cluster", "Roles", "Connection", "Health", "Agent", "Versions", "Last seen"], rows, node => {
       const [connection, connectionTone] = nodeConnection(node);
       const [health, healthTone] = nodeHealth(node);
       return el("tr", { "data-node": node.name },
         el("th", { scope: "row" }, node.name),
+        el("td", {}, node.cluster || ""),
         el("td", {}, (node.roles || []).join(", ")),
         el("td", {}, badge(connection, connectionTone)),
         el("td", {}, badge(health, healthTone)),
@@ -154,7 +215,7 @@ function fleetPage(main) {
         el("td", {}, versions(node)),
         el("td", {}, age(node.lastSeen)));
     }, state));
-  };
+  });
 
   async function load() {
     try {
@@ -174,7 +235,7 @@ function fleetPage(main) {
 
 function searchText(node) {
   const labels = Object.entries(node.labels || {}).map(([k, v]) => `${k}=${v}`).join(" ");
-  return [node.name, (node.roles || []).join(" "), nodeConnection(node)[0], nodeHealth(node)[0], node.agentVersion, versions(node), labels]
+  return [node.name, node.cluster, (node.roles || []).join(" "), nodeConnection(node)[0], nodeHealth(node)[0], node.agentVersion, versions(node), labels]
     .join(" ").toLowerCase();
 }
 
@@ -198,7 +259,7 @@ function runPage(main, runId) {
   const state = { page: 0, run: null };
   let lastState = null;
 
-  state.redraw = () => {
+  state.redraw = keepingFocus(() => {
     const run = state.run;
     if (!run) return;
     const [word, tone] = stateWord(RUN_STATES, run.state);
@@ -212,7 +273,7 @@ function runPage(main, runId) {
         run.message ? [el("dt", {}, "Message"), el("dd", {}, run.message)] : null),
       ...(run.awaitingApproval ? [approveGate(run)] : []));
     matrix.replaceChildren(stepMatrix(run, state));
-  };
+  });
 
   const events = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
   events.addEventListener("run", e => {
@@ -284,7 +345,7 @@ function historyPage(main) {
       el("button", { type: "submit" }, "Show")),
     body);
 
-  state.redraw = () => {
+  state.redraw = keepingFocus(() => {
     body.replaceChildren(pagedTable("Audit entries, newest first", ["Time", "Who", "What", "Run", "Detail"], state.entries, entry =>
       el("tr", {},
         el("td", {}, new Date(entry.at).toLocaleString()),
@@ -292,7 +353,7 @@ function historyPage(main) {
         el("td", {}, entry.what),
         el("td", {}, entry.runId ? el("a", { href: "#/run/" + encodeURIComponent(entry.runId) }, entry.runId) : "—"),
         el("td", {}, entry.detail)), state));
-  };
+  });
 
   async function load() {
     const query = new URLSearchParams({ limit: limit.value || "200" });

@@ -16,11 +16,12 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task FleetPage_RealAgents_ListsEveryNodeConnectedAndFilters()
+    public async Task FleetPage_RealAgentsOfTwoClusters_ListsClustersThenTheirNodesConnectedAndFilters()
     {
         using var coordinator = await CoordinatorProcess.StartAsync(log);
-        using var server = AgentProcess.Start(log, coordinator.Address, "ui-server-1", ["server", "first-server"]);
-        using var agent = AgentProcess.Start(log, coordinator.Address, "ui-agent-1", ["agent"]);
+        using var server = AgentProcess.Start(log, coordinator.Address, "ui-server-1", ["server", "first-server"], cluster: "edge-1");
+        using var agent = AgentProcess.Start(log, coordinator.Address, "ui-agent-1", ["agent"], cluster: "edge-1");
+        using var other = AgentProcess.Start(log, coordinator.Address, "ui-server-2", ["server", "first-server"], cluster: "edge-2");
         using var dashboard = await DashboardProcess.StartAsync(log, Connection(coordinator));
         await using var chromium = await DebianChromium.LaunchAsync();
         var errors = new List<string>();
@@ -34,13 +35,79 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
         await Expect(page.Locator("tr[data-node='ui-agent-1']")).ToContainTextAsync("connected", new() { Timeout = Ms(Patience) });
         await Expect(page.Locator("tr[data-node='ui-agent-1']")).ToContainTextAsync("healthy", new() { Timeout = Ms(Patience) });
         await Expect(page.Locator("tr[data-node='ui-agent-1']")).ToContainTextAsync("0.1.0");
+        await Expect(page.Locator("tr[data-node='ui-server-2']")).ToContainTextAsync("connected", new() { Timeout = Ms(Patience) });
+        // Clusters -> nodes: one row per cluster with its counts, then the nodes of the chosen one.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Clusters (2)", Level = 2 })).ToBeVisibleAsync();
+        await Expect(page.Locator("tr[data-cluster='edge-1'] td").First).ToHaveTextAsync("2");
+        await Expect(page.Locator("tr[data-cluster='edge-2'] td").First).ToHaveTextAsync("1");
         await DebianChromium.ScreenshotAsync(page, "fleet");
 
-        await page.GetByLabel("Filter nodes").FillAsync("first-server");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show nodes of edge-2" }).ClickAsync();
 
-        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
-        await Expect(page.Locator("tr[data-node='ui-server-1']")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nodes of cluster edge-2" })).ToBeFocusedAsync();
+        await Expect(page.Locator("#fleet-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("tr[data-node='ui-server-2']")).ToBeVisibleAsync();
+        await DebianChromium.ScreenshotAsync(page, "fleet-cluster");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show every cluster's nodes" }).ClickAsync();
+        await page.GetByLabel("Filter nodes").FillAsync("agent");
+
+        await Expect(page.Locator("#fleet-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("tr[data-node='ui-agent-1']")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Clusters (1)", Level = 2 })).ToBeVisibleAsync();
         await DebianChromium.ScreenshotAsync(page, "fleet-filtered");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task FleetPage_TenThousandNodesOfAThousandClusters_OnePageOfRowsPagedByKeyboard()
+    {
+        // The nodes are the coordinator's answer made bigger: the page is real, its /api/nodes reply is 10,000 nodes.
+        const int Clusters = 1000;
+        const int PerCluster = 10;
+        var nodes = Enumerable.Range(0, Clusters * PerCluster).Select(i => new Dictionary<string, object>
+        {
+            ["name"] = $"node-{i:D5}",
+            ["cluster"] = $"edge-{i / PerCluster:D4}",
+            ["roles"] = i % PerCluster == 0 ? new[] { "server", "first-server" } : new[] { "agent" },
+            ["connected"] = i != 4321,
+            ["agentVersion"] = "0.1.0",
+            ["health"] = new Dictionary<string, object> { ["healthy"] = true },
+        });
+        var body = System.Text.Json.JsonSerializer.Serialize(new { nodes });
+        using var coordinator = await CoordinatorProcess.StartAsync(log);
+        using var dashboard = await DashboardProcess.StartAsync(log, Connection(coordinator));
+        await using var chromium = await DebianChromium.LaunchAsync();
+        var errors = new List<string>();
+        var page = await chromium.NewPageAsync(errors);
+        await page.RouteAsync("**/api/nodes", route => route.FulfillAsync(new() { ContentType = "application/json", Body = body }));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await page.GotoAsync(new Uri(dashboard.Address, "#/fleet").ToString());
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Clusters ({Clusters})", Level = 2 })).ToBeVisibleAsync(new() { Timeout = Ms(Patience) });
+        log.WriteLine(FormattableString.Invariant($"figure dashboard_fleet_10000_nodes_first_render_ms {started.ElapsedMilliseconds}"));
+        // One page of each table is in the DOM, and the cluster with a node down is listed first, saying so in words.
+        await Expect(page.Locator("#fleet-clusters tbody tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("#fleet-table tbody tr")).ToHaveCountAsync(100);
+        await Expect(page.Locator("#fleet-clusters tbody tr").First).ToHaveAttributeAsync("data-cluster", "edge-0432");
+        await Expect(page.Locator("#fleet-clusters tbody tr").First).ToContainTextAsync("1 down");
+        await Expect(page.Locator("#fleet-table [data-testid=pager-summary]")).ToContainTextAsync("of 10000");
+
+        // Keyboard only: the skip link comes first, then the pages; a pager button works with Enter.
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" })).ToBeFocusedAsync();
+        var next = page.Locator("#fleet-table").GetByRole(AriaRole.Button, new() { Name = "Next page" });
+        await next.FocusAsync();
+        started.Restart();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#fleet-table [data-testid=pager-summary]")).ToContainTextAsync("Rows 101–200 of 10000");
+        log.WriteLine(FormattableString.Invariant($"figure dashboard_fleet_10000_nodes_page_turn_ms {started.ElapsedMilliseconds}"));
+        await Expect(page.Locator("#fleet-table tbody tr").First).ToHaveAttributeAsync("data-node", "node-00100");
+        await Expect(next).ToBeFocusedAsync(); // the redraw gives the focus back: Enter again turns the next page
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#fleet-table [data-testid=pager-summary]")).ToContainTextAsync("Rows 201–300 of 10000");
+        await DebianChromium.ScreenshotAsync(page, "fleet-10000");
         Assert.Empty(errors);
     }
 
