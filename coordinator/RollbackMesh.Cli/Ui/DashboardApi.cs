@@ -46,6 +46,14 @@ internal static class DashboardApi
         app.MapPost("/api/runs/{runId}/approve", (string runId, ApproveBody body, Operator.OperatorClient client, CancellationToken ct) =>
             Relay(async () => await client.ApproveAsync(new ApproveRequest { RunId = runId, Gate = body.Gate ?? "" }, cancellationToken: ct)));
 
+        // Pause, resume and abort: the page asks for a reason and a confirmation; the coordinator audits it under the operator.
+        app.MapPost("/api/runs/{runId}/pause", (string runId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.PauseAsync(Control(runId, body), cancellationToken: ct)));
+        app.MapPost("/api/runs/{runId}/resume", (string runId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.ResumeAsync(Control(runId, body), cancellationToken: ct)));
+        app.MapPost("/api/runs/{runId}/abort", (string runId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.AbortAsync(Control(runId, body), cancellationToken: ct)));
+
         app.MapGet("/api/history", (string? run, uint? limit, Operator.OperatorClient client, CancellationToken ct) => Relay(async () =>
         {
             // Older pages come after newer ones; the reply is oldest first, like the rpc's.
@@ -124,6 +132,11 @@ internal static class DashboardApi
 
     /// <summary>The approve form: the gate (step id) the operator confirmed.</summary>
     internal sealed record ApproveBody(string? Gate);
+
+    /// <summary>The pause, resume and abort form: the operator's reason, kept in the audit.</summary>
+    internal sealed record ControlBody(string? Reason);
+
+    private static RunControlRequest Control(string runId, ControlBody body) => new() { RunId = runId, Reason = body.Reason ?? "" };
 
     private static async Task<IResult> Relay(Func<Task<IMessage>> call)
     {

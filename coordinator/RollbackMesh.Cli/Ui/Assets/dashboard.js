@@ -271,6 +271,7 @@ function runPage(main, runId) {
         el("dt", {}, "Runbook"), el("dd", {}, run.runbook),
         el("dt", {}, "Current phase"), el("dd", {}, run.currentPhase || "—"),
         run.message ? [el("dt", {}, "Message"), el("dd", {}, run.message)] : null),
+      runControls(run),
       ...(run.awaitingApproval ? [approveGate(run)] : []));
     matrix.replaceChildren(stepMatrix(run, state));
   });
@@ -311,6 +312,39 @@ function stepMatrix(run, state) {
           return el("span", { class: "step", "data-step": s.stepId, "data-state": word, title: s.error || s.summary || "" },
             s.name + ": ", badge(word, tone), s.error ? " — " + s.error : "");
         })))), state));
+}
+
+// Pause, resume and abort, each offered only in the states the coordinator accepts it in, each asking for a reason and
+// a confirmation first. The result line lives outside the redraw so a live update does not wipe it.
+const CONTROLS = [
+  { action: "pause", label: "Pause", states: ["RUN_STATE_RUNNING", "RUN_STATE_AWAITING_APPROVAL", "RUN_STATE_PENDING"],
+    ask: "Pause run {id}? Steps already sent finish; no new step starts until it is resumed." },
+  { action: "resume", label: "Resume", states: ["RUN_STATE_PAUSED"], ask: "Resume run {id}?" },
+  { action: "abort", label: "Abort", states: ["RUN_STATE_RUNNING", "RUN_STATE_PAUSED", "RUN_STATE_AWAITING_APPROVAL", "RUN_STATE_PENDING"],
+    ask: "Abort run {id}? No new step starts, the steps in flight are cancelled, and the run ends aborted; this cannot be undone." },
+];
+const controlResult = el("p", { id: "control-result", "aria-live": "polite" });
+
+function runControls(run) {
+  const offered = CONTROLS.filter(c => c.states.includes(run.state));
+  if (offered.length === 0) return el("div", {});
+  return el("section", { "aria-labelledby": "controls-heading" },
+    el("h2", { id: "controls-heading" }, "Control the run"),
+    el("div", { class: "bar", role: "group", "aria-label": "Run controls" }, offered.map(c =>
+      el("button", { type: "button", "data-focus-key": "control-" + c.action, onclick: async event => {
+        const reason = window.prompt(`Reason to ${c.action} run ${run.runId} (kept in the audit):`, "");
+        if (reason === null) return;
+        if (!window.confirm(c.ask.replace("{id}", run.runId))) return;
+        event.target.disabled = true;
+        try {
+          await post(`/api/runs/${encodeURIComponent(run.runId)}/${c.action}`, { reason });
+          controlResult.textContent = `${c.label}: done.`;
+        } catch (e) {
+          controlResult.replaceChildren(el("span", { class: "error", role: "alert" }, `${c.label} refused: ` + e.message));
+          event.target.disabled = false;
+        }
+      } }, c.label + "…"))),
+    controlResult);
 }
 
 function approveGate(run) {

@@ -205,6 +205,59 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task RunPage_PauseResumeAbortWithReasonAndConfirm_ControlTheRunAndAreAudited()
+    {
+        using var coordinator = await CoordinatorProcess.StartAsync(log);
+        using var server = AgentProcess.Start(log, coordinator.Address, "ui-server-1", ["server", "first-server"]);
+        using var agent = AgentProcess.Start(log, coordinator.Address, "ui-agent-1", ["agent"]);
+        var connection = Connection(coordinator);
+        using var dashboard = await DashboardProcess.StartAsync(log, connection);
+        await using var chromium = await DebianChromium.LaunchAsync();
+        var errors = new List<string>();
+        var page = await chromium.NewPageAsync(errors);
+        // Long steps: the run is still going while the page pauses, resumes and aborts it.
+        var hash = await WaitForCleanPlanAsync(connection, "sleep_ms=8000", "ui-agent-1");
+        var apply = await CliRun.RunAsync(log, [.. connection, "apply", "noop", "--param", "sleep_ms=8000", "--plan-hash", hash]);
+        Assert.Equal(0, apply.ExitCode);
+        var runId = CliPlans.RunIdIn(apply.Stdout);
+        // Each control asks a reason (a prompt) and then a confirmation; the first pause is confirmed "no".
+        var reasons = new Queue<string>(["changed my mind", "maintenance window moved", "window open again", "wrong cluster"]);
+        var confirms = new Queue<bool>([false, true, true, true]);
+        var dialogs = new List<string>();
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs.Add(dialog.Message);
+            _ = dialog.Type == "prompt" ? dialog.AcceptAsync(reasons.Dequeue()) : confirms.Dequeue() ? dialog.AcceptAsync() : dialog.DismissAsync();
+        };
+        await page.GotoAsync(new Uri(dashboard.Address, "#/run/" + runId).ToString());
+        var pause = page.GetByRole(AriaRole.Button, new() { Name = "Pause…" });
+
+        await pause.ClickAsync();
+        await Expect(pause).ToBeEnabledAsync();
+        await pause.ClickAsync();
+        await Expect(page.GetByTestId("run-state")).ToContainTextAsync("paused", new() { Timeout = Ms(Patience) });
+        await DebianChromium.ScreenshotAsync(page, "run-paused");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Resume…" }).ClickAsync();
+        await Expect(page.GetByTestId("run-state")).ToContainTextAsync("running", new() { Timeout = Ms(Patience) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Abort…" }).ClickAsync();
+
+        await Expect(page.GetByTestId("run-state")).ToContainTextAsync("aborted", new() { Timeout = Ms(Patience) });
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Abort…" })).ToHaveCountAsync(0);
+        await DebianChromium.ScreenshotAsync(page, "run-aborted");
+        var audit = await CliRun.RunAsync(log, [.. connection, "history", runId]);
+        log.WriteLine(audit.Stdout);
+        Assert.Single(Regex.Matches(audit.Stdout, @"insecure-operator\s+run\.pause"));
+        Assert.Contains("maintenance window moved", audit.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"insecure-operator\s+run\.resume", audit.Stdout);
+        Assert.Matches(@"insecure-operator\s+run\.abort", audit.Stdout);
+        Assert.Contains("wrong cluster", audit.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("changed my mind", audit.Stdout, StringComparison.Ordinal);
+        Assert.Contains(dialogs, d => d.Contains("cannot be undone", StringComparison.Ordinal));
+        Assert.Empty(reasons);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task PlanPage_ApproveAfterConfirm_StartsTheReviewedPlanAndHistoryShowsTheOperator()
     {
         using var coordinator = await CoordinatorProcess.StartAsync(log);
