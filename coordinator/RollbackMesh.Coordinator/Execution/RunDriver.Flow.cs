@@ -36,9 +36,9 @@ internal sealed partial class RunDriver
                 var gateAlreadyPassed = _plan.Phases.Skip(i + 1).SelectMany(PhaseSteps).Any(s => GetStep(s.StepId).State != StepState.Pending);
                 await UpdateRunAsync(r => r with { CurrentPhase = phase.Name }, $"phase {phase.Name}", _context.Options.CoordinatorIdentity, "run.phase").ConfigureAwait(false);
                 var failed = await RunPhaseAsync(phase, ct).ConfigureAwait(false);
-                if (failed.Count > phase.FailureBudget)
+                if (FailureBudget.PhaseVerdict(phase, failed) is { } overBudget)
                 {
-                    await FinishAsync(RunState.Failed, $"phase {phase.Name}: {failed.Count} node(s) failed ({string.Join(", ", failed)}), over its failure budget of {phase.FailureBudget}; the phase was stopped").ConfigureAwait(false);
+                    await FinishAsync(RunState.Failed, overBudget).ConfigureAwait(false);
                     return;
                 }
 
@@ -54,12 +54,8 @@ internal sealed partial class RunDriver
                 }
             }
 
-            var steps = StepsSnapshot();
-            var failedWithinBudget = steps.Where(s => s.State.IsTerminal() && !s.State.IsSuccess()).Select(s => s.Node).Distinct().ToList();
-            await (failedWithinBudget.Count == 0
-                ? FinishAsync(RunState.Succeeded, "completed")
-                : FinishAsync(RunState.SucceededWithFailures,
-                    $"finished with failed nodes, within the failure budget: {string.Join(", ", failedWithinBudget)} (none of their later steps ran)")).ConfigureAwait(false);
+            var (state, message) = FailureBudget.RunVerdict(StepsSnapshot());
+            await FinishAsync(state, message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -79,8 +75,7 @@ internal sealed partial class RunDriver
         }
     }
 
-    private static IEnumerable<PlanStep> PhaseSteps(PlanPhase phase) =>
-        phase.Waves.SelectMany(w => w.Nodes).SelectMany(n => n.Steps);
+    private static IEnumerable<PlanStep> PhaseSteps(PlanPhase phase) => RunPlanSteps.Of(phase);
 
     /// <summary>
     /// Runs a phase wave by wave (a wave's nodes in parallel up to the phase's concurrency, each node's steps in
@@ -88,8 +83,7 @@ internal sealed partial class RunDriver
     /// </summary>
     private async Task<List<string>> RunPhaseAsync(PlanPhase phase, CancellationToken ct)
     {
-        var failed = PhaseSteps(phase).Select(s => GetStep(s.StepId)).Where(s => s.State.IsTerminal() && !s.State.IsSuccess())
-            .Select(s => s.Node).Distinct().ToList();
+        var failed = FailureBudget.FailedNodes(PhaseSteps(phase).Select(s => GetStep(s.StepId))).ToList();
         var concurrency = phase.Mode == PhaseMode.Serial ? 1 : Math.Max(1, phase.MaxConcurrency);
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         foreach (var wave in phase.Waves)
@@ -111,7 +105,7 @@ internal sealed partial class RunDriver
         {
             lock (failed)
             {
-                return failed.Count > phase.FailureBudget;
+                return FailureBudget.IsExceeded(phase, failed.Count);
             }
         }
 

@@ -1,6 +1,4 @@
-using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Planning;
-using RollbackMesh.Coordinator.Runbooks;
 
 namespace RollbackMesh.Coordinator.Execution;
 
@@ -12,71 +10,19 @@ internal sealed partial class RunDriver
     /// </summary>
     private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
     {
-        var nodes = phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct().ToList();
-        // A node's report counts only if received after its last step of the phase ended (agents report after a step).
-        var finishedAt = PhaseSteps(phase).Select(s => GetStep(s.StepId)).GroupBy(s => s.Node)
-            .ToDictionary(g => g.Key, g => g.Max(s => s.UpdatedAt), StringComparer.Ordinal);
+        var nodes = GateJudge.JudgedNodes(phase, failed);
+        var lastStepEnded = GateJudge.LastStepEnded(phase, StepsSnapshot());
         var giveUp = _context.Time.GetUtcNow() + gate.Timeout;
         var settling = new UnitSettling();
         while (true)
         {
-            var problems = nodes.SelectMany(n => CheckNode(n, gate, finishedAt.GetValueOrDefault(n), settling)).ToList();
-            if (problems.Count == 0)
+            var problems = GateJudge.Problems(nodes, gate, _context.Registry.Get, lastStepEnded, _context.Options.GatesRequireFreshHealth, settling);
+            if (problems.IsEmpty || _context.Time.GetUtcNow() >= giveUp)
             {
-                return problems;
-            }
-
-            if (_context.Time.GetUtcNow() >= giveUp)
-            {
-                return problems;
+                return [.. problems];
             }
 
             await Task.Delay(_context.Options.GatePollInterval, _context.Time, ct).ConfigureAwait(false);
         }
     }
-
-    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset nodeFinished, UnitSettling settling)
-    {
-        var view = _context.Registry.Get(node);
-        if (view is not { Connected: true, Stale: false, Health: { } health })
-        {
-            yield return $"{node}: not connected or not reporting";
-            yield break;
-        }
-
-        if (_context.Options.GatesRequireFreshHealth && health.ReceivedAt < nodeFinished)
-        {
-            yield return $"{node}: no health report since its last step of the phase ended";
-            yield break;
-        }
-
-        foreach (var check in gate.Checks)
-        {
-            if (Failing(node, check, health, settling) is { } problem)
-            {
-                yield return $"{node}: {problem}";
-            }
-        }
-    }
-
-    private static string? Failing(string node, GateCheck check, NodeHealth health, UnitSettling settling) => check.Kind switch
-    {
-        // Healthy means the agent and its probes are fine; a stopped unit is judged only by unit_active checks.
-        GateCheckKind.NodesHealthy => health.Healthy ? null : $"unhealthy: {string.Join("; ", health.Problems)}",
-        // The runbook may name "k3s" where the agent reports "k3s.service" (systemctl accepts both).
-        GateCheckKind.UnitActive => health.Units.FirstOrDefault(u => UnitNames.Same(u.Unit, check.Target)) switch
-        {
-            null => $"unit {check.Target} not reported",
-            var unit => settling.Check(node, check, unit, health),
-        },
-        // The whole reported version must match: v1.29.4+k3s10 is not v1.29.4+k3s1.
-        GateCheckKind.VersionMatches => (health.Versions.TryGetValue(check.Target, out var version), ParameterValues.TryCompile(check.Argument, out var pattern)) switch
-        {
-            (_, false) => $"version pattern /{check.Argument}/ is not a valid regular expression",
-            (false, _) => $"{check.Target} version not reported",
-            _ when pattern.IsMatch(version!) => null,
-            _ => $"{check.Target} is {version}, expected /{check.Argument}/",
-        },
-        _ => $"unknown gate check {check.Kind}",
-    };
 }

@@ -23,32 +23,27 @@ internal sealed partial class RunDriver
             }
         }
 
-        var writes = new List<Task>();
-        foreach (var step in _plan.Phases.Skip(phaseIndex).SelectMany(PhaseSteps))
+        Dictionary<string, string> failedIn;
+        lock (_lock)
         {
-            if (FailedIn(step.Node) is { } failedPhase)
+            failedIn = new(_failedIn, StringComparer.Ordinal);
+        }
+
+        var writes = new List<Task>();
+        var steps = StepsSnapshot().ToDictionary(s => s.StepId, StringComparer.Ordinal);
+        foreach (var (stepId, failedPhase) in FailureBudget.StepsToSkip(_plan, phaseIndex, failedIn, steps))
+        {
+            var write = TryTransition(
+                stepId,
+                s => s.State == StepState.Pending ? s with { State = StepState.Skipped, Error = StepRecord.NodeFailedPrefix + failedPhase } : null,
+                _context.Options.CoordinatorIdentity);
+            if (write is not null)
             {
-                var write = TryTransition(
-                    step.StepId,
-                    s => s.State == StepState.Pending ? s with { State = StepState.Skipped, Error = StepRecord.NodeFailedPrefix + failedPhase } : null,
-                    _context.Options.CoordinatorIdentity);
-                if (write is not null)
-                {
-                    writes.Add(write);
-                }
+                writes.Add(write);
             }
         }
 
         await Task.WhenAll(writes).ConfigureAwait(false);
-    }
-
-    /// <summary>The phase <paramref name="node"/> failed in, or null.</summary>
-    private string? FailedIn(string node)
-    {
-        lock (_lock)
-        {
-            return _failedIn.GetValueOrDefault(node);
-        }
     }
 
     /// <summary>Every node that failed so far (within budget); gates do not judge them.</summary>
