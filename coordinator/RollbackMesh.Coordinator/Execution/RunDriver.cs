@@ -107,7 +107,7 @@ internal sealed class RunDriver : IAsyncDisposable
             return;
         }
 
-        _inbox.Post(new StepReported(node, stepId, attempt, update));
+        _inbox.Post(new StepReported(node, stepId, attempt, update, _context.Time.GetUtcNow()));
     }
 
     /// <summary>A node (re)connected: the ledger settles this run's steps on it that were sent but have no outcome yet.</summary>

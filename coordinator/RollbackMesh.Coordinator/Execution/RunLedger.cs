@@ -226,7 +226,7 @@ internal sealed class RunLedger : IRunView
         var update = m.Update;
         if (update.State == StepState.Running)
         {
-            ChangeStep(m.StepId, s => s.State == StepState.Dispatched ? s with { State = StepState.Running } : null, m.Node);
+            ChangeStep(m.StepId, s => s.State == StepState.Dispatched ? s with { State = StepState.Running } : null, m.Node, at: m.At);
         }
         else if (update.State.IsTerminal())
         {
@@ -234,7 +234,8 @@ internal sealed class RunLedger : IRunView
             ChangeStep(
                 m.StepId,
                 s => s.State.IsInFlight() ? s with { State = update.State, Summary = _plan.Redact(outcome.Summary), Error = _plan.Redact(outcome.Error) } : null,
-                m.Node);
+                m.Node,
+                at: m.At);
         }
     }
 
@@ -499,10 +500,12 @@ internal sealed class RunLedger : IRunView
     /// <summary>
     /// Changes a step that has not ended. <paramref name="change"/> returns null to refuse (then
     /// <paramref name="refused"/> runs at once). Returns whether the change was queued; once committed, a terminal
-    /// step's <see cref="Terminal"/> completes after <paramref name="then"/>.
+    /// step's <see cref="Terminal"/> completes after <paramref name="then"/>. The change is dated <paramref name="at"/>
+    /// (default: now).
     /// </summary>
     private bool ChangeStep(
-        string stepId, Func<StepRecord, StepRecord?> change, string who, Action? then = null, Action<Exception>? failed = null, Action? refused = null)
+        string stepId, Func<StepRecord, StepRecord?> change, string who, Action? then = null, Action<Exception>? failed = null, Action? refused = null,
+        DateTimeOffset? at = null)
     {
         var index = _stepIndex[stepId];
         var current = _steps[index];
@@ -512,7 +515,7 @@ internal sealed class RunLedger : IRunView
             return false;
         }
 
-        var next = changed with { UpdatedAt = _context.Time.GetUtcNow() };
+        var next = changed with { UpdatedAt = at ?? _context.Time.GetUtcNow() };
         _steps[index] = next;
         var detail = $"{next.StepId} ({next.Name}) on {next.Node}{(next.Attempt > 1 ? $", attempt {next.Attempt}" : "")}: {next.State}" +
             (next.Error.Length > 0 ? $": {next.Error}" : next.Summary.Length > 0 ? $": {next.Summary}" : "");

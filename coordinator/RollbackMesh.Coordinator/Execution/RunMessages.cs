@@ -13,8 +13,11 @@ internal abstract record RunMessage;
 
 // From agents, through the executor.
 
-/// <summary>An agent reported on the current attempt of one of the run's steps (its node and id already checked).</summary>
-internal sealed record StepReported(string Node, string StepId, int Attempt, AgentStepUpdate Update) : RunMessage;
+/// <summary>
+/// An agent reported on an attempt of one of the run's steps (its node and id already checked) at <paramref name="At"/>:
+/// the time the change is recorded with, so a health report the agent sends right after it counts as newer.
+/// </summary>
+internal sealed record StepReported(string Node, string StepId, int Attempt, AgentStepUpdate Update, DateTimeOffset At) : RunMessage;
 
 /// <summary>A node's stream opened at <paramref name="At"/>; it may have reconnected with steps of the run in flight.</summary>
 internal sealed record NodeConnected(string Node, DateTimeOffset At) : RunMessage;
