@@ -24,6 +24,10 @@ internal sealed class RunExecutor : IAsyncDisposable
     private readonly DryRunDispatcher _dryRuns;
     private readonly SemaphoreSlim _retries = new(1, 1);
 
+    /// <summary>
+    /// <paramref name="runs"/> must be the <see cref="RunInboxes"/> the session hub posts agent events to; without it the
+    /// executor keeps its own, which only suits a host with no hub.
+    /// </summary>
     public RunExecutor(
         CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger,
         IStepObserver? stepObserver = null, RunInboxes? runs = null)
