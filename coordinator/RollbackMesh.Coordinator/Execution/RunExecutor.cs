@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -17,20 +16,25 @@ namespace RollbackMesh.Coordinator.Execution;
 /// (<see cref="ResumeUnfinishedAsync"/>). Disposing stops the drivers without recording anything, exactly as a
 /// crash would leave things.
 /// </summary>
-internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
+internal sealed class RunExecutor : IAsyncDisposable
 {
     private readonly ExecutorContext _context;
-    private readonly ConcurrentDictionary<string, RunDriver> _drivers = new(StringComparer.Ordinal);
+    private readonly RunInboxes _runs;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DryRunDispatcher _dryRuns;
     private readonly SemaphoreSlim _retries = new(1, 1);
 
+    /// <summary>
+    /// <paramref name="runs"/> must be the <see cref="RunInboxes"/> the session hub posts agent events to; without it the
+    /// executor keeps its own, which only suits a host with no hub.
+    /// </summary>
     public RunExecutor(
         CoordinatorStore store, FleetRegistry registry, IAgentLink link, ExecutorOptions options, TimeProvider time, ILogger<RunExecutor> logger,
-        IStepObserver? stepObserver = null)
+        IStepObserver? stepObserver = null, RunInboxes? runs = null)
     {
         _context = new ExecutorContext(store, registry, link, options, time, logger, stepObserver);
-        _dryRuns = new DryRunDispatcher(link, options, time);
+        _runs = runs ?? new RunInboxes(store, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RunInboxes>.Instance);
+        _dryRuns = new DryRunDispatcher(link, options, time, _runs.DryRuns);
     }
 
     /// <summary>Records a new run of <paramref name="plan"/> (all steps pending) and starts it.</summary>
@@ -45,7 +49,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, plan {plan.Hash}, {steps.Count} step(s)");
         await _context.Store.InsertRunAsync(run, plan, steps, audit).ConfigureAwait(false);
         var driver = new RunDriver(_context, plan, run, steps, resumed: false, _shutdown.Token);
-        _drivers[runId] = driver;
+        _runs.Open(driver);
         driver.Start();
         return driver.Snapshot();
     }
@@ -54,11 +58,11 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     public ImmutableArray<string> ResumeUnfinished()
     {
         var resumed = ImmutableArray.CreateBuilder<string>();
-        foreach (var header in _context.Store.ListRuns().Where(r => !r.IsFinished && !_drivers.ContainsKey(r.RunId)))
+        foreach (var header in _context.Store.ListRuns().Where(r => !r.IsFinished && !_runs.Contains(r.RunId)))
         {
             var (run, plan) = _context.Store.LoadRun(header.RunId)!.Value;
             var driver = new RunDriver(_context, plan, run, _context.Store.LoadSteps(run.RunId), resumed: true, _shutdown.Token);
-            if (_drivers.TryAdd(run.RunId, driver))
+            if (_runs.TryOpen(driver))
             {
                 driver.Start();
                 resumed.Add(run.RunId);
@@ -78,7 +82,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         await _retries.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_drivers.TryGetValue(runId, out var previous) && previous.Snapshot().Run is { IsFinished: false } live)
+            if (_runs.TryGet(runId, out var previous) && previous.Snapshot().Run is { IsFinished: false } live)
             {
                 throw new RunStateException($"Run {runId} is {live.State}; it has not ended, so it cannot be retried (wait for it, or abort it and start a new run).");
             }
@@ -99,7 +103,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
             }
 
             var driver = new RunDriver(_context, plan, header, _context.Store.LoadSteps(runId), resumed: false, _shutdown.Token);
-            _drivers[runId] = driver;
+            _runs.Open(driver);
             driver.Start();
             return driver.Snapshot();
         }
@@ -112,7 +116,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     /// <summary>The run now (from memory when this process drives it, else from the store).</summary>
     public RunSnapshot Get(string runId)
     {
-        if (_drivers.TryGetValue(runId, out var driver))
+        if (_runs.TryGet(runId, out var driver))
         {
             return driver.Snapshot();
         }
@@ -127,7 +131,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
     /// <summary>The run's changes, starting with its current state, until it finishes or <paramref name="ct"/> fires.</summary>
     public async IAsyncEnumerable<RunEventRecord> WatchAsync(string runId, [EnumeratorCancellation] CancellationToken ct)
     {
-        if (!_drivers.TryGetValue(runId, out var driver))
+        if (!_runs.TryGet(runId, out var driver))
         {
             var snapshot = Get(runId);
             yield return new RunEventRecord(_context.Time.GetUtcNow(), snapshot.Run.Message, snapshot);
@@ -161,45 +165,13 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         return (dryRuns, PreflightVerdict.Of(plan, _context.Registry, _context.Options, dryRuns));
     }
 
-    public void OnConnected(string node)
-    {
-        foreach (var driver in _drivers.Values)
-        {
-            driver.OnNodeConnected(node);
-        }
-    }
-
-    public void OnStepUpdate(string node, AgentStepUpdate update)
-    {
-        if (_dryRuns.TryDeliver(node, update))
-        {
-            return;
-        }
-
-        if (_drivers.TryGetValue(update.RunId, out var driver))
-        {
-            driver.OnStepUpdate(node, update);
-        }
-        else if (!_context.Store.LoadSteps(update.RunId).Any(s => s.Node == node && StepAttempts.TryParse(update.StepId, id => id == s.StepId, out _, out _)))
-        {
-            // A late update for a finished run from the step's own node is harmless and ignored; anything else was
-            // never dispatched to this node.
-            _ = ForeignStepUpdates.RefuseAsync(_context, node, update);
-        }
-    }
-
-    public void OnJournal(string node, ImmutableArray<JournalRecord> entries)
-    {
-        foreach (var driver in _drivers.Values)
-        {
-            driver.OnJournal(node, entries);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
+        // Agents' events stop reaching the runs first, as in a crash: nothing they say from now on is recorded.
+        var drivers = _runs.Drivers.ToList();
+        drivers.ForEach(_runs.Close);
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        foreach (var driver in _drivers.Values)
+        foreach (var driver in drivers)
         {
             await driver.DisposeAsync().ConfigureAwait(false);
         }
@@ -210,7 +182,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
 
     private RunDriver Driver(string runId)
     {
-        if (_drivers.TryGetValue(runId, out var driver))
+        if (_runs.TryGet(runId, out var driver))
         {
             return driver;
         }
