@@ -51,15 +51,15 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
         }
     }
 
-    /// <summary>The unfinished run on <paramref name="cluster"/> other than <paramref name="exceptRunId"/>, if any: the one a start there would wait for.</summary>
-    public RunRecord? ActiveRunOn(string cluster, string? exceptRunId = null) => _context.Store.FindUnfinishedRun(cluster, exceptRunId);
-
     /// <summary>The stored runs on <paramref name="cluster"/> in <paramref name="state"/> (null: any), newest first.</summary>
     public IReadOnlyList<RunRecord> List(string? cluster, RunState? state) => _context.Store.ListRuns(cluster, state);
 
-    /// <summary>Why a run may not start on <paramref name="cluster"/> now, or null when it may.</summary>
+    /// <summary>
+    /// Why a run may not start on <paramref name="cluster"/> now (naming the unfinished run there other than
+    /// <paramref name="exceptRunId"/>), or null when it may.
+    /// </summary>
     public string? ClusterBusyReason(string cluster, string? exceptRunId = null) =>
-        ActiveRunOn(cluster, exceptRunId) is { } active
+        _context.Store.FindUnfinishedRun(cluster, exceptRunId) is { } active
             ? $"Cluster {ClusterScope.Describe(cluster)} already has run {active.RunId} ({active.Runbook}, {active.State}); a cluster runs one run at a time. Wait for it to end, or abort it."
             : null;
 
@@ -76,7 +76,7 @@ internal sealed class RunExecutor : IAgentEventSink, IAsyncDisposable
             .Select((s, i) => new StepRecord(runId, s.StepId, i, s.Node, s.Phase, s.Name, StepState.Pending, "", "", now, false, 0))
             .ToList();
         var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false) { Cluster = plan.Cluster };
-        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, plan {plan.Hash}, {steps.Count} step(s)");
+        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}, {steps.Count} step(s)");
         await _context.Store.InsertRunAsync(run, plan, steps, audit).ConfigureAwait(false);
         var driver = new RunDriver(_context, plan, run, steps, resumed: false, _shutdown.Token);
         _drivers[runId] = driver;

@@ -5,6 +5,7 @@ using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Model;
+using RollbackMesh.Coordinator.Planning;
 
 namespace RollbackMesh.Coordinator.Operators;
 
@@ -87,7 +88,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         }
 
         response.PreflightOk = verdict.Ok && busy is null;
-        await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
+        await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}").ConfigureAwait(false);
         return response;
     }
 
