@@ -94,6 +94,19 @@ public sealed class ClusterScopeTests
     }
 
     [Fact]
+    public void CreatePlan_NodeCoveragePreflight_ComparesTheClusterWithItsOwnAgentsOnly()
+    {
+        var runbook = RunbookCatalog.Load().Get("k3s-rollback-sqlite");
+        var alpha = ClusterScope.Choose(TwoClusters(), "alpha", _ => false);
+
+        var plan = new RunbookPlanner().CreatePlan(runbook, BuiltInParameters.ByRunbook["k3s-rollback-sqlite"], alpha.Nodes, alpha.Cluster);
+
+        var coverage = Assert.Single(plan.Preflight, s => s.Action.KubectlNodeCoverage is not null);
+        Assert.Equal(["a-agent", "a-first", "a-server"], coverage.Action.KubectlNodeCoverage.Enrolled);
+        Assert.Equal("a-first", coverage.Node);
+    }
+
+    [Fact]
     public void CreatePlan_NodeOfAnotherCluster_RefusedNamingIt()
     {
         var fleet = TwoClusters().Where(n => n.Cluster == "alpha").Append(Node("b-agent", "beta", NodeRoles.Agent)).ToList();
