@@ -14,7 +14,9 @@ namespace RollbackMesh.Coordinator.Execution;
 /// Starts, controls and resumes runs. One <see cref="RunDriver"/> per run drives it; all progress is in the store,
 /// so after a crash a new executor over the same file continues every unfinished run
 /// (<see cref="ResumeUnfinishedAsync"/>). Disposing stops the drivers without recording anything, exactly as a
-/// crash would leave things.
+/// crash would leave things. A cluster runs one run at a time: a start or retry is refused while the store holds an
+/// unfinished run on the same cluster (<see cref="CoordinatorStore.FindUnfinishedRun"/>), so the lock is the stored
+/// runs themselves and holds across a restart; runs on different clusters go side by side.
 /// </summary>
 internal sealed class RunExecutor : IAsyncDisposable
 {
@@ -22,7 +24,8 @@ internal sealed class RunExecutor : IAsyncDisposable
     private readonly RunInboxes _runs;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly DryRunDispatcher _dryRuns;
-    private readonly SemaphoreSlim _retries = new(1, 1);
+    // One start or retry at a time, so the cluster lock's check and the insert it guards cannot interleave.
+    private readonly SemaphoreSlim _admission = new(1, 1);
 
     /// <summary>
     /// <paramref name="runs"/> must be the <see cref="RunInboxes"/> the session hub posts agent events to; without it the
@@ -38,15 +41,46 @@ internal sealed class RunExecutor : IAsyncDisposable
     }
 
     /// <summary>Records a new run of <paramref name="plan"/> (all steps pending) and starts it.</summary>
+    /// <exception cref="RunStateException">The plan's cluster has an unfinished run.</exception>
     public async Task<RunSnapshot> StartAsync(Plan plan, string who)
     {
+        await _admission.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await StartAdmittedAsync(plan, who).ConfigureAwait(false);
+        }
+        finally
+        {
+            _admission.Release();
+        }
+    }
+
+    /// <summary>The stored runs on <paramref name="cluster"/> in <paramref name="state"/> (null: any), newest first.</summary>
+    public IReadOnlyList<RunRecord> List(string? cluster, RunState? state) => _context.Store.ListRuns(cluster, state);
+
+    /// <summary>
+    /// Why a run may not start on <paramref name="cluster"/> now (naming the unfinished run there other than
+    /// <paramref name="exceptRunId"/>), or null when it may.
+    /// </summary>
+    public string? ClusterBusyReason(string cluster, string? exceptRunId = null) =>
+        _context.Store.FindUnfinishedRun(cluster, exceptRunId) is { } active
+            ? $"Cluster {ClusterScope.Describe(cluster)} already has run {active.RunId} ({active.Runbook}, {active.State}); a cluster runs one run at a time. Wait for it to end, or abort it."
+            : null;
+
+    private async Task<RunSnapshot> StartAdmittedAsync(Plan plan, string who)
+    {
+        if (ClusterBusyReason(plan.Cluster) is { } busy)
+        {
+            throw new RunStateException(busy);
+        }
+
         var now = _context.Time.GetUtcNow();
         var runId = $"run-{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
         var steps = plan.Preflight.Concat(plan.AllSteps)
             .Select((s, i) => new StepRecord(runId, s.StepId, i, s.Node, s.Phase, s.Name, StepState.Pending, "", "", now, false, 0))
             .ToList();
-        var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false);
-        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, plan {plan.Hash}, {steps.Count} step(s)");
+        var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false) { Cluster = plan.Cluster };
+        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}, {steps.Count} step(s)");
         await _context.Store.InsertRunAsync(run, plan, steps, audit).ConfigureAwait(false);
         var driver = new RunDriver(_context, plan, run, steps, resumed: false, _shutdown.Token);
         _runs.Open(driver);
@@ -74,12 +108,12 @@ internal sealed class RunExecutor : IAsyncDisposable
 
     /// <summary>
     /// Retries an ended run from its failed steps (<see cref="RunRetry"/>): checks the stored plan still has the run's
-    /// hash, records the run running again with the reset steps and a <c>run.retry</c> audit entry by
+    /// hash and that no other run is active on its cluster, records the run running again with the reset steps and a <c>run.retry</c> audit entry by
     /// <paramref name="who"/> in one transaction, then drives the same plan; steps that succeeded are not sent again.
     /// </summary>
     public async Task<RunSnapshot> RetryAsync(string runId, string who, RetryAcceptance accept)
     {
-        await _retries.WaitAsync().ConfigureAwait(false);
+        await _admission.WaitAsync().ConfigureAwait(false);
         try
         {
             if (_runs.TryGet(runId, out var previous) && previous.Snapshot().Run is { IsFinished: false } live)
@@ -91,6 +125,11 @@ internal sealed class RunExecutor : IAsyncDisposable
             if (PlanHasher.Compute(plan) is var hash && !string.Equals(hash, run.PlanHash, StringComparison.Ordinal))
             {
                 throw new RunStateException($"Run {runId} was not retried: its stored plan hashes to {hash}, not the run's plan {run.PlanHash}.");
+            }
+
+            if (ClusterBusyReason(run.Cluster, exceptRunId: runId) is { } busy)
+            {
+                throw new RunStateException($"Run {runId} was not retried: {busy}");
             }
 
             var now = _context.Time.GetUtcNow();
@@ -109,7 +148,7 @@ internal sealed class RunExecutor : IAsyncDisposable
         }
         finally
         {
-            _retries.Release();
+            _admission.Release();
         }
     }
 
@@ -177,7 +216,7 @@ internal sealed class RunExecutor : IAsyncDisposable
         }
 
         _shutdown.Dispose();
-        _retries.Dispose();
+        _admission.Dispose();
     }
 
     private RunDriver Driver(string runId)
