@@ -23,6 +23,9 @@ internal sealed record RunRecord(
     /// </summary>
     public string Cluster { get; init; } = "";
 
+    /// <summary>The campaign that started the run; empty for a run started on its own.</summary>
+    public string CampaignId { get; init; } = "";
+
     /// <summary>1 when started; each <c>retry</c> counts one more.</summary>
     public int Attempt { get; init; } = 1;
 

@@ -43,8 +43,10 @@ internal static class OperatorWireMapper
     }
 
     /// <summary>A run as <c>runs</c> lists it: its header, no steps.</summary>
-    public static V1.RunListEntry ToListEntry(RunRecord run) => new()
+    public static V1.RunListEntry ToListEntry(RunRecord run)
     {
+        var entry = new V1.RunListEntry
+        {
         Id = run.RunId,
         Kind = "run",
         Runbook = run.Runbook,
@@ -57,7 +59,14 @@ internal static class OperatorWireMapper
         CurrentPhase = run.CurrentPhase,
         Message = run.Message,
         Attempt = (uint)run.Attempt,
-    };
+        };
+        if (run.CampaignId.Length > 0)
+        {
+            entry.CampaignId = run.CampaignId;
+        }
+
+        return entry;
+    }
 
     public static V1.RunEvent ToWire(RunEventRecord change) =>
         new() { At = Timestamp.FromDateTimeOffset(change.At), Message = change.Message, Status = ToWire(change.Snapshot) };

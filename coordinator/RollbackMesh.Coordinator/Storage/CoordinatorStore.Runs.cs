@@ -17,8 +17,8 @@ internal sealed partial class CoordinatorStore
             {
                 command.CommandText = """
                     INSERT INTO runs (run_id, runbook, plan_hash, plan, state, current_phase, message, started_by,
-                        started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster)
-                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight, $attempt, $cluster)
+                        started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster, campaign_id)
+                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight, $attempt, $cluster, $campaign)
                     """;
                 BindRun(command, run);
                 command.Parameters.AddWithValue("$runbook", run.Runbook);
@@ -27,6 +27,7 @@ internal sealed partial class CoordinatorStore
                 command.Parameters.AddWithValue("$by", run.StartedBy);
                 command.Parameters.AddWithValue("$started", run.StartedAt.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$cluster", run.Cluster);
+                command.Parameters.AddWithValue("$campaign", run.CampaignId);
                 command.ExecuteNonQuery();
             }
 
@@ -81,7 +82,7 @@ internal sealed partial class CoordinatorStore
         command.CommandText = $"SELECT {RunColumns}, plan FROM runs WHERE run_id = $id";
         command.Parameters.AddWithValue("$id", runId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(13))) : ((RunRecord, Plan)?)null;
+        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(14))) : ((RunRecord, Plan)?)null;
     });
 
     /// <summary>Every run's header, newest first.</summary>
@@ -182,7 +183,7 @@ internal sealed partial class CoordinatorStore
     });
 
     private const string RunColumns =
-        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster";
+        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster, campaign_id";
 
     private static readonly string FinishedStates = string.Join(", ", RunStateExtensions.Finished.Select(s => (int)s));
 
@@ -194,6 +195,7 @@ internal sealed partial class CoordinatorStore
     {
         Attempt = reader.GetInt32(11),
         Cluster = reader.GetString(12),
+        CampaignId = reader.GetString(13),
     };
 
     private static void UpdateRun(SqliteConnection c, RunRecord run)

@@ -69,5 +69,43 @@ internal static class StoreSchema
         ALTER TABLE runs ADD COLUMN cluster TEXT NOT NULL DEFAULT '';
         CREATE INDEX IF NOT EXISTS runs_cluster_state ON runs (cluster, state);
         """,
+        // 4: campaigns (issue 14 item 3): a campaign's header, one row per cluster in campaign order with the plan the
+        // cluster's run will execute (fixed when the campaign was reviewed), and on every run the campaign that started
+        // it ('' for a run started on its own), so a run recorded just before a crash is found and adopted, not started twice.
+        """
+        CREATE TABLE IF NOT EXISTS campaigns (
+            campaign_id TEXT PRIMARY KEY,
+            runbook TEXT NOT NULL,
+            campaign_hash TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            secret_parameters TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            canary INTEGER NOT NULL,
+            parallel INTEGER NOT NULL,
+            failure_budget INTEGER NOT NULL,
+            approve_after_canary INTEGER NOT NULL,
+            approved INTEGER NOT NULL,
+            current_wave INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            started_by TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER);
+        CREATE TABLE IF NOT EXISTS campaign_clusters (
+            campaign_id TEXT NOT NULL,
+            cluster TEXT NOT NULL,
+            ordinal INTEGER NOT NULL,
+            wave INTEGER NOT NULL,
+            canary INTEGER NOT NULL,
+            plan_hash TEXT NOT NULL,
+            plan TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            PRIMARY KEY (campaign_id, cluster));
+        ALTER TABLE runs ADD COLUMN campaign_id TEXT NOT NULL DEFAULT '';
+        CREATE INDEX IF NOT EXISTS runs_campaign ON runs (campaign_id, cluster);
+        """,
     ];
 }
