@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
+using RollbackMesh.Coordinator.Campaigns;
 using RollbackMesh.Coordinator.Operators;
 using RollbackMesh.V1;
 
@@ -9,8 +10,32 @@ namespace RollbackMesh.Coordinator.Endpoints;
 /// The Operator service over <see cref="OperatorService"/>: each rpc names the caller, calls the service and turns an
 /// <see cref="OperatorException"/> into the status of the same name. Nothing else happens here.
 /// </summary>
-internal sealed class OperatorEndpoints(OperatorService service, IHostApplicationLifetime lifetime) : Operator.OperatorBase
+internal sealed class OperatorEndpoints(OperatorService service, CampaignOperations campaigns, IHostApplicationLifetime lifetime) : Operator.OperatorBase
 {
+    public override Task<CampaignPlanResponse> PlanCampaign(PlanCampaignRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.PlanAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
+    public override Task<CampaignStatus> StartCampaign(StartCampaignRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.StartAsync(request, CallerIdentity.Of(context), context.CancellationToken));
+
+    public override Task<CampaignStatus> GetCampaign(GetCampaignRequest request, ServerCallContext context) =>
+        Call(() => campaigns.Get(request, CallerIdentity.Of(context)));
+
+    public override Task<CampaignStatus> PauseCampaign(CampaignControlRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.ControlAsync(request, CampaignCommand.Pause, CallerIdentity.Of(context)));
+
+    public override Task<CampaignStatus> ResumeCampaign(CampaignControlRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.ControlAsync(request, CampaignCommand.Resume, CallerIdentity.Of(context)));
+
+    public override Task<CampaignStatus> AbortCampaign(CampaignControlRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.ControlAsync(request, CampaignCommand.Abort, CallerIdentity.Of(context)));
+
+    public override Task<CampaignStatus> ApproveCampaign(CampaignControlRequest request, ServerCallContext context) =>
+        CallAsync(() => campaigns.ControlAsync(request, CampaignCommand.Approve, CallerIdentity.Of(context)));
+
+    public override Task WatchCampaign(GetCampaignRequest request, IServerStreamWriter<CampaignEvent> responseStream, ServerCallContext context) =>
+        StreamAsync(campaigns.WatchAsync(request, CallerIdentity.Of(context), context.CancellationToken), responseStream, context);
+
     public override Task<ListNodesResponse> ListNodes(ListNodesRequest request, ServerCallContext context) =>
         Call(() => service.ListNodes(request, CallerIdentity.Of(context)));
 
@@ -47,14 +72,17 @@ internal sealed class OperatorEndpoints(OperatorService service, IHostApplicatio
     public override Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context) =>
         Call(() => service.ListRuns(request, CallerIdentity.Of(context)));
 
-    public override async Task WatchRun(GetRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
+    public override Task WatchRun(GetRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context) =>
+        StreamAsync(service.WatchRunAsync(request, CallerIdentity.Of(context), context.CancellationToken), responseStream, context);
+
+    private async Task StreamAsync<T>(IAsyncEnumerable<T> changes, IServerStreamWriter<T> responseStream, ServerCallContext context)
     {
-        // A watch lasts as long as the run; shutdown must end it rather than wait for it.
+        // A watch lasts as long as the run (or campaign); shutdown must end it rather than wait for it.
         var stopping = lifetime.ApplicationStopping;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
         try
         {
-            await foreach (var change in service.WatchRunAsync(request, CallerIdentity.Of(context), linked.Token).ConfigureAwait(false))
+            await foreach (var change in changes.WithCancellation(linked.Token).ConfigureAwait(false))
             {
                 await responseStream.WriteAsync(change, linked.Token).ConfigureAwait(false);
             }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Campaigns;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Metrics;
 using RollbackMesh.Coordinator.Operators;
@@ -18,7 +19,7 @@ internal static class CoordinatorCoreServiceCollectionExtensions
     /// registry, the runs' inboxes the agent session hub posts to, the hub (also as <see cref="IAgentLink"/>), run executor, audit log, operator service and
     /// metrics (<see cref="MetricsServiceCollectionExtensions.AddCoordinatorMetrics"/>) as singletons, <see cref="FleetOptions"/> and <see cref="ExecutorOptions"/> (defaults documented on each property,
     /// adjusted by the callbacks, validated on start), <see cref="TimeProvider.System"/> unless one is registered, and
-    /// <see cref="CoordinatorCoreStartup"/>, which resumes unfinished runs on start. Every registration is a TryAdd,
+    /// <see cref="CoordinatorCoreStartup"/>, which resumes unfinished runs, then unfinished campaigns, on start. The campaign executor and campaign operations are registered too. Every registration is a TryAdd,
     /// so a host that already registered a part keeps its own. The host supplies <see cref="IPlanSource"/>.
     /// </summary>
     public static IServiceCollection AddCoordinatorCore(
@@ -55,7 +56,9 @@ internal static class CoordinatorCoreServiceCollectionExtensions
         services.TryAddSingleton<IAgentLink>(sp => sp.GetRequiredService<AgentSessionHub>());
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<CampaignExecutor>();
         services.TryAddSingleton<OperatorService>();
+        services.TryAddSingleton<CampaignOperations>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CoordinatorCoreStartup>());
         return services;
     }

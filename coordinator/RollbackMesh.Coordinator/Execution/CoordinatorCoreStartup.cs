@@ -8,7 +8,7 @@ namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
 /// Starts the core: checks the option objects actually in use (also when a host registered its own instances) and
-/// resumes every run the store holds as unfinished. Safe beside a host that does the same by hand: a second resume
+/// resumes every run the store holds as unfinished, then every unfinished campaign. Safe beside a host that does the same by hand: a second resume
 /// finds nothing new.
 /// </summary>
 internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, ILogger<CoordinatorCoreStartup> logger) : IHostedService
@@ -32,6 +32,13 @@ internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, 
             Log.Resumed(logger, resumed.Length, string.Join(", ", resumed));
         }
 
+        // After the runs: a campaign follows its clusters' runs, which must be driven again first.
+        var campaigns = services.GetRequiredService<Campaigns.CampaignExecutor>().ResumeUnfinished();
+        if (campaigns.Length > 0)
+        {
+            Log.ResumedCampaigns(logger, campaigns.Length, string.Join(", ", campaigns));
+        }
+
         return Task.CompletedTask;
     }
 
@@ -44,5 +51,8 @@ internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, 
     {
         [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Resumed {Count} unfinished run(s): {Runs}")]
         public static partial void Resumed(ILogger logger, int count, string runs);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Resumed {Count} unfinished campaign(s): {Campaigns}")]
+        public static partial void ResumedCampaigns(ILogger logger, int count, string campaigns);
     }
 }

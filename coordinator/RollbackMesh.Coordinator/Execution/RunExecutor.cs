@@ -40,14 +40,17 @@ internal sealed class RunExecutor : IAsyncDisposable
         _dryRuns = new DryRunDispatcher(link, options, time, _runs.DryRuns);
     }
 
-    /// <summary>Records a new run of <paramref name="plan"/> (all steps pending) and starts it.</summary>
+    /// <summary>
+    /// Records a new run of <paramref name="plan"/> (all steps pending) and starts it; a campaign's cluster run names
+    /// its <paramref name="campaignId"/>, stored with the run in the same transaction.
+    /// </summary>
     /// <exception cref="RunStateException">The plan's cluster has an unfinished run.</exception>
-    public async Task<RunSnapshot> StartAsync(Plan plan, string who)
+    public async Task<RunSnapshot> StartAsync(Plan plan, string who, string campaignId = "")
     {
         await _admission.WaitAsync().ConfigureAwait(false);
         try
         {
-            return await StartAdmittedAsync(plan, who).ConfigureAwait(false);
+            return await StartAdmittedAsync(plan, who, campaignId).ConfigureAwait(false);
         }
         finally
         {
@@ -67,7 +70,7 @@ internal sealed class RunExecutor : IAsyncDisposable
             ? $"Cluster {ClusterScope.Describe(cluster)} already has run {active.RunId} ({active.Runbook}, {active.State}); a cluster runs one run at a time. Wait for it to end, or abort it."
             : null;
 
-    private async Task<RunSnapshot> StartAdmittedAsync(Plan plan, string who)
+    private async Task<RunSnapshot> StartAdmittedAsync(Plan plan, string who, string campaignId)
     {
         if (ClusterBusyReason(plan.Cluster) is { } busy)
         {
@@ -79,8 +82,9 @@ internal sealed class RunExecutor : IAsyncDisposable
         var steps = plan.Preflight.Concat(plan.AllSteps)
             .Select((s, i) => new StepRecord(runId, s.StepId, i, s.Node, s.Phase, s.Name, StepState.Pending, "", "", now, false, 0))
             .ToList();
-        var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false) { Cluster = plan.Cluster };
-        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}, {steps.Count} step(s)");
+        var run = new RunRecord(runId, plan.Runbook, plan.Hash, RunState.Running, "preflight", "started", who, now, null, "", false) { Cluster = plan.Cluster, CampaignId = campaignId };
+        var inCampaign = campaignId.Length > 0 ? $", campaign {campaignId}" : "";
+        var audit = new AuditEntry(now, who, "run.start", runId, $"runbook {plan.Runbook} {plan.RunbookVersion}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}, {steps.Count} step(s){inCampaign}");
         await _context.Store.InsertRunAsync(run, plan, steps, audit).ConfigureAwait(false);
         var driver = new RunDriver(_context, plan, run, steps, resumed: false, _shutdown.Token);
         _runs.Open(driver);

@@ -15,7 +15,8 @@ namespace RollbackMesh.Coordinator.Operators;
 /// (Plan, StartRun, Pause, Resume, Abort, Approve) are audited with the caller's name whether they succeed or are
 /// refused (a refusal as <c>WHAT_refused</c> with the reason); queries are not.
 /// </summary>
-internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options)
+internal sealed class OperatorService(
+    FleetRegistry registry, IPlanSource plans, RunExecutor executor, AuditLog audit, ExecutorOptions options, Campaigns.CampaignExecutor? campaigns = null)
 {
     /// <summary>How much of an audit detail too large for a page is shown (operator-supplied reasons can be megabytes).</summary>
     private const int MaxClippedDetail = 64 * 1024;
@@ -123,7 +124,7 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
 
     /// <summary>
     /// A page of the stored runs by id (<see cref="ReplyPages"/>; ids sort by start time), only those of
-    /// <c>cluster</c> and in <c>state</c> when given.
+    /// <c>cluster</c> and in <c>state</c> when given; campaigns (kind "campaign") join them unless a cluster is asked for.
     /// </summary>
     public V1.ListRunsResponse ListRuns(V1.ListRunsRequest request, string caller)
     {
@@ -135,7 +136,13 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
         var runs = executor.List(
             request.Cluster.Length == 0 ? null : request.Cluster,
             request.State == V1.RunState.Unspecified ? null : (RunState)(int)request.State);
-        var (page, next) = ReplyPages.Take(runs.Select(OperatorWireMapper.ToListEntry), r => r.Id, request.PageSize, request.PageToken, ShrinkRun);
+        var entries = runs.Select(OperatorWireMapper.ToListEntry);
+        if (campaigns is not null && request.Cluster.Length == 0)
+        {
+            entries = entries.Concat(campaigns.List(request.State == V1.RunState.Unspecified ? null : (RunState)(int)request.State).Select(CampaignWireMapper.ToListEntry));
+        }
+
+        var (page, next) = ReplyPages.Take(entries, r => r.Id, request.PageSize, request.PageToken, ShrinkRun);
         var response = new V1.ListRunsResponse { NextPageToken = next };
         response.Runs.Add(page);
         return response;
