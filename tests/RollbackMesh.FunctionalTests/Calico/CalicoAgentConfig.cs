@@ -1,4 +1,5 @@
 using System.Text;
+using RollbackMesh.Agent.Sandbox;
 
 namespace RollbackMesh.FunctionalTests.Calico;
 
@@ -24,8 +25,8 @@ internal static class CalicoAgentConfig
             .AppendLine($"watchedUnits: [{node.Unit}.service]")
             // Preflight looks for the disk holding /var/lib/rollbackmesh/quarantine by node path: "/" holds it.
             .AppendLine($"dataDirectories: [{node.HostPath("/var/lib/rollbackmesh")}, /]")
-            .AppendLine($"journalPath: {node.HostPath("/var/lib/rollbackmesh/journal.db")}")
-            .AppendLine($"quarantinePath: {node.HostPath("/var/lib/rollbackmesh/quarantine")}")
+            .AppendLine($"journalPath: {node.HostPath(StandInContract.JournalPath)}")
+            .AppendLine($"quarantinePath: {node.HostPath(StandInContract.QuarantinePath)}")
             .AppendLine("healthInterval: 1s")
             .AppendLine($"systemBusAddress: unix:path={node.HostPath("/run/no-system-bus")}")
             .AppendLine("toolPaths:")

@@ -4,7 +4,7 @@ using Grpc.Net.Client;
 using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// Runs a sandbox fleet as real processes on loopback: a coordinator (`serve --insecure`, embedded SQLite under the
