@@ -1,5 +1,5 @@
 using System.Text;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 
 namespace RollbackMesh.Demo;
 
@@ -10,8 +10,9 @@ internal static class AgentConfigText
     public const string Cluster = "demo";
 
     /// <summary>
-    /// The configuration for <paramref name="node"/>: sandbox.root selects sandbox mode (step paths rebased under the
-    /// root, the stand-in service controller); allowed roots, journal, quarantine and K3s paths all lie in the root.
+    /// The configuration for <paramref name="node"/>, whose sandbox agent runs with --root = the node's root (step paths
+    /// rebased under it, the stand-in service controller); allowed roots, journal, quarantine and K3s paths all lie in
+    /// the root.
     /// </summary>
     public static string For(SandboxNode node, Uri coordinator, string etcdctl)
     {
@@ -31,8 +32,6 @@ internal static class AgentConfigText
             .AppendLine("coordinator:")
             .AppendLine($"  address: {coordinator.ToString().TrimEnd('/')}")
             .AppendLine("  insecure: true")
-            .AppendLine("sandbox:")
-            .AppendLine($"  root: {node.Root}")
             .AppendLine("allowedRoots:")
             .AppendLine($"  - {node.Root}")
             .AppendLine("watchedUnits:")

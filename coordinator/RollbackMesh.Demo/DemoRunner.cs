@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grpc.Net.Client;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Cli;
 using RollbackMesh.Cli.Commands;
 using RollbackMesh.Cli.Output;
@@ -24,7 +24,7 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
     public async Task<int> RunAsync(string stateDirectory, bool keep, CancellationToken ct)
     {
         output.Line("RollbackMesh demo: a K3s embedded-etcd rollback on a 5-node SANDBOX fleet (simulated nodes, stand-in k3s/kubectl/systemd;");
-        output.Line("the coordinator and agents are the real programs talking gRPC on loopback).");
+        output.Line("the coordinator is the real program, each agent the real agent in sandbox mode; they talk gRPC on loopback).");
         output.Line();
         await using var host = await SandboxFleetHost.StartAsync(stateDirectory, servers: 3, agents: 2, line => output.Line("  " + line), ct).ConfigureAwait(false);
         await host.WaitForAgentsAsync(ConnectTimeout, ct).ConfigureAwait(false);

@@ -6,8 +6,8 @@ namespace RollbackMesh.Demo;
 internal sealed record Executable(string FileName, IReadOnlyList<string> LeadingArguments)
 {
     /// <summary>
-    /// Finds <paramref name="name"/> (rollbackmesh-coordinator, rollbackmesh-agent) beside this program: the demo
-    /// project and the functional tests reference both projects, so their build outputs land in its output directory.
+    /// Finds <paramref name="name"/> (rollbackmesh-coordinator, rollbackmesh-demo) beside this program: the build
+    /// output of a referenced program project lands in the referencing one's (the demo's, the functional tests').
     /// Prefers the apphost, else runs the .dll with the dotnet host that runs this process.
     /// </summary>
     /// <exception cref="DemoPrerequisiteException">Neither is there.</exception>

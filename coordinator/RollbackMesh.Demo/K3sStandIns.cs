@@ -1,4 +1,4 @@
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 
 namespace RollbackMesh.Demo;
 

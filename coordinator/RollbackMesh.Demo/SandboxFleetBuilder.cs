@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Protos.Conventions;
 
 namespace RollbackMesh.Demo;
@@ -9,7 +9,7 @@ namespace RollbackMesh.Demo;
 /// Builds a sandbox fleet under a state directory: for every node a root (STATE/nodes/NAME) laid out like a K3s node
 /// with embedded etcd (stand-in k3s, k3s-killall.sh and kubectl in /usr/local/bin, unit files, db directories, the
 /// previous release's binary and sha256sum file as air-gap artifacts, an etcd snapshot on the first server) and
-/// the agent's configuration (sandbox.root = that root, allowed roots = that root, tools = the stand-ins, insecure
+/// the agent's configuration (its sandbox agent runs with --root = that root; allowed roots = that root, tools = the stand-ins, insecure
 /// coordinator URL). Used by the demo and the fleet functional tests.
 /// </summary>
 internal static class SandboxFleetBuilder

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Agent.Tests.Testbeds;
 
 namespace RollbackMesh.FunctionalTests.Calico;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Demo;
 
 namespace RollbackMesh.FunctionalTests.Infrastructure;

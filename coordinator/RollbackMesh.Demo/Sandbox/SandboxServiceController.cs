@@ -3,10 +3,10 @@ using RollbackMesh.Agent.Actions;
 using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Health;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
-/// A stand-in for systemd on a sandbox node, selected only by agent.yaml's <c>sandbox.root</c>. A unit exists when
+/// A stand-in for systemd on a sandbox node (the sandbox agent only, <see cref="SandboxAgent"/>). A unit exists when
 /// its unit file exists under the root (as systemd would load it); its state is one line "ActiveState SubState" in its
 /// state file, which the stand-in k3s-killall.sh also writes. Every job is appended to the service job log with a
 /// millisecond timestamp, so tests can order jobs across nodes (paths: <see cref="StandInContract"/>).

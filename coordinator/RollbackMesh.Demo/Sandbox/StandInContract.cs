@@ -1,4 +1,4 @@
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
 /// The stand-in contract of a sandbox node, in one place: the node paths (under the node's sandbox root) and names
