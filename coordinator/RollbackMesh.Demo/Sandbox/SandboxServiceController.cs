@@ -3,23 +3,17 @@ using RollbackMesh.Agent.Actions;
 using RollbackMesh.Agent.Actions.Services;
 using RollbackMesh.Agent.Health;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
-/// A stand-in for systemd on a sandbox node, selected only by agent.yaml's <c>sandbox.root</c>. A unit exists when
-/// ROOT/etc/systemd/system/UNIT.service exists (as systemd would load it); its state is one line "ActiveState SubState"
-/// in ROOT/run/systemd-standin/UNIT, which the stand-in k3s-killall.sh also writes. Every job is appended to
-/// ROOT/var/log/rollbackmesh-standin/services.log with a millisecond timestamp, so tests can order jobs across nodes.
+/// A stand-in for systemd on a sandbox node (the sandbox agent only, <see cref="SandboxAgent"/>). A unit exists when
+/// its unit file exists under the root (as systemd would load it); its state is one line "ActiveState SubState" in its
+/// state file, which the stand-in k3s-killall.sh also writes. Every job is appended to the service job log with a
+/// millisecond timestamp, so tests can order jobs across nodes (paths: <see cref="StandInContract"/>).
 /// Nothing is started: this records what systemctl would have done.
 /// </summary>
 internal sealed class SandboxServiceController : IServiceController, IUnitStateReader
 {
-    /// <summary>The unit state directory, relative to the sandbox root.</summary>
-    public const string StateDirectory = "run/systemd-standin";
-
-    /// <summary>The job log, relative to the sandbox root.</summary>
-    public const string JobLog = "var/log/rollbackmesh-standin/services.log";
-
     private readonly SandboxRoot _root;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
@@ -74,9 +68,9 @@ internal sealed class SandboxServiceController : IServiceController, IUnitStateR
 
     private static string BaseName(string unit) => unit.EndsWith(".service", StringComparison.Ordinal) ? unit[..^".service".Length] : unit;
 
-    private string UnitFile(string name) => Path.Combine(_root.Path, "etc/systemd/system", name + ".service");
+    private string UnitFile(string name) => _root.Rebase(StandInContract.UnitFile(name));
 
-    private string StateFile(string name) => Path.Combine(_root.Path, StateDirectory, name);
+    private string StateFile(string name) => _root.Rebase(StandInContract.UnitStateFile(name));
 
     private (string Active, string Sub) Read(string name)
     {
@@ -87,7 +81,7 @@ internal sealed class SandboxServiceController : IServiceController, IUnitStateR
 
     private void Write(string name, string active, string sub)
     {
-        Directory.CreateDirectory(Path.Combine(_root.Path, StateDirectory));
+        Directory.CreateDirectory(_root.Rebase(StandInContract.UnitStateDirectory));
         var file = StateFile(name);
         File.WriteAllText(file + ".tmp", $"{active} {sub}\n");
         File.Move(file + ".tmp", file, overwrite: true);
@@ -95,7 +89,7 @@ internal sealed class SandboxServiceController : IServiceController, IUnitStateR
 
     private void Log(string line)
     {
-        var log = Path.Combine(_root.Path, JobLog);
+        var log = _root.Rebase(StandInContract.ServiceJobLog);
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         var at = _time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         File.AppendAllText(log, $"{at} {line}\n");

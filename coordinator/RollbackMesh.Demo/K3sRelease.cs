@@ -1,4 +1,4 @@
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>A K3s release as the stand-in k3s binary reports it (`k3s --version`).</summary>
 /// <param name="Version">The K3s version, e.g. v1.28.5+k3s1.</param>

@@ -1,7 +1,7 @@
 using RollbackMesh.Agent.Connection;
 using RollbackMesh.V1;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>Runs steps on a sandbox node: rebases the action's paths under the sandbox root, then runs the real step runner.</summary>
 internal sealed class SandboxStepExecutor : IStepExecutor

@@ -1,15 +1,16 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Protos.Conventions;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// Builds a sandbox fleet under a state directory: for every node a root (STATE/nodes/NAME) laid out like a K3s node
 /// with embedded etcd (stand-in k3s, k3s-killall.sh and kubectl in /usr/local/bin, unit files, db directories, the
 /// previous release's binary and sha256sum file as air-gap artifacts, an etcd snapshot on the first server) and
-/// the agent's configuration (sandbox.root = that root, allowed roots = that root, tools = the stand-ins, insecure
-/// coordinator URL). Used by `rollbackmesh demo` and the fleet functional tests.
+/// the agent's configuration (its sandbox agent runs with --root = that root; allowed roots = that root, tools = the stand-ins, insecure
+/// coordinator URL). Used by the demo and the fleet functional tests.
 /// </summary>
 internal static class SandboxFleetBuilder
 {
@@ -88,7 +89,7 @@ internal static class SandboxFleetBuilder
 
     private static void LayOut(SandboxNode node, string cluster, string etcdctl)
     {
-        foreach (var dir in new[] { "/etc/rollbackmesh", "/var/lib/rollbackmesh/quarantine", "/var/log/rollbackmesh-standin", "/etc/rancher/k3s" })
+        foreach (var dir in new[] { "/etc/rollbackmesh", StandInContract.QuarantinePath, StandInContract.LogDirectory, "/etc/rancher/k3s" })
         {
             Directory.CreateDirectory(node.HostPath(dir));
         }
@@ -106,11 +107,11 @@ internal static class SandboxFleetBuilder
 
         var unit = node.K3sUnit;
         var exec = node.IsServer ? "server" : "agent";
-        Write(node.HostPath($"/etc/systemd/system/{unit}.service"),
+        Write(node.HostPath(StandInContract.UnitFile(unit)),
             $"# stand-in unit file of a sandbox node (the K3s install script writes the real one)\n[Service]\nType=notify\n"
             + $"EnvironmentFile=-/etc/systemd/system/{unit}.service.env\nExecStart=/usr/local/bin/k3s {exec}\n");
-        Write(node.HostPath($"/etc/systemd/system/{unit}.service.env"), node.IsServer ? string.Empty : "K3S_URL=https://server-1:6443\n");
-        Write(node.HostPath($"{K3sStandIns.UnitStateDirectory}/{unit}"), "active running\n");
+        Write(node.HostPath(StandInContract.UnitFile(unit) + ".env"), node.IsServer ? string.Empty : "K3S_URL=https://server-1:6443\n");
+        Write(node.HostPath(StandInContract.UnitStateFile(unit)), "active running\n");
         Write(node.HostPath("/etc/rancher/k3s/config.yaml"), node.IsFirstServer ? "cluster-init: true\n" : "server: https://server-1:6443\n");
         if (node.IsServer)
         {

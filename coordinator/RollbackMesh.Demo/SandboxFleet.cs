@@ -1,4 +1,4 @@
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>A built sandbox fleet: where it lives, its nodes, and the runbook parameters that fit it.</summary>
 /// <param name="StateDirectory">The state directory holding every sandbox, the coordinator's data and the logs.</param>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// Used only when etcd is not installed: a stand-in etcdctl whose `snapshot restore` checks a stand-in snapshot's
@@ -19,7 +19,7 @@ internal static class EtcdStandIn
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, """
             #!/bin/sh
-            # STAND-IN etcdctl written by `rollbackmesh demo` because etcd is not installed: NOT the real tool.
+            # STAND-IN etcdctl written by `rollbackmesh-demo` because etcd is not installed: NOT the real tool.
             # Only `snapshot restore SNAP --data-dir DIR [...]` is simulated: it checks the snapshot's sha256 line as the
             # real restore checks the hash in a snapshot, refuses an existing data dir, and writes DIR/member.
             [ "$1 $2" = "snapshot restore" ] || { echo "stand-in etcdctl: only 'snapshot restore' is simulated (install etcd-client for the real one)" >&2; exit 2; }

@@ -1,14 +1,16 @@
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Protos.Channels;
 using RollbackMesh.V1;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// Runs a sandbox fleet as real processes on loopback: a coordinator (`serve --insecure`, embedded SQLite under the
-/// state directory) and one agent process per sandbox node. The coordinator can be killed (SIGKILL) and restarted on
+/// state directory) and one sandbox agent process per node (`rollbackmesh-demo sandbox-agent`: the agent's code with
+/// the sandbox services, <see cref="SandboxAgent"/>). The coordinator can be killed (SIGKILL) and restarted on
 /// the same port and --data, an agent on its own config and journal, as the crash tests do. Disposing stops everything.
 /// </summary>
 internal sealed class SandboxFleetHost : IAsyncDisposable
@@ -48,7 +50,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     {
         var state = Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(state);
-        var host = new SandboxFleetHost(new SandboxFleet(state, [], string.Empty), Executable.Beside("rollbackmesh-coordinator"), Executable.Beside("rollbackmesh-agent"), runbookDirectory);
+        var host = new SandboxFleetHost(new SandboxFleet(state, [], string.Empty), Executable.Beside("rollbackmesh-coordinator"), Executable.Beside("rollbackmesh-demo"), runbookDirectory);
         try
         {
             await host.StartCoordinatorAsync("127.0.0.1:0", ct).ConfigureAwait(false);
@@ -66,7 +68,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
             }
             foreach (var node in host.Fleet.Nodes)
             {
-                host._agents[node.Name] = ChildProcess.Start(host._agentExe, ["--config", node.ConfigPath], host.LogFile(node.Name));
+                host._agents[node.Name] = ChildProcess.Start(host._agentExe, SandboxAgent.Arguments(node.Root, node.ConfigPath), host.LogFile(node.Name));
             }
 
             progress($"agents: {string.Join(", ", host.Fleet.Nodes.Select(n => $"{n.Name} ({string.Join('+', n.Roles)}, pid {host._agents[n.Name].Id})"))}");
@@ -142,8 +144,8 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
     /// <summary>Starts the agent of <paramref name="node"/> again on its config (same journal, same log file).</summary>
     public void RestartAgent(string node)
     {
-        var config = Fleet.Nodes.Single(n => n.Name == node).ConfigPath;
-        _agents[node] = ChildProcess.Start(_agentExe, ["--config", config], LogFile(node));
+        var sandbox = Fleet.Nodes.Single(n => n.Name == node);
+        _agents[node] = ChildProcess.Start(_agentExe, SandboxAgent.Arguments(sandbox.Root, sandbox.ConfigPath), LogFile(node));
     }
 
     /// <summary>Starts the coordinator again on the same port and --data directory (agents reconnect to the same URL).</summary>

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
-/// <summary>Fails the agent's start when <c>sandbox.root</c> is set but is not an existing absolute directory.</summary>
+/// <summary>Fails the sandbox agent's start when its root (--root) is not an existing absolute directory.</summary>
 internal sealed class SandboxRootValidator : IValidateOptions<AgentOptions>
 {
     private readonly string _root;
@@ -13,7 +13,7 @@ internal sealed class SandboxRootValidator : IValidateOptions<AgentOptions>
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AgentOptions options) =>
-        !Path.IsPathFullyQualified(_root) ? ValidateOptionsResult.Fail($"sandbox.root: '{_root}' must be an absolute path")
-        : !Directory.Exists(_root) ? ValidateOptionsResult.Fail($"sandbox.root: directory '{_root}' does not exist")
+        !Path.IsPathFullyQualified(_root) ? ValidateOptionsResult.Fail($"sandbox root (--root): '{_root}' must be an absolute path")
+        : !Directory.Exists(_root) ? ValidateOptionsResult.Fail($"sandbox root (--root): directory '{_root}' does not exist")
         : ValidateOptionsResult.Success;
 }

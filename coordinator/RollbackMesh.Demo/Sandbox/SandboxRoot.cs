@@ -1,12 +1,12 @@
 using RollbackMesh.Agent.Actions;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
-/// A simulated node's root directory (agent.yaml <c>sandbox.root</c>). Runbooks name real node paths
+/// A simulated node's root directory (<c>rollbackmesh-demo sandbox-agent --root DIR</c>). Runbooks name real node paths
 /// (/var/lib/rancher/k3s/server/db, /usr/local/bin/k3s-killall.sh); on a sandbox node they are rebased under this
 /// root, the way a chroot would see them, so a runbook runs unchanged on a sandbox fleet and on a real one.
-/// Only an explicit <c>sandbox.root</c> key selects this; there is no default.
+/// Only the sandbox agent has one; the packaged agent has no sandbox mode.
 /// </summary>
 internal sealed record SandboxRoot
 {

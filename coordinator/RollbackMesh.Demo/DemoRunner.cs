@@ -1,10 +1,12 @@
 using System.CommandLine;
 using Grpc.Net.Client;
+using RollbackMesh.Demo.Sandbox;
+using RollbackMesh.Cli;
 using RollbackMesh.Cli.Commands;
 using RollbackMesh.Cli.Output;
 using RollbackMesh.V1;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// The demo end to end: coordinator and 5 agent processes on a sandbox fleet (3 servers, 2 agents), plan of the K3s
@@ -18,11 +20,11 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PreflightTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Runs the demo in <paramref name="stateDirectory"/>; returns the CLI exit code.</summary>
+    /// <summary>Runs the demo in <paramref name="stateDirectory"/>; returns the exit code (CliExitCodes).</summary>
     public async Task<int> RunAsync(string stateDirectory, bool keep, CancellationToken ct)
     {
         output.Line("RollbackMesh demo: a K3s embedded-etcd rollback on a 5-node SANDBOX fleet (simulated nodes, stand-in k3s/kubectl/systemd;");
-        output.Line("the coordinator and agents are the real programs talking gRPC on loopback).");
+        output.Line("the coordinator is the real program, each agent the real agent in sandbox mode; they talk gRPC on loopback).");
         output.Line();
         await using var host = await SandboxFleetHost.StartAsync(stateDirectory, servers: 3, agents: 2, line => output.Line("  " + line), ct).ConfigureAwait(false);
         await host.WaitForAgentsAsync(ConnectTimeout, ct).ConfigureAwait(false);
@@ -115,8 +117,8 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         var state = host.Fleet.StateDirectory;
         output.Line($"State:        {state}");
         output.Line($"  coordinator data (SQLite): {host.Fleet.CoordinatorDataDirectory}");
-        output.Line($"  node sandboxes:            {Path.Combine(state, "nodes")}/<node> (journal: var/lib/rollbackmesh/journal.db, quarantine: var/lib/rollbackmesh/quarantine)");
-        output.Line($"  stand-in calls:            {Path.Combine(state, "nodes")}/<node>{K3sStandIns.CallLog}");
+        output.Line($"  node sandboxes:            {Path.Combine(state, "nodes")}/<node> (journal: {StandInContract.JournalPath[1..]}, quarantine: {StandInContract.QuarantinePath[1..]})");
+        output.Line($"  stand-in calls:            {Path.Combine(state, "nodes")}/<node>{StandInContract.ToolCallLog}");
         output.Line($"Logs:         {Path.Combine(state, "logs")} (coordinator.log, <node>.log)");
         if (!host.Fleet.RealEtcd)
         {

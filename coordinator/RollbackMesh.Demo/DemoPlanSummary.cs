@@ -1,7 +1,7 @@
 using System.Text;
 using RollbackMesh.V1;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>A short view of a plan for the demo: preflight, then one line per phase with its waves and steps.</summary>
 internal static class DemoPlanSummary

@@ -1,4 +1,4 @@
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>Finds real host tools the sandbox fleet uses (etcd, etcdctl) on PATH and in the usual directories.</summary>
 internal static class HostTools

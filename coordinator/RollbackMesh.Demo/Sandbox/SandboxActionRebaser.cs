@@ -2,7 +2,7 @@ using Google.Protobuf;
 using RollbackMesh.Protos.Actions;
 using V1 = RollbackMesh.V1;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
 /// Rebases every path argument of a step's action under the sandbox root before the step runner sees it; the runner

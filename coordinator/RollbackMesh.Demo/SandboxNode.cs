@@ -1,6 +1,6 @@
 using RollbackMesh.Protos.Conventions;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>One simulated node of a sandbox fleet.</summary>
 /// <param name="Name">The node name (agent nodeName, Kubernetes node name).</param>

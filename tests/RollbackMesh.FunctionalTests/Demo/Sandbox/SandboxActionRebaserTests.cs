@@ -1,9 +1,10 @@
-using RollbackMesh.Agent.Sandbox;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Protos.Actions;
 using RollbackMesh.Test;
+using Xunit;
 using V1 = RollbackMesh.V1;
 
-namespace RollbackMesh.Agent.Tests.Sandbox;
+namespace RollbackMesh.FunctionalTests.Demo.Sandbox;
 
 /// <summary>The rebaser moves exactly the arguments actions.proto marks as paths under the sandbox root.</summary>
 public sealed class SandboxActionRebaserTests

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,29 +9,20 @@ using RollbackMesh.Agent.Hosting;
 using RollbackMesh.Agent.Journal;
 using RollbackMesh.Agent.Steps;
 
-namespace RollbackMesh.Agent.Sandbox;
+namespace RollbackMesh.Demo.Sandbox;
 
 /// <summary>
-/// Registers the sandbox pieces when agent.yaml has <c>sandbox.root</c> (simulated nodes for `rollbackmesh demo` and
-/// the fleet tests); without that key nothing is registered and the agent uses systemd over D-Bus. Must run before
-/// AddAgentServices, whose TryAdd registrations then leave these in place.
+/// Registers the sandbox pieces of a simulated node (the demo and the fleet tests) through the agent's own seams: the
+/// step executor rebases paths under the root, the stand-in service controller replaces systemd over D-Bus, and the
+/// step runner gets the rebased action options. Runs before AddAgentServices (AgentProgram's addServicesFirst), whose
+/// TryAdd registrations then leave these in place. The packaged agent never carries them.
 /// </summary>
 internal static class SandboxServiceCollectionExtensions
 {
-    /// <summary>The configuration key that selects sandbox mode.</summary>
-    public const string RootKey = AgentOptions.SectionName + ":sandbox:root";
-
-    /// <summary>Adds the sandbox step executor, service controller and unit reader if <see cref="RootKey"/> is set.</summary>
-    public static IServiceCollection AddSandboxWhenConfigured(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Adds the sandbox step executor, service controller and unit reader for <paramref name="root"/>.</summary>
+    public static IServiceCollection AddSandbox(this IServiceCollection services, SandboxRoot root)
     {
-        var path = configuration[RootKey];
-        if (string.IsNullOrEmpty(path))
-        {
-            return services;
-        }
-
-        var root = new SandboxRoot(path);
-        services.AddSingleton<IValidateOptions<AgentOptions>>(new SandboxRootValidator(path));
+        services.AddSingleton<IValidateOptions<AgentOptions>>(new SandboxRootValidator(root.Path));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(root);
         services.TryAddSingleton(sp => new SandboxServiceController(root, sp.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,7 @@
 using System.Text;
+using RollbackMesh.Demo.Sandbox;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>The agent.yaml of a sandbox node.</summary>
 internal static class AgentConfigText
@@ -9,13 +10,14 @@ internal static class AgentConfigText
     public const string Cluster = "demo";
 
     /// <summary>
-    /// The configuration for <paramref name="node"/>: sandbox.root selects sandbox mode (step paths rebased under the
-    /// root, the stand-in service controller); allowed roots, journal, quarantine and K3s paths all lie in the root.
+    /// The configuration for <paramref name="node"/>, whose sandbox agent runs with --root = the node's root (step paths
+    /// rebased under it, the stand-in service controller); allowed roots, journal, quarantine and K3s paths all lie in
+    /// the root.
     /// </summary>
     public static string For(SandboxNode node, Uri coordinator, string etcdctl)
     {
         var text = new StringBuilder();
-        text.AppendLine("# agent.yaml of a sandbox node, written by `rollbackmesh demo` (simulated node, not a real one)")
+        text.AppendLine("# agent.yaml of a sandbox node, written by `rollbackmesh-demo` (simulated node, not a real one)")
             .AppendLine($"nodeName: {node.Name}")
             // The sandbox fleet is one K3s cluster; the cluster key is required for its roles.
             .AppendLine($"cluster: {Cluster}")
@@ -30,8 +32,6 @@ internal static class AgentConfigText
             .AppendLine("coordinator:")
             .AppendLine($"  address: {coordinator.ToString().TrimEnd('/')}")
             .AppendLine("  insecure: true")
-            .AppendLine("sandbox:")
-            .AppendLine($"  root: {node.Root}")
             .AppendLine("allowedRoots:")
             .AppendLine($"  - {node.Root}")
             .AppendLine("watchedUnits:")
@@ -41,14 +41,14 @@ internal static class AgentConfigText
             .AppendLine("dataDirectories:")
             .AppendLine($"  - {node.HostPath("/var/lib/rollbackmesh")}")
             .AppendLine("  - /")
-            .AppendLine($"journalPath: {node.HostPath("/var/lib/rollbackmesh/journal.db")}")
-            .AppendLine($"quarantinePath: {node.HostPath("/var/lib/rollbackmesh/quarantine")}")
+            .AppendLine($"journalPath: {node.HostPath(StandInContract.JournalPath)}")
+            .AppendLine($"quarantinePath: {node.HostPath(StandInContract.QuarantinePath)}")
             .AppendLine("healthInterval: 2s")
             .AppendLine($"k3sDataDir: {node.HostPath("/var/lib/rancher/k3s")}")
             .AppendLine($"k3sConfigFile: {node.HostPath("/etc/rancher/k3s/config.yaml")}")
             .AppendLine("k3sUnitFiles:")
-            .AppendLine($"  - {node.HostPath($"/etc/systemd/system/{node.K3sUnit}.service")}")
-            .AppendLine($"  - {node.HostPath($"/etc/systemd/system/{node.K3sUnit}.service.env")}")
+            .AppendLine($"  - {node.HostPath(StandInContract.UnitFile(node.K3sUnit))}")
+            .AppendLine($"  - {node.HostPath(StandInContract.UnitFile(node.K3sUnit) + ".env")}")
             .AppendLine("toolPaths:")
             .AppendLine($"  k3s: {node.HostPath("/usr/local/bin/k3s")}")
             .AppendLine($"  k3s-killall: {node.HostPath("/usr/local/bin/k3s-killall.sh")}")

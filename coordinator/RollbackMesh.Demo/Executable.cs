@@ -1,4 +1,4 @@
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>How to start one of RollbackMesh's programs: its file, plus leading arguments when it runs through the dotnet host.</summary>
 /// <param name="FileName">The apphost, or the dotnet host.</param>
@@ -6,9 +6,9 @@ namespace RollbackMesh.Cli.Demo;
 internal sealed record Executable(string FileName, IReadOnlyList<string> LeadingArguments)
 {
     /// <summary>
-    /// Finds <paramref name="name"/> (rollbackmesh-coordinator, rollbackmesh-agent) beside this CLI: the CLI project
-    /// references both projects, so their build outputs land in its output directory. Prefers the apphost, else runs
-    /// the .dll with the dotnet host that runs this process.
+    /// Finds <paramref name="name"/> (rollbackmesh-coordinator, rollbackmesh-demo) beside this program: the build
+    /// output of a referenced program project lands in the referencing one's (the demo's, the functional tests').
+    /// Prefers the apphost, else runs the .dll with the dotnet host that runs this process.
     /// </summary>
     /// <exception cref="DemoPrerequisiteException">Neither is there.</exception>
     public static Executable Beside(string name)
@@ -27,6 +27,6 @@ internal sealed record Executable(string FileName, IReadOnlyList<string> Leading
             return new Executable(string.IsNullOrEmpty(host) ? "dotnet" : host, [dll]);
         }
 
-        throw new DemoPrerequisiteException($"{name} is not beside the CLI in {directory}; build the CLI project (it builds {name} too).");
+        throw new DemoPrerequisiteException($"{name} is not beside the demo in {directory}; build coordinator/RollbackMesh.Demo (it builds {name} too).");
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace RollbackMesh.Cli.Demo;
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// A child process of the demo (coordinator or agent) whose stdout and stderr go to a log file; lines can be

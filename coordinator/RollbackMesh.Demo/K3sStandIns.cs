@@ -1,4 +1,6 @@
-namespace RollbackMesh.Cli.Demo;
+using RollbackMesh.Demo.Sandbox;
+
+namespace RollbackMesh.Demo;
 
 /// <summary>
 /// The stand-in K3s tooling of a sandbox node. K3s, kubectl and a cluster cannot run here, so these small shell
@@ -8,13 +10,7 @@ namespace RollbackMesh.Cli.Demo;
 /// </summary>
 internal static class K3sStandIns
 {
-    /// <summary>The stand-in call log, relative to the node root.</summary>
-    public const string CallLog = "/var/log/rollbackmesh-standin/calls.log";
-
-    /// <summary>The unit state directory shared with the agent's sandbox service controller.</summary>
-    public const string UnitStateDirectory = "/run/systemd-standin";
-
-    private const string Header = "#!/bin/sh\n# STAND-IN written by `rollbackmesh demo` for a sandbox node: NOT the real tool.\n";
+    private const string Header = "#!/bin/sh\n# STAND-IN written by `rollbackmesh-demo` for a sandbox node: NOT the real tool.\n";
 
     /// <summary>
     /// k3s: `--version` prints the release as k3s does; `server --cluster-reset [--cluster-reset-restore-path=SNAP]`
@@ -23,7 +19,7 @@ internal static class K3sStandIns
     /// </summary>
     public static string K3s(SandboxNode node, K3sRelease release, string etcdctl) => Header + Log(node, "k3s") + $$"""
         datadir='{{node.HostPath("/var/lib/rancher/k3s")}}'
-        units='{{node.HostPath(UnitStateDirectory)}}'
+        units='{{node.HostPath(StandInContract.UnitStateDirectory)}}'
         case "$1" in
           --version|-v) echo "k3s version {{release.Version}} ({{release.Commit}})"; echo "go version {{release.GoVersion}}";;
           server)
@@ -58,7 +54,7 @@ internal static class K3sStandIns
 
     /// <summary>k3s-killall.sh: stops every k3s unit (k3s, k3s-agent) and, as the real script does, keeps all data.</summary>
     public static string KillAll(SandboxNode node) => Header + Log(node, "k3s-killall.sh") + $$"""
-        units='{{node.HostPath(UnitStateDirectory)}}'
+        units='{{node.HostPath(StandInContract.UnitStateDirectory)}}'
         for f in "$units"/k3s*; do
           [ -f "$f" ] || continue
           case "$f" in *.tmp) continue;; esac
@@ -77,7 +73,7 @@ internal static class K3sStandIns
     /// </summary>
     public static string Kubectl(SandboxNode node, string clusterDirectory) => Header + Log(node, "kubectl") + $$"""
         cluster='{{clusterDirectory}}'
-        units='{{node.HostPath(UnitStateDirectory)}}'
+        units='{{node.HostPath(StandInContract.UnitStateDirectory)}}'
         kubeconfig=
         set -- "$@" --end--
         while [ "$1" != --end-- ]; do
@@ -96,7 +92,7 @@ internal static class K3sStandIns
         ready() {
           root=$(cat "$cluster/nodes/$1/root")
           for u in k3s k3s-agent; do
-            [ "$(cut -d' ' -f1 "$root{{UnitStateDirectory}}/$u" 2>/dev/null)" = active ] && { echo True; return; }
+            [ "$(cut -d' ' -f1 "$root{{StandInContract.UnitStateDirectory}}/$u" 2>/dev/null)" = active ] && { echo True; return; }
           done
           echo Unknown
         }
@@ -138,5 +134,5 @@ internal static class K3sStandIns
         """;
 
     private static string Log(SandboxNode node, string tool) =>
-        $"mkdir -p '{Path.GetDirectoryName(node.HostPath(CallLog))}'\necho \"$(date +%s%3N) {tool} $*\" >> '{node.HostPath(CallLog)}'\n";
+        $"mkdir -p '{Path.GetDirectoryName(node.HostPath(StandInContract.ToolCallLog))}'\necho \"$(date +%s%3N) {tool} $*\" >> '{node.HostPath(StandInContract.ToolCallLog)}'\n";
 }
