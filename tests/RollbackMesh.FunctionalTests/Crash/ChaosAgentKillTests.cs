@@ -25,14 +25,14 @@ public sealed class ChaosAgentKillTests(ITestOutputHelper output)
         await using var host = await SandboxFleetHost.StartAsync(state.Path, 1, 2, output.WriteLine, CancellationToken.None, ChaosRunbook.WriteUnder(state.Path));
         var loop = new ChaosLoop(output, nameof(Agent_SigkilledMidStepAndRestarted_StepEndsInterruptedAndRunsOnce));
         var slowest = TimeSpan.Zero;
-        await loop.RunAsync("chaos_agent_kill_trials", 5, async trial =>
+        await loop.RunAsync("chaos_agent_kill_trials", 5, async (trial, random) =>
         {
             await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-            var victim = loop.Random.Next(2) == 0 ? "agent-1" : "agent-2";
-            var victimStep = loop.Random.Next(2) == 0 ? "first" : "second";
+            var victim = random.Next(2) == 0 ? "agent-1" : "agent-2";
+            var victimStep = random.Next(2) == 0 ? "first" : "second";
             // The kill falls well inside the step's 2.5 s sleep.
-            var killAfter = TimeSpan.FromMilliseconds(loop.Random.Next(0, 1200));
-            var down = TimeSpan.FromMilliseconds(loop.Random.Next(500, 2500));
+            var killAfter = TimeSpan.FromMilliseconds(random.Next(0, 1200));
+            var down = TimeSpan.FromMilliseconds(random.Next(500, 2500));
             var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(2500), CancellationToken.None);
             await FleetPolls.WaitForStepAsync(host, run.RunId, victim, s => s.State == StepState.Running, TimeSpan.FromSeconds(60), ChaosRunbook.AgentsPhase, victimStep);
             await Task.Delay(killAfter);

@@ -25,16 +25,16 @@ public sealed class ChaosConnectionFreezeTests(ITestOutputHelper output)
         await DialThroughAsync(host, behindProxy, proxy.Address);
         var loop = new ChaosLoop(output, nameof(AgentConnection_FrozenByProxyAndReleased_RunFinishesWithEveryStepOnce));
         var redialled = 0;
-        await loop.RunAsync("chaos_connection_freeze_trials", 4, async trial =>
+        await loop.RunAsync("chaos_connection_freeze_trials", 4, async (trial, random) =>
         {
             await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-            var sleep = loop.Random.Next(1000, 2000);
+            var sleep = random.Next(1000, 2000);
             // Odd trials freeze from a moment of the run (a gate, a command on its way); even ones while a step runs.
             var duringStep = trial % 2 == 0;
-            var frozenStep = loop.Random.Next(2) == 0 ? "first" : "second";
-            var freezeAfter = TimeSpan.FromMilliseconds(loop.Random.Next(0, duringStep ? sleep : 5000));
+            var frozenStep = random.Next(2) == 0 ? "first" : "second";
+            var freezeAfter = TimeSpan.FromMilliseconds(random.Next(0, duringStep ? sleep : 5000));
             // Longer than the agent's 1 s + 2 s keepalive, the agent gives up on the connection and dials again.
-            var frozenFor = TimeSpan.FromMilliseconds(loop.Random.Next(1000, 8000));
+            var frozenFor = TimeSpan.FromMilliseconds(random.Next(1000, 8000));
             var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(sleep), CancellationToken.None);
             if (duringStep)
             {

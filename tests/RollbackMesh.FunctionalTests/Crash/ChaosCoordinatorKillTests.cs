@@ -15,59 +15,83 @@ namespace RollbackMesh.FunctionalTests.Crash;
 /// </summary>
 public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
 {
+    // Two fleets take five trials each at once: a trial mostly waits (reconnect backoff, health reports), so two
+    // lanes halve the wall time on 2 cores without starving either.
+    private const int Lanes = 2;
+
     [Fact]
     public async Task Coordinator_SigkilledAtRandomMomentsOfRunsAndRestarted_EveryStepRunsOnceAndSucceeds()
     {
-        using var state = new StateDirectory("rm-chaos-coordinator-");
-        await using var host = await SandboxFleetHost.StartAsync(state.Path, 2, 1, output.WriteLine, CancellationToken.None, ChaosRunbook.WriteUnder(state.Path));
-        var loop = new ChaosLoop(output, nameof(Coordinator_SigkilledAtRandomMomentsOfRunsAndRestarted_EveryStepRunsOnceAndSucceeds));
-        await loop.RunAsync("chaos_coordinator_kill_trials", 10, async trial =>
+        var states = Enumerable.Range(0, Lanes).Select(lane => new StateDirectory($"rm-chaos-coordinator-{lane}-")).ToList();
+        var hosts = new List<SandboxFleetHost>();
+        try
         {
-            var clock = Stopwatch.StartNew();
-            if (trial > 1)
+            foreach (var state in states)
             {
-                // The agents stay up across the kill; between trials they start afresh, because their reconnect
-                // backoff resets only after 30 s connected, and back-to-back kills would otherwise measure its
-                // 30 s ceiling instead of the coordinator's recovery.
-                await RestartAgentsAsync(host);
+                hosts.Add(await SandboxFleetHost.StartAsync(state.Path, 2, 1, output.WriteLine, CancellationToken.None, ChaosRunbook.WriteUnder(state.Path)));
             }
 
-            await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
-            var ready = clock.Elapsed;
-            var sleep = loop.Random.Next(300, 800);
-            var milestone = KillMilestones[loop.Random.Next(KillMilestones.Length)];
-            // Shorter than a step: after the last milestone the agent's second step is still running.
-            var offset = TimeSpan.FromMilliseconds(loop.Random.Next(0, sleep * 4 / 5));
-            var down = TimeSpan.FromMilliseconds(loop.Random.Next(0, 2000));
-            var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(sleep), CancellationToken.None);
-            var started = clock.Elapsed;
-            await WaitForRunAsync(host, run.RunId, milestone.Reached);
-            await Task.Delay(offset);
-            var before = await ChaosRuns.GetRunAsync(host, run.RunId);
-            await host.KillCoordinatorAsync();
-            var killed = clock.Elapsed;
-            await Task.Delay(down);
-            await host.RestartCoordinatorAsync(CancellationToken.None);
-            var final = await FleetRunDriver.FinishAsync(host, run.RunId, ChaosRuns.RunLimit, CancellationToken.None);
-            output.WriteLine($"trial {trial}: steps of {sleep} ms, SIGKILL {offset.TotalSeconds:0.0} s after {milestone.Name} of {run.RunId} ({ChaosRuns.Progress(before)}), "
-                + $"down {down.TotalSeconds:0.0} s; run {final.State}: {final.Message} "
-                + $"(agents ready {ready.TotalSeconds:0.0} s, started {started.TotalSeconds:0.0} s, killed {killed.TotalSeconds:0.0} s, ended {clock.Elapsed.TotalSeconds:0.0} s)");
-
-            var problems = RunAccount.Problems(host, final).ToList();
-            if (before.State is not (RunState.Running or RunState.AwaitingApproval))
+            var loop = new ChaosLoop(output, nameof(Coordinator_SigkilledAtRandomMomentsOfRunsAndRestarted_EveryStepRunsOnceAndSucceeds));
+            await loop.RunAsync("chaos_coordinator_kill_trials", 10, Lanes, (lane, trial, random) => TrialAsync(hosts[lane], trial, random));
+            states.ForEach(s => s.Passed = true);
+        }
+        finally
+        {
+            foreach (var host in hosts)
             {
-                problems.Add($"the kill did not fall during the run: it was {before.State}");
+                await host.DisposeAsync();
             }
 
-            // The agents never stopped, so every step's outcome is in a journal: nothing excuses less than success.
-            if (final.State != RunState.Succeeded)
-            {
-                problems.Add($"run {run.RunId} ended {final.State} after a coordinator restart with every agent up: {final.Message}");
-            }
+            states.ForEach(s => s.Dispose());
+        }
+    }
 
-            return problems;
-        });
-        state.Passed = true;
+    /// <summary>One trial: a run, a SIGKILL of its coordinator at a random milestone, a restart, and the run's account.</summary>
+    private async Task<IReadOnlyList<string>> TrialAsync(SandboxFleetHost host, int trial, Random random)
+    {
+        var clock = Stopwatch.StartNew();
+        if (trial > Lanes)
+        {
+            // The agents stay up across the kill; between trials they start afresh, because their reconnect
+            // backoff resets only after 30 s connected, and back-to-back kills would otherwise measure its
+            // 30 s ceiling instead of the coordinator's recovery.
+            await RestartAgentsAsync(host);
+        }
+
+        await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        var ready = clock.Elapsed;
+        var sleep = random.Next(300, 800);
+        var milestone = KillMilestones[random.Next(KillMilestones.Length)];
+        // Shorter than a step: after the last milestone the agent's second step is still running.
+        var offset = TimeSpan.FromMilliseconds(random.Next(0, sleep * 4 / 5));
+        var down = TimeSpan.FromMilliseconds(random.Next(0, 2000));
+        var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(sleep), CancellationToken.None);
+        var started = clock.Elapsed;
+        await WaitForRunAsync(host, run.RunId, milestone.Reached);
+        await Task.Delay(offset);
+        var before = await ChaosRuns.GetRunAsync(host, run.RunId);
+        await host.KillCoordinatorAsync();
+        var killed = clock.Elapsed;
+        await Task.Delay(down);
+        await host.RestartCoordinatorAsync(CancellationToken.None);
+        var final = await FleetRunDriver.FinishAsync(host, run.RunId, ChaosRuns.RunLimit, CancellationToken.None);
+        output.WriteLine($"trial {trial}: steps of {sleep} ms, SIGKILL {offset.TotalSeconds:0.0} s after {milestone.Name} of {run.RunId} ({ChaosRuns.Progress(before)}), "
+            + $"down {down.TotalSeconds:0.0} s; run {final.State}: {final.Message} "
+            + $"(agents ready {ready.TotalSeconds:0.0} s, started {started.TotalSeconds:0.0} s, killed {killed.TotalSeconds:0.0} s, ended {clock.Elapsed.TotalSeconds:0.0} s)");
+
+        var problems = RunAccount.Problems(host, final).ToList();
+        if (before.State is not (RunState.Running or RunState.AwaitingApproval))
+        {
+            problems.Add($"the kill did not fall during the run: it was {before.State}");
+        }
+
+        // The agents never stopped, so every step's outcome is in a journal: nothing excuses less than success.
+        if (final.State != RunState.Succeeded)
+        {
+            problems.Add($"run {run.RunId} ended {final.State} after a coordinator restart with every agent up: {final.Message}");
+        }
+
+        return problems;
     }
 
     /// <summary>Moments of a chaos run on 2 servers and an agent after which a coordinator kill falls (each stays true once reached).</summary>

@@ -6,56 +6,80 @@ using Xunit.Abstractions;
 namespace RollbackMesh.FunctionalTests.Crash;
 
 /// <summary>
-/// Runs a bounded number of chaos trials in a row from one seeded random source, prints each trial's problems and
-/// the `figure NAME PASSED/TRIALS` line, and fails naming every problem and the seed to replay. A trial that throws
-/// (a process or the coordinator not back in time) ends the loop: the fleet is in no known state for the next one.
+/// Runs a bounded number of chaos trials, prints each trial's problems and the `figure NAME PASSED/TRIALS` line, and
+/// fails naming every problem and the seed to replay. Trials run one after another in each of one or more lanes (a
+/// lane is a fleet of its own, so lanes run at once without touching each other); each lane draws its choices from its
+/// own random source seeded from <see cref="ChaosSeed"/>. A trial that throws (a process or the coordinator not back
+/// in time) ends its lane: that fleet is in no known state for the next trial.
 /// </summary>
 internal sealed class ChaosLoop(ITestOutputHelper output, string test)
 {
+    private readonly Lock _lock = new();
     private readonly List<string> _failures = [];
-
-    /// <summary>The seeded random source the trials draw their choices from.</summary>
-    public Random Random { get; } = new(ChaosSeed.Value);
+    private int _passed;
 
     /// <summary>
-    /// Runs <paramref name="trials"/> trials; each returns the problems it found (none: passed). Prints
-    /// <c>figure <paramref name="figure"/> PASSED/TRIALS</c> and the loop's wall time as <c>figure <paramref name="figure"/>_wall_s</c>.
+    /// Runs <paramref name="trials"/> trials in one lane; each is given its number and returns the problems it found
+    /// (none: passed). Prints <c>figure <paramref name="figure"/> PASSED/TRIALS</c> and <c>figure <paramref name="figure"/>_wall_s</c>.
     /// </summary>
-    public async Task RunAsync(string figure, int trials, Func<int, Task<IReadOnlyList<string>>> trial)
+    public Task RunAsync(string figure, int trials, Func<int, Random, Task<IReadOnlyList<string>>> trial) =>
+        RunAsync(figure, trials, 1, (_, n, random) => trial(n, random));
+
+    /// <summary>
+    /// Runs <paramref name="trials"/> trials over <paramref name="lanes"/> lanes at once (lane L of 0.. runs trials
+    /// L + 1, L + 1 + lanes, ...); each trial is given its lane, its number and its lane's random source.
+    /// </summary>
+    public async Task RunAsync(string figure, int trials, int lanes, Func<int, int, Random, Task<IReadOnlyList<string>>> trial)
     {
         output.WriteLine(FormattableString.Invariant($"chaos seed {ChaosSeed.Value} (set {ChaosSeed.Variable} to replay)"));
         output.WriteLine(FormattableString.Invariant($"figure chaos_seed {ChaosSeed.Value}"));
         var clock = Stopwatch.StartNew();
-        var passed = 0;
-        for (var n = 1; n <= trials; n++)
+        await Task.WhenAll(Enumerable.Range(0, lanes).Select(lane => Task.Run(() => RunLaneAsync(lane, trials, lanes, trial))));
+        output.WriteLine(FormattableString.Invariant($"figure {figure} {_passed}/{trials}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"figure {figure}_wall_s {clock.Elapsed.TotalSeconds:0.0}"));
+        if (_failures.Count > 0)
+        {
+            Assert.Fail($"{trials - _passed} of {trials} trials failed (seed {ChaosSeed.Value}; replay: {ChaosSeed.Replay(test)}):\n"
+                + string.Join("\n", _failures));
+        }
+    }
+
+    private async Task RunLaneAsync(int lane, int trials, int lanes, Func<int, int, Random, Task<IReadOnlyList<string>>> trial)
+    {
+        var random = new Random(unchecked(ChaosSeed.Value + lane));
+        for (var n = lane + 1; n <= trials; n += lanes)
         {
             IReadOnlyList<string> problems;
             try
             {
-                problems = await trial(n);
+                problems = await trial(lane, n, random);
             }
             catch (Exception ex)
             {
-                _failures.Add($"trial {n}: {ex.GetType().Name}: {ex.Message}");
-                output.WriteLine($"trial {n} stopped the loop: {ex}");
-                break;
+                Record(n, $"{ex.GetType().Name}: {ex.Message}");
+                output.WriteLine($"trial {n} stopped lane {lane}: {ex}");
+                return;
             }
 
             foreach (var problem in problems)
             {
-                _failures.Add($"trial {n}: {problem}");
-                output.WriteLine($"trial {n} PROBLEM: {problem}");
+                Record(n, problem);
             }
 
-            passed += problems.Count == 0 ? 1 : 0;
+            if (problems.Count == 0)
+            {
+                Interlocked.Increment(ref _passed);
+            }
+        }
+    }
+
+    private void Record(int trial, string problem)
+    {
+        lock (_lock)
+        {
+            _failures.Add($"trial {trial}: {problem}");
         }
 
-        output.WriteLine(FormattableString.Invariant($"figure {figure} {passed}/{trials}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"figure {figure}_wall_s {clock.Elapsed.TotalSeconds:0.0}"));
-        if (_failures.Count > 0)
-        {
-            Assert.Fail($"{trials - passed} of {trials} trials failed (seed {ChaosSeed.Value}; replay: {ChaosSeed.Replay(test)}):\n"
-                + string.Join("\n", _failures));
-        }
+        output.WriteLine($"trial {trial} PROBLEM: {problem}");
     }
 }
