@@ -19,6 +19,8 @@ public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
     // lanes halve the wall time on 2 cores without starving either.
     private const int Lanes = 2;
 
+    private const string MissedKill = "the kill did not fall during the run";
+
     [Fact]
     public async Task Coordinator_SigkilledAtRandomMomentsOfRunsAndRestarted_EveryStepRunsOnceAndSucceeds()
     {
@@ -46,8 +48,30 @@ public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>One trial: a run, a SIGKILL of its coordinator at a random milestone, a restart, and the run's account.</summary>
+    /// <summary>
+    /// One trial: a run, a SIGKILL of its coordinator at a random milestone, a restart, and the run's account. A kill
+    /// that came after the run had ended (a machine slow enough to outrun the milestone's offset) is not a trial of a
+    /// kill during a run: its run is still checked, and the trial is drawn again, twice at most.
+    /// </summary>
     private async Task<IReadOnlyList<string>> TrialAsync(SandboxFleetHost host, int trial, Random random)
+    {
+        var missed = new List<string>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var (duringRun, problems) = await KillDuringARunAsync(host, trial, random);
+            if (duringRun || attempt == 3)
+            {
+                return [.. missed, .. problems];
+            }
+
+            output.WriteLine($"trial {trial}: the kill came after the run had ended; drawn again");
+            missed.AddRange(problems.Where(p => !p.StartsWith(MissedKill, StringComparison.Ordinal)));
+        }
+
+        throw new UnreachableException();
+    }
+
+    private async Task<(bool DuringRun, List<string> Problems)> KillDuringARunAsync(SandboxFleetHost host, int trial, Random random)
     {
         var clock = Stopwatch.StartNew();
         if (trial > Lanes)
@@ -60,10 +84,10 @@ public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
 
         await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
         var ready = clock.Elapsed;
-        var sleep = random.Next(300, 800);
+        var sleep = random.Next(400, 900);
         var milestone = KillMilestones[random.Next(KillMilestones.Length)];
-        // Shorter than a step: after the last milestone the agent's second step is still running.
-        var offset = TimeSpan.FromMilliseconds(random.Next(0, sleep * 4 / 5));
+        // Half a step at most: after the last milestone the agent's second step is still running.
+        var offset = TimeSpan.FromMilliseconds(random.Next(0, sleep / 2));
         var down = TimeSpan.FromMilliseconds(random.Next(0, 2000));
         var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(sleep), CancellationToken.None);
         var started = clock.Elapsed;
@@ -80,9 +104,10 @@ public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
             + $"(agents ready {ready.TotalSeconds:0.0} s, started {started.TotalSeconds:0.0} s, killed {killed.TotalSeconds:0.0} s, ended {clock.Elapsed.TotalSeconds:0.0} s)");
 
         var problems = RunAccount.Problems(host, final).ToList();
-        if (before.State is not (RunState.Running or RunState.AwaitingApproval))
+        var duringRun = before.State is RunState.Running or RunState.AwaitingApproval;
+        if (!duringRun)
         {
-            problems.Add($"the kill did not fall during the run: it was {before.State}");
+            problems.Add($"{MissedKill}: it was {before.State} three times");
         }
 
         // The agents never stopped, so every step's outcome is in a journal: nothing excuses less than success.
@@ -91,7 +116,7 @@ public sealed class ChaosCoordinatorKillTests(ITestOutputHelper output)
             problems.Add($"run {run.RunId} ended {final.State} after a coordinator restart with every agent up: {final.Message}");
         }
 
-        return problems;
+        return (duringRun, problems);
     }
 
     /// <summary>Moments of a chaos run on 2 servers and an agent after which a coordinator kill falls (each stays true once reached).</summary>
