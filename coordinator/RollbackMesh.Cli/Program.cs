@@ -19,6 +19,7 @@ var root = new RootCommand("rollbackmesh: plan, apply and follow fleet rollbacks
     RunCommands.Approve(),
     RunCommands.Retry(),
     HistoryCommand.Create(),
+    RunsCommand.Create(),
     RollbackMesh.Cli.Ui.UiCommand.Create(),
     RollbackMesh.Cli.Demo.DemoCommand.Create(),
 };

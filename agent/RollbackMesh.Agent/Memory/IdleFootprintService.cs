@@ -30,21 +30,19 @@ internal sealed partial class IdleFootprintService : BackgroundService
     private readonly ILogger<IdleFootprintService> _logger;
     private readonly Func<long> _release;
     private readonly Func<long> _residentBytes;
-    private readonly TimeSpan _recheckInterval;
     private readonly SemaphoreSlim _wake = new(0);
     private long? _residentAfterRelease;
 
     /// <summary>Creates the service; it listens for connections and for the last step ending.</summary>
     /// <param name="monitor">The connection state.</param>
     /// <param name="dispatcher">The running steps.</param>
-    /// <param name="time">The clock for the settle delay.</param>
+    /// <param name="time">The clock for the settle delay and the recheck interval.</param>
     /// <param name="logger">Where releases are logged (debug).</param>
     /// <param name="release">Gives memory back and returns the bytes trimmed; null means <see cref="ReleaseStartupMemory"/>.</param>
     /// <param name="residentBytes">This process's resident memory; null means <see cref="ResidentMemory.Bytes"/>.</param>
-    /// <param name="recheckInterval">How often idle memory is compared; null means <see cref="RecheckInterval"/>.</param>
     public IdleFootprintService(
         ConnectionMonitor monitor, StepDispatcher dispatcher, TimeProvider time, ILogger<IdleFootprintService> logger, Func<long>? release = null,
-        Func<long>? residentBytes = null, TimeSpan? recheckInterval = null)
+        Func<long>? residentBytes = null)
     {
         _monitor = monitor;
         _dispatcher = dispatcher;
@@ -52,7 +50,6 @@ internal sealed partial class IdleFootprintService : BackgroundService
         _logger = logger;
         _release = release ?? ReleaseStartupMemory;
         _residentBytes = residentBytes ?? ResidentMemory.Bytes;
-        _recheckInterval = recheckInterval ?? RecheckInterval;
         _monitor.Changed += OnConnectionChanged;
         _dispatcher.Idle += Wake;
     }
@@ -110,7 +107,7 @@ internal sealed partial class IdleFootprintService : BackgroundService
     /// <summary>Waits for a wake-up (true) or for the recheck interval to pass without one (false).</summary>
     private async Task<bool> WaitForWakeAsync(CancellationToken stoppingToken)
     {
-        using var recheck = new CancellationTokenSource(_recheckInterval, _time);
+        using var recheck = new CancellationTokenSource(RecheckInterval, _time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, recheck.Token);
         try
         {

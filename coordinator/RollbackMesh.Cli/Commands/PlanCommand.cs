@@ -4,7 +4,10 @@ using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Commands;
 
-/// <summary>`rollbackmesh plan RUNBOOK --param k=v --param-file k=path ...`: prints what apply would do, with agents' dry runs, and the hash to apply.</summary>
+/// <summary>
+/// `rollbackmesh plan RUNBOOK [--cluster NAME] --param k=v --param-file k=path ...`: prints what apply would do on one
+/// cluster, with agents' dry runs, and the hash to apply. Without --cluster the fleet must be one cluster.
+/// </summary>
 internal static class PlanCommand
 {
     public static Command Create()
@@ -12,10 +15,14 @@ internal static class PlanCommand
         var runbook = new Argument<string>("runbook") { Description = "The runbook to plan." };
         var parameters = ParameterOption.Create();
         var parameterFiles = ParameterOption.CreateFile();
-        var command = new Command("plan", "Plan a runbook against the current fleet (nothing changes), with dry runs.") { runbook, parameters, parameterFiles };
+        var cluster = ClusterOption.Create("The cluster to plan on (agent.yaml cluster); required when the fleet has several.");
+        var command = new Command("plan", "Plan a runbook against one cluster of the fleet (nothing changes), with dry runs.") { runbook, parameters, parameterFiles, cluster };
         CommandRunner.SetAction(command, async context =>
         {
-            var request = new PlanRequest { Runbook = context.Result.GetValue(runbook)!, WithDryRun = true };
+            var request = new PlanRequest
+            {
+                Runbook = context.Result.GetValue(runbook)!, WithDryRun = true, Cluster = ClusterOption.Parse(context.Result.GetValue(cluster)),
+            };
             var supplied = ParameterOption.Parse(context.Result.GetValue(parameters), context.Result.GetValue(parameterFiles));
             request.Parameters.Add(supplied.Values);
             var plan = await context.Operator.PlanAsync(request, cancellationToken: context.CancellationToken);
@@ -28,7 +35,8 @@ internal static class PlanCommand
             context.Output.Line(PlanText.Render(plan).TrimEnd('\n'));
             context.Output.Line();
             var args = supplied.ApplyArguments(plan.Parameters);
-            context.Output.Line($"To run exactly this plan: rollbackmesh apply {plan.Runbook}{args} --plan-hash {plan.Hash}");
+            var clusterArg = plan.Cluster.Length > 0 ? $" --cluster {plan.Cluster}" : "";
+            context.Output.Line($"To run exactly this plan: rollbackmesh apply {plan.Runbook}{clusterArg}{args} --plan-hash {plan.Hash}");
             return CliExitCodes.Success;
         }, preconditionIsBadInput: true);
         return command;

@@ -1,14 +1,16 @@
 using Grpc.Core;
 using RollbackMesh.Cli.Output;
 using RollbackMesh.V1;
+using Spectre.Console;
 
 namespace RollbackMesh.Cli.Commands;
 
 /// <summary>
-/// Follows a run over WatchRun until it ends: step transitions per phase and node as they happen, a progress line
-/// while waiting, then the final state. JSON output is one RunEvent per line. The run lives in the coordinator, not in
-/// this stream: when the stream breaks after it was open (the coordinator restarted), the watch says "reconnecting" on
-/// stderr and opens it again with a bounded backoff, for up to <see cref="ReconnectFor"/>. Exit 0 when the run
+/// Follows a run over WatchRun until it ends, then prints the final state. On a terminal it shows a live view (phases
+/// with counts and bars, failing nodes by name, long waits); redirected, step transitions per phase and node as plain
+/// lines with a "still waiting" line now and then; JSON output is one RunEvent per line. The run lives in the
+/// coordinator, not in this stream: when the stream breaks after it was open (the coordinator restarted), the watch
+/// says "reconnecting" and opens it again with a bounded backoff, for up to <see cref="ReconnectFor"/>. Exit 0 when the run
 /// succeeded, and when it finished with failed nodes within the budget only if the operator accepted that.
 /// </summary>
 internal static class RunWatcher
@@ -21,10 +23,39 @@ internal static class RunWatcher
 
     public static async Task<int> WatchAsync(CommandContext context, string runId, bool acceptBudget)
     {
-        var ct = context.CancellationToken;
         var output = context.Output;
-        var progress = new RunProgress();
-        var line = new ProgressLine(!output.Json && CliOutput.IsInteractive, TimeProvider.System);
+        RunStatus? last = null;
+        if (!output.Json && CliOutput.IsInteractive)
+        {
+            // A terminal: one view redrawn in place, whose height does not grow with the run (issue 14 item 5).
+            await AnsiConsole.Live(new Text($"following run {runId} ...")).AutoClear(false).Overflow(VerticalOverflow.Ellipsis)
+                .StartAsync(async live => last = await FollowAsync(context, runId, new LiveWatchDisplay(live, TimeProvider.System)).ConfigureAwait(false))
+                .ConfigureAwait(false);
+        }
+        else
+        {
+            last = await FollowAsync(context, runId, new PlainWatchDisplay(output, TimeProvider.System)).ConfigureAwait(false);
+        }
+
+        var final = last is not null && RunText.IsFinished(last.State)
+            ? last
+            : await context.Operator.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: context.CancellationToken).ResponseAsync.ConfigureAwait(false);
+        if (!output.Json)
+        {
+            output.Line(RunText.Header(final));
+            if (final.Message.Length > 0)
+            {
+                output.Line("  " + final.Message);
+            }
+        }
+
+        return ExitCodeFor(final.State, acceptBudget, output);
+    }
+
+    /// <summary>Follows the run until its stream ends, reconnecting a stream that broke; returns the last snapshot.</summary>
+    private static async Task<RunStatus?> FollowAsync(CommandContext context, string runId, IWatchDisplay display)
+    {
+        var ct = context.CancellationToken;
         RunStatus? last = null;
         DateTimeOffset? lostAt = null;
         var retry = FirstRetry;
@@ -38,10 +69,10 @@ internal static class RunWatcher
                     var next = call.ResponseStream.MoveNext(ct);
                     while (!next.IsCompleted)
                     {
-                        await Task.WhenAny(next, Task.Delay(line.TickInterval, ct)).ConfigureAwait(false);
-                        if (!next.IsCompleted && last is not null && !output.Json)
+                        await Task.WhenAny(next, Task.Delay(display.TickInterval, ct)).ConfigureAwait(false);
+                        if (!next.IsCompleted && last is not null)
                         {
-                            line.Tick(RunProgress.Summary(last));
+                            display.Tick(last);
                         }
                     }
 
@@ -52,24 +83,13 @@ internal static class RunWatcher
 
                     if (lostAt is not null)
                     {
-                        line.Clear();
-                        output.Error($"reconnected to the coordinator; following run {runId} again");
+                        display.Notice($"reconnected to the coordinator; following run {runId} again");
                         (lostAt, retry) = (null, FirstRetry);
                     }
 
                     var change = call.ResponseStream.Current;
                     last = change.Status;
-                    line.Clear();
-                    if (output.Json)
-                    {
-                        output.Write(change);
-                        continue;
-                    }
-
-                    foreach (var text in progress.Changes(change.Status, change.Message))
-                    {
-                        output.Line(text);
-                    }
+                    display.Show(change);
                 }
 
                 break;
@@ -81,30 +101,18 @@ internal static class RunWatcher
                 lostAt ??= now;
                 if (now - lostAt >= ReconnectFor)
                 {
+                    display.Close();
                     throw;
                 }
 
-                line.Clear();
-                output.Error($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {ReconnectFor.TotalMinutes:0} min)");
+                display.Notice($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {ReconnectFor.TotalMinutes:0} min)");
                 await Task.Delay(retry, ct).ConfigureAwait(false);
                 retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
             }
         }
 
-        line.Clear();
-        var final = last is not null && RunText.IsFinished(last.State)
-            ? last
-            : await context.Operator.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
-        if (!output.Json)
-        {
-            output.Line(RunText.Header(final));
-            if (final.Message.Length > 0)
-            {
-                output.Line("  " + final.Message);
-            }
-        }
-
-        return ExitCodeFor(final.State, acceptBudget, output);
+        display.Close();
+        return last;
     }
 
     /// <summary>The exit code of a finished watch: 0 succeeded; 5 finished with failed nodes unless accepted; else 1.</summary>

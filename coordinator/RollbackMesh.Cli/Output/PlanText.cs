@@ -10,6 +10,10 @@ internal static class PlanText
     {
         var text = new StringBuilder();
         text.Append($"Plan for runbook {plan.Runbook}\nHash: {plan.Hash}\n");
+        var cluster = plan.Cluster.Length > 0 ? plan.Cluster : "(none: the nodes name no cluster)";
+        text.Append(plan.ClusterInferred
+            ? $"Cluster: {cluster} (no --cluster given: every node of the fleet is in this one)\n"
+            : $"Cluster: {cluster}\n");
         text.Append(plan.Parameters.Count == 0 ? "Parameters: none\n" : "Parameters:\n");
         foreach (var (name, value) in plan.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

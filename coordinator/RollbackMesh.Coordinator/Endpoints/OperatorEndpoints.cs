@@ -44,6 +44,9 @@ internal sealed class OperatorEndpoints(OperatorService service, IHostApplicatio
     public override Task<HistoryResponse> History(HistoryRequest request, ServerCallContext context) =>
         Call(() => service.History(request, CallerIdentity.Of(context)));
 
+    public override Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context) =>
+        Call(() => service.ListRuns(request, CallerIdentity.Of(context)));
+
     public override async Task WatchRun(GetRunRequest request, IServerStreamWriter<RunEvent> responseStream, ServerCallContext context)
     {
         // A watch lasts as long as the run; shutdown must end it rather than wait for it.

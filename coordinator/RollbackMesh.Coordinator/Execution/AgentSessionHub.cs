@@ -8,22 +8,19 @@ namespace RollbackMesh.Coordinator.Execution;
 /// <summary>
 /// The open agent streams. The transport endpoint is a thin adapter over it: it calls <see cref="OnConnectedAsync"/>
 /// with the authenticated Hello and the stream's writer, then one method per incoming message, then
-/// <see cref="OnDisconnectedAsync"/>. Hello and health go to the <see cref="FleetRegistry"/>; step updates and journals
-/// go to the attached <see cref="IAgentEventSink"/> (the executor). Outgoing messages go through
+/// <see cref="OnDisconnectedAsync"/>. Hello and health go to the <see cref="FleetRegistry"/>; connections, step updates
+/// and journals are posted to the runs' inboxes through <see cref="RunInboxes"/>. Outgoing messages go through
 /// <see cref="SendAsync"/> (this is the executor's <see cref="IAgentLink"/>). Each session keeps the serial of the
 /// certificate it authenticated with and a way to end it, so a revocation (<see cref="CutRevoked"/>) closes the
 /// node's stream at once instead of at its next reconnection.
 /// </summary>
 internal sealed partial class AgentSessionHub(
-    FleetRegistry registry, FleetOptions options, TimeProvider time, ILogger<AgentSessionHub> logger, CoordinatorMetrics? metrics = null)
+    FleetRegistry registry, FleetOptions options, TimeProvider time, ILogger<AgentSessionHub> logger, RunInboxes runs,
+    CoordinatorMetrics? metrics = null)
     : IAgentLink
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
-    private volatile IAgentEventSink? _sink;
     private volatile Func<string, bool>? _isRevoked;
-
-    /// <summary>Routes step updates and journals to <paramref name="sink"/> (replacing any earlier one).</summary>
-    public void AttachSink(IAgentEventSink? sink) => _sink = sink;
 
     /// <summary>
     /// Consulted before every StepCommand is sent (the security ledger's check), so a step is never dispatched over a
@@ -49,7 +46,7 @@ internal sealed partial class AgentSessionHub(
             HealthIntervalSeconds = (uint)Math.Max(1, options.HealthInterval.TotalSeconds),
         };
         await writer.WriteAsync(new V1.CoordinatorMessage { HelloAck = ack }, ct).ConfigureAwait(false);
-        _sink?.OnConnected(hello.NodeName);
+        runs.OnConnected(hello.NodeName);
     }
 
     public void OnHealth(string node, V1.HealthReport report)
@@ -62,10 +59,10 @@ internal sealed partial class AgentSessionHub(
     }
 
     public void OnStepUpdate(string node, V1.StepUpdate update) =>
-        _sink?.OnStepUpdate(node, AgentWireMapper.ToUpdate(update));
+        runs.OnStepUpdate(node, AgentWireMapper.ToUpdate(update));
 
     public void OnJournal(string node, V1.JournalReport report) =>
-        _sink?.OnJournal(node, AgentWireMapper.ToJournal(report));
+        runs.OnJournal(node, AgentWireMapper.ToJournal(report));
 
     /// <summary>
     /// The node's stream ended. When <paramref name="writer"/> is given and a newer stream has replaced it, this is

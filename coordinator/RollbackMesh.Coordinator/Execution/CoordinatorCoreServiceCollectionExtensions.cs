@@ -15,7 +15,7 @@ internal static class CoordinatorCoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the store (SQLite at <paramref name="databasePath"/>, its directory created on first use), fleet
-    /// registry, agent session hub (also as <see cref="IAgentLink"/>), run executor, audit log, operator service and
+    /// registry, the runs' inboxes the agent session hub posts to, the hub (also as <see cref="IAgentLink"/>), run executor, audit log, operator service and
     /// metrics (<see cref="MetricsServiceCollectionExtensions.AddCoordinatorMetrics"/>) as singletons, <see cref="FleetOptions"/> and <see cref="ExecutorOptions"/> (defaults documented on each property,
     /// adjusted by the callbacks, validated on start), <see cref="TimeProvider.System"/> unless one is registered, and
     /// <see cref="CoordinatorCoreStartup"/>, which resumes unfinished runs on start. Every registration is a TryAdd,
@@ -50,6 +50,7 @@ internal static class CoordinatorCoreServiceCollectionExtensions
         services.TryAddSingleton(sp => new FleetRegistry(
             sp.GetRequiredService<FleetOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<CoordinatorStore>()));
         services.AddCoordinatorMetrics(); // counted always; served by `serve --metrics-listen` only
+        services.TryAddSingleton<RunInboxes>();
         services.TryAddSingleton<AgentSessionHub>();
         services.TryAddSingleton<IAgentLink>(sp => sp.GetRequiredService<AgentSessionHub>());
         services.TryAddSingleton<RunExecutor>();

@@ -7,9 +7,9 @@ using RollbackMesh.Coordinator.Fleet;
 namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
-/// Starts the core: checks the option objects actually in use (also when a host registered its own instances),
-/// routes agent events to the executor, and resumes every run the store holds as unfinished. Safe beside a host
-/// that does the same by hand: attaching the same sink again changes nothing and a second resume finds nothing new.
+/// Starts the core: checks the option objects actually in use (also when a host registered its own instances) and
+/// resumes every run the store holds as unfinished. Safe beside a host that does the same by hand: a second resume
+/// finds nothing new.
 /// </summary>
 internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, ILogger<CoordinatorCoreStartup> logger) : IHostedService
 {
@@ -26,7 +26,6 @@ internal sealed partial class CoordinatorCoreStartup(IServiceProvider services, 
         }
 
         var executor = services.GetRequiredService<RunExecutor>();
-        services.GetRequiredService<AgentSessionHub>().AttachSink(executor);
         var resumed = executor.ResumeUnfinished();
         if (resumed.Length > 0)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Model;
@@ -12,7 +11,7 @@ namespace RollbackMesh.Coordinator.Execution;
 /// Nodes are asked in parallel up to <see cref="ExecutorOptions.DryRunConcurrency"/>; each node's steps are sent at
 /// once and must all be answered within <see cref="ExecutorOptions.DryRunTimeout"/>.
 /// </summary>
-internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options, TimeProvider time)
+internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options, TimeProvider time, DryRunAnswers answers)
 {
     /// <summary>Run ids of dry runs start with this; updates for such run ids never reach a run driver.</summary>
     public const string RunIdPrefix = "dryrun-";
@@ -22,8 +21,6 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
 
     /// <summary>The answer a step gets when its node has no open stream.</summary>
     public static readonly DryRunAnswer NotConnectedAnswer = new(NotConnected, "agent not connected: no dry run");
-
-    private readonly ConcurrentDictionary<(string RunId, string StepId), Pending> _pending = new();
 
     /// <summary>Dry-runs every phase step of <paramref name="plan"/>; returns each step id's answer.</summary>
     public async Task<ImmutableDictionary<string, DryRunAnswer>> DescribeAsync(Plan plan, CancellationToken ct)
@@ -47,25 +44,6 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         return results.SelectMany(r => r).ToImmutableDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// Takes an update that belongs to a dry run (true: consumed, including late answers nobody waits for any more).
-    /// Only the node a dry-run step was sent to may answer it.
-    /// </summary>
-    public bool TryDeliver(string node, AgentStepUpdate update)
-    {
-        if (!update.RunId.StartsWith(RunIdPrefix, StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        if (update.State.IsTerminal() && _pending.TryGetValue((update.RunId, update.StepId), out var pending) && pending.Node == node)
-        {
-            pending.Answer.TrySetResult(update.Outcome ?? new StepOutcome(update.State, "", "", false, false));
-        }
-
-        return true;
-    }
-
     private async Task<IEnumerable<KeyValuePair<string, DryRunAnswer>>> DescribeNodeAsync(
         string runId, string node, IReadOnlyList<PlanStep> steps, CancellationToken ct)
     {
@@ -74,11 +52,7 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
             return steps.Select(s => KeyValuePair.Create(s.StepId, NotConnectedAnswer));
         }
 
-        var waits = steps.Select(s => (Step: s, Pending: new Pending(node))).ToList();
-        foreach (var (step, pending) in waits)
-        {
-            _pending[(runId, step.StepId)] = pending;
-        }
+        var waits = steps.Select(s => (Step: s, Answer: answers.Expect(runId, s.StepId, node))).ToList();
 
         try
         {
@@ -90,14 +64,14 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
 
             try
             {
-                await Task.WhenAll(waits.Select(w => w.Pending.Answer.Task)).WaitAsync(options.DryRunTimeout, time, ct).ConfigureAwait(false);
+                await Task.WhenAll(waits.Select(w => w.Answer)).WaitAsync(options.DryRunTimeout, time, ct).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
                 // Steps answered in time keep their text; the rest say they timed out.
             }
 
-            return waits.Select(w => KeyValuePair.Create(w.Step.StepId, Describe(w.Pending.Answer.Task)));
+            return waits.Select(w => KeyValuePair.Create(w.Step.StepId, Describe(w.Answer)));
         }
         catch (AgentUnavailableException)
         {
@@ -107,7 +81,7 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         {
             foreach (var step in steps)
             {
-                _pending.TryRemove((runId, step.StepId), out _);
+                answers.Forget(runId, step.StepId);
             }
         }
     }
@@ -137,12 +111,5 @@ internal sealed class DryRunDispatcher(IAgentLink link, ExecutorOptions options,
         }
 
         return new DryRunAnswer(outcome.DryRun.Length > 0 ? outcome.DryRun : "(no changes described)", Refusal: null);
-    }
-
-    private sealed class Pending(string node)
-    {
-        public string Node { get; } = node;
-
-        public TaskCompletionSource<StepOutcome> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

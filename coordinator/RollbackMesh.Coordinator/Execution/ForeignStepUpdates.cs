@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RollbackMesh.Coordinator.Audit;
+using RollbackMesh.Coordinator.Storage;
 
 namespace RollbackMesh.Coordinator.Execution;
 
@@ -17,23 +18,27 @@ internal static partial class ForeignStepUpdates
     /// Logs and audits the refusal. Returns the audit write so tests can wait for it; callers on the agent's message
     /// loop do not wait (a failed write is logged, never thrown into the stream).
     /// </summary>
-    public static Task RefuseAsync(ExecutorContext context, string node, AgentStepUpdate update)
+    public static Task RefuseAsync(ExecutorContext context, string node, AgentStepUpdate update) =>
+        RefuseAsync(context.Store, context.Time, context.Logger, node, update);
+
+    /// <inheritdoc cref="RefuseAsync(ExecutorContext, string, AgentStepUpdate)"/>
+    public static Task RefuseAsync(CoordinatorStore store, TimeProvider time, ILogger logger, string node, AgentStepUpdate update)
     {
-        Log.Refused(context.Logger, node, update.RunId, update.StepId);
-        var entry = new AuditEntry(context.Time.GetUtcNow(), node, AuditWhat, update.RunId,
+        Log.Refused(logger, node, update.RunId, update.StepId);
+        var entry = new AuditEntry(time.GetUtcNow(), node, AuditWhat, update.RunId,
             $"update ({update.State}) for step '{update.StepId}', which is not dispatched to {node}, refused");
-        return RecordAsync(context, entry);
+        return RecordAsync(store, logger, entry);
     }
 
-    private static async Task RecordAsync(ExecutorContext context, AuditEntry entry)
+    private static async Task RecordAsync(CoordinatorStore store, ILogger logger, AuditEntry entry)
     {
         try
         {
-            await context.Store.AppendAuditAsync(entry).ConfigureAwait(false);
+            await store.AppendAuditAsync(entry).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Log.AuditFailed(context.Logger, ex, entry.Who, entry.RunId);
+            Log.AuditFailed(logger, ex, entry.Who, entry.RunId);
         }
     }
 

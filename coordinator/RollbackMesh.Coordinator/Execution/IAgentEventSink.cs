@@ -3,7 +3,7 @@ using RollbackMesh.Coordinator.Model;
 
 namespace RollbackMesh.Coordinator.Execution;
 
-/// <summary>Receives what agents report about steps (the executor implements it).</summary>
+/// <summary>Receives what agents report about steps (<see cref="RunInboxes"/> implements it and routes each to its run's inbox).</summary>
 internal interface IAgentEventSink
 {
     /// <summary>A step update from <paramref name="node"/>; the sink checks the step belongs to that node.</summary>

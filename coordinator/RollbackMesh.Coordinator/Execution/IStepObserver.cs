@@ -2,8 +2,8 @@ using RollbackMesh.Coordinator.Model;
 namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
-/// Told of every change a run driver makes to a step (the metrics' step timings), right after the change is current in
-/// memory and its store write is queued. Called outside the driver's lock; it must be quick and must not throw.
+/// Told of every change a run makes to a step (the metrics' step timings), once the change is committed to the store.
+/// Called on the run's loop (<see cref="RunLedger"/>); it must be quick and must not throw.
 /// </summary>
 internal interface IStepObserver
 {

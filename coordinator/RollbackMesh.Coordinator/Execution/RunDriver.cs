@@ -1,236 +1,155 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
-using RollbackMesh.Coordinator.Audit;
-using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Model;
+using RollbackMesh.Coordinator.Planning;
 
 namespace RollbackMesh.Coordinator.Execution;
 
 /// <summary>
-/// Drives one run of a plan. All progress is in the store: every transition of the run or of a step is written and
-/// committed before the coordinator acts on it (dispatching, cancelling, moving to the next step), so a new driver
-/// built from the store after a crash continues where this one stopped. The in-memory view may run ahead of the
-/// store by one uncommitted write; nothing is acted on from such a state.
+/// One run as an actor. Step updates, reconnects, journal answers, operator commands, timer expiry and the flow's own
+/// requests are messages on the run's one <see cref="RunInbox"/>; a single loop hands them to the
+/// <see cref="RunLedger"/>, the only code that changes the run (commit to the store, then publish, then complete
+/// waiters). The <see cref="RunFlow"/> drives the plan beside it. All progress is in the store, so a new driver built
+/// from the store after a crash continues where this one stopped.
 /// </summary>
-internal sealed partial class RunDriver : IAsyncDisposable
+internal sealed class RunDriver : IAsyncDisposable
 {
     private readonly ExecutorContext _context;
-    private readonly Plan _plan;
-    private readonly bool _resumed;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, PlanStep> _planSteps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _stepIndex = new(StringComparer.Ordinal);
-    private readonly StepRecord[] _steps;
-    private readonly Dictionary<string, TaskCompletionSource<StepRecord>> _terminal = new(StringComparer.Ordinal);
-    private readonly List<Channel<RunEventRecord>> _watchers = [];
-    private readonly SemaphoreSlim _runWrite = new(1, 1);
+    private readonly RunInbox _inbox = new();
+    private readonly RunLedger _ledger;
+    private readonly RunFlow _flowRunner;
+    private readonly JournalReconciler _journals;
     private readonly CancellationTokenSource _stop;
-    private RunRecord _run;
+    private Task _loop = Task.CompletedTask;
     private Task _flow = Task.CompletedTask;
 
     public RunDriver(ExecutorContext context, Plan plan, RunRecord run, IReadOnlyList<StepRecord> steps, bool resumed, CancellationToken shutdown)
     {
         _context = context;
-        _plan = plan;
-        _run = run;
-        _resumed = resumed;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        _steps = [.. steps.OrderBy(s => s.Ordinal)];
-        foreach (var step in plan.Preflight.Concat(plan.AllSteps))
-        {
-            _planSteps[step.StepId] = step;
-        }
-
-        for (var i = 0; i < _steps.Length; i++)
-        {
-            _stepIndex[_steps[i].StepId] = i;
-            var terminal = new TaskCompletionSource<StepRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_steps[i].State.IsTerminal())
-            {
-                terminal.SetResult(_steps[i]);
-            }
-
-            _terminal[_steps[i].StepId] = terminal;
-        }
+        _ledger = new RunLedger(context, plan, run, steps, _inbox.Post, SettleAfterReconnect);
+        _journals = new JournalReconciler(context, run.RunId, _inbox, _ledger, _ledger.PlanSteps, OnStepUpdate);
+        var stepExecution = new StepExecution(context, run.RunId, _inbox, _ledger);
+        _flowRunner = new RunFlow(context, plan, _inbox, _ledger, stepExecution, _journals, resumed);
+        RunId = run.RunId;
     }
 
-    public string RunId => _run.RunId;
+    public string RunId { get; }
 
     /// <summary>Completes when the driver stops: the run finished, was aborted, or the executor shut down.</summary>
     public Task Completion => _flow;
 
-    public void Start() => _flow = Task.Run(RunAsync);
-
-    public RunSnapshot Snapshot()
+    public void Start()
     {
-        lock (_lock)
-        {
-            return new RunSnapshot(_run, [.. _steps]);
-        }
+        _loop = Task.Run(LoopAsync);
+        _flow = Task.Run(() => _flowRunner.RunAsync(_stop.Token));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _flow.ConfigureAwait(false);
-        _stop.Dispose();
-    }
-
-    private RunRecord CurrentRun
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _run;
-            }
-        }
-    }
-
-    private StepRecord GetStep(string stepId)
-    {
-        lock (_lock)
-        {
-            return _steps[_stepIndex[stepId]];
-        }
-    }
-
-    /// <summary>
-    /// Changes the run header: <paramref name="change"/> sees the current header (and may throw
-    /// <see cref="RunStateException"/>); the result is committed, then becomes current and is published.
-    /// Finished runs never change again.
-    /// </summary>
-    private async Task<RunRecord> UpdateRunAsync(Func<RunRecord, RunRecord> change, string message, string who, string what)
-    {
-        await _runWrite.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var current = CurrentRun;
-            var next = current.IsFinished ? current : change(current);
-            if (next == current)
-            {
-                return current;
-            }
-
-            var audit = new AuditEntry(_context.Time.GetUtcNow(), who, what, _run.RunId, message);
-            await _context.Store.SaveRunAsync(next, audit).ConfigureAwait(false);
-            lock (_lock)
-            {
-                _run = next;
-            }
-
-            Publish(message);
-            return next;
-        }
-        finally
-        {
-            _runWrite.Release();
-        }
-    }
-
-    /// <summary>
-    /// Changes a step that is not terminal yet. <paramref name="change"/> returns null to refuse. The write is queued
-    /// under the lock, so the store sees transitions in the same order as memory. Returns the commit (null when
-    /// refused); a terminal transition also completes the step's terminal task once committed.
-    /// </summary>
-    private Task? TryTransition(string stepId, Func<StepRecord, StepRecord?> change, string who)
-    {
-        StepRecord current;
-        StepRecord next;
-        Task write;
-        lock (_lock)
-        {
-            var index = _stepIndex[stepId];
-            current = _steps[index];
-            if (current.State.IsTerminal() || change(current) is not { } changed)
-            {
-                return null;
-            }
-
-            next = changed with { UpdatedAt = _context.Time.GetUtcNow() };
-            _steps[index] = next;
-            var detail = $"{next.StepId} ({next.Name}) on {next.Node}{(next.Attempt > 1 ? $", attempt {next.Attempt}" : "")}: {next.State}" +
-                (next.Error.Length > 0 ? $": {next.Error}" : next.Summary.Length > 0 ? $": {next.Summary}" : "");
-            var audit = new AuditEntry(next.UpdatedAt, who, $"step.{next.State.ToString().ToLowerInvariant()}", next.RunId, detail);
-            write = _context.Store.SaveStepAsync(next, audit);
-        }
-
-        _context.StepObserver?.OnStepChanged(current, next);
-        Publish($"{next.StepId} {next.State}");
-        if (next.State.IsTerminal())
-        {
-            _ = CompleteAfterAsync(write, _terminal[stepId], next);
-        }
-
-        return write;
-    }
-
-    private static async Task CompleteAfterAsync(Task write, TaskCompletionSource<StepRecord> terminal, StepRecord record)
-    {
-        try
-        {
-            await write.ConfigureAwait(false);
-            terminal.TrySetResult(record);
-        }
-        catch (Exception ex)
-        {
-            terminal.TrySetException(ex);
-        }
-    }
-
-    private void Publish(string message)
-    {
-        lock (_lock)
-        {
-            if (_watchers.Count == 0)
-            {
-                return;
-            }
-
-            var snapshot = new RunSnapshot(_run, [.. _steps]);
-            var change = new RunEventRecord(_context.Time.GetUtcNow(), message, snapshot);
-            foreach (var watcher in _watchers)
-            {
-                watcher.Writer.TryWrite(change);
-                if (_run.IsFinished)
-                {
-                    watcher.Writer.TryComplete();
-                }
-            }
-
-            if (_run.IsFinished)
-            {
-                _watchers.Clear();
-            }
-        }
-    }
+    /// <summary>The run as committed now.</summary>
+    public RunSnapshot Snapshot() => _ledger.Snapshot;
 
     /// <summary>The run's changes from now until it finishes, starting with its current state.</summary>
     public ChannelReader<RunEventRecord> Watch()
     {
         var channel = Channel.CreateBounded<RunEventRecord>(
             new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        lock (_lock)
+        if (!_inbox.Post(new AddWatcher(channel)))
         {
-            channel.Writer.TryWrite(new RunEventRecord(_context.Time.GetUtcNow(), _run.Message, new RunSnapshot(_run, [.. _steps])));
-            if (_run.IsFinished)
-            {
-                channel.Writer.TryComplete();
-            }
-            else
-            {
-                _watchers.Add(channel);
-            }
+            var snapshot = _ledger.Snapshot;
+            channel.Writer.TryWrite(new RunEventRecord(_context.Time.GetUtcNow(), snapshot.Run.Message, snapshot));
+            channel.Writer.TryComplete();
         }
 
         return channel.Reader;
     }
 
-    private ImmutableArray<StepRecord> StepsSnapshot()
+    /// <summary>Stops dispatching new steps (steps in flight finish). Recorded before it takes effect.</summary>
+    public Task<RunRecord> PauseAsync(string who, string reason) => _inbox.Ask<RunRecord>(r => new PauseRun(who, reason, r));
+
+    public Task<RunRecord> ResumeAsync(string who, string reason) => _inbox.Ask<RunRecord>(r => new ResumeRun(who, reason, r));
+
+    /// <summary>
+    /// Ends the run as ABORTED (recorded first), stops dispatching, and sends CancelStep for every step in flight.
+    /// Their outcomes are still recorded as the agents report them.
+    /// </summary>
+    public async Task<RunRecord> AbortAsync(string who, string reason)
     {
-        lock (_lock)
+        var run = await _inbox.Ask<RunRecord>(r => new AbortRun(who, reason, r)).ConfigureAwait(false);
+        if (run.State != RunState.Aborted)
         {
-            return [.. _steps];
+            throw new RunStateException($"Run {run.RunId} already ended {run.State}.");
         }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var step in _ledger.Snapshot.Steps.Where(s => s.State.IsInFlight()))
+        {
+            await AgentReach.TrySendAsync(_context, step.Node, AgentWireMapper.Cancel(step.RunId, step.WireId)).ConfigureAwait(false);
+        }
+
+        return run;
+    }
+
+    /// <summary>
+    /// Approves the step <paramref name="stepId"/> (empty: the one the run is waiting on). A step needing approval
+    /// may also be approved before the run reaches it.
+    /// </summary>
+    public Task<RunRecord> ApproveAsync(string stepId, string who) => _inbox.Ask<RunRecord>(r => new ApproveStep(stepId, who, r));
+
+    /// <summary>
+    /// An agent reported on a step of this run (by the id of one of its attempts). Only the node the step belongs to
+    /// may report on it, and only the current attempt decides it (the ledger checks the attempt).
+    /// </summary>
+    public void OnStepUpdate(string node, AgentStepUpdate update)
+    {
+        if (!StepAttempts.TryParse(update.StepId, _ledger.PlanSteps.ContainsKey, out var stepId, out var attempt) || _ledger.PlanSteps[stepId].Node != node)
+        {
+            _ = ForeignStepUpdates.RefuseAsync(_context, node, update);
+            return;
+        }
+
+        _inbox.Post(new StepReported(node, stepId, attempt, update, _context.Time.GetUtcNow()));
+    }
+
+    /// <summary>A node (re)connected: the ledger settles this run's steps on it that were sent but have no outcome yet.</summary>
+    public void OnNodeConnected(string node) => _inbox.Post(new NodeConnected(node, _context.Time.GetUtcNow()));
+
+    /// <summary>A node answered a JournalQuery; delivered to this run's waits on that node.</summary>
+    public void OnJournal(string node, ImmutableArray<JournalRecord> entries) => _inbox.Post(new JournalAnswered(node, entries));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _flow.ConfigureAwait(false);
+        _inbox.Close();
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void SettleAfterReconnect(string node, ImmutableArray<StepRecord> sent)
+    {
+        var ct = _stop.Token;
+        _ = Task.Run(() => _journals.SettleAfterReconnectAsync(node, sent, ct), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The run's one reader: each message in turn, then whatever writes have committed. Once the inbox is closed, the
+    /// writes still queued are waited for and published.
+    /// </summary>
+    private async Task LoopAsync()
+    {
+        await foreach (var message in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                _ledger.Handle(message);
+                _ledger.Drain();
+            }
+            catch (Exception ex)
+            {
+                RunLog.LedgerFailed(_context.Logger, ex, RunId, message.GetType().Name);
+            }
+        }
+
+        await _ledger.FlushAsync().ConfigureAwait(false);
     }
 }

@@ -15,7 +15,7 @@ internal static class RunRetry
     /// <summary>
     /// Phrases of a failure whose effect on the node is not known: the agent's "interrupted, state unknown" (it
     /// restarted while the step ran; StepRunner) and the coordinator's own "outcome is unknown" when the node was
-    /// lost or removed with the step in flight (RunDriver.Steps).
+    /// lost or removed with the step in flight (StepExecution).
     /// </summary>
     private static readonly string[] UnknownOutcomePhrases = ["state unknown", "outcome is unknown", "outcome on the node is unknown"];
 

@@ -8,14 +8,15 @@ namespace RollbackMesh.Coordinator.Hosting;
 
 /// <summary>
 /// Plans from the loaded <see cref="RunbookCatalog"/> against the registry's current fleet. Unknown runbook: NotFound;
-/// bad parameters: InvalidArgument; a fleet the runbook cannot be planned on: FailedPrecondition.
+/// bad parameters or a fleet of several clusters without one named: InvalidArgument; an unknown cluster: NotFound; a
+/// fleet the runbook cannot be planned on: FailedPrecondition.
 /// </summary>
 internal sealed class CatalogPlanSource(RunbookCatalog catalog, RunbookPlanner planner, FleetRegistry registry) : IPlanSource
 {
     public Task<ImmutableArray<RunbookSummary>> ListRunbooksAsync(CancellationToken ct) =>
         Task.FromResult(catalog.All.Select(Summarise).ToImmutableArray());
 
-    public Task<Plan> CreatePlanAsync(string runbook, IReadOnlyDictionary<string, string> parameters, CancellationToken ct)
+    public Task<Plan> CreatePlanAsync(string runbook, IReadOnlyDictionary<string, string> parameters, string cluster, CancellationToken ct)
     {
         if (!catalog.TryGet(runbook, out var found))
         {
@@ -30,12 +31,24 @@ internal sealed class CatalogPlanSource(RunbookCatalog catalog, RunbookPlanner p
             throw new OperatorException(OperatorErrorCode.InvalidArgument, $"Bad parameters for runbook '{runbook}': {string.Join("; ", problems)}.");
         }
 
-        var fleet = registry.List()
-            .Select(n => new PlanningNode(n.Name, n.Identity.Roles, n.Identity.Labels.ToImmutableDictionary(StringComparer.Ordinal)))
+        var views = registry.List();
+        var removed = views.Where(n => n.Removed).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var fleet = views
+            .Select(n => new PlanningNode(n.Name, n.Identity.Roles, n.Identity.Labels.ToImmutableDictionary(StringComparer.Ordinal), n.Identity.Cluster))
             .ToList();
+        ClusterScope scope;
         try
         {
-            return Task.FromResult(planner.CreatePlan(found, parameters, fleet));
+            scope = ClusterScope.Choose(fleet, cluster, n => removed.Contains(n.Name));
+        }
+        catch (ClusterScopeException ex)
+        {
+            throw new OperatorException(ex.Problem == ClusterScopeProblem.Unknown ? OperatorErrorCode.NotFound : OperatorErrorCode.InvalidArgument, ex.Message);
+        }
+
+        try
+        {
+            return Task.FromResult(planner.CreatePlan(found, parameters, scope.Nodes, scope.Cluster));
         }
         catch (PlanningException ex)
         {

@@ -17,9 +17,15 @@ internal sealed record RunRecord(
     string AwaitingApproval,
     bool PreflightPassed)
 {
+    /// <summary>
+    /// The one cluster the run's plan covers (agent.yaml <c>cluster</c>); empty for nodes that name none and for runs
+    /// stored before plans were scoped to a cluster. At most one unfinished run per cluster (<c>RunExecutor</c>).
+    /// </summary>
+    public string Cluster { get; init; } = "";
+
     /// <summary>1 when started; each <c>retry</c> counts one more.</summary>
     public int Attempt { get; init; } = 1;
 
     /// <summary>The run reached an end state and will not change again.</summary>
-    public bool IsFinished => State is RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted;
+    public bool IsFinished => State.IsFinished();
 }

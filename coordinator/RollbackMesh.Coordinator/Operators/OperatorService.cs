@@ -5,6 +5,7 @@ using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
 using RollbackMesh.Coordinator.Fleet;
 using RollbackMesh.Coordinator.Model;
+using RollbackMesh.Coordinator.Planning;
 
 namespace RollbackMesh.Coordinator.Operators;
 
@@ -57,8 +58,9 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     private async Task<V1.PlanResponse> PlanCoreAsync(V1.PlanRequest request, string caller, CancellationToken ct)
     {
         Require(request.Runbook, "runbook");
-        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
+        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, request.Cluster, ct).ConfigureAwait(false);
         var response = OperatorWireMapper.ToWire(plan);
+        response.ClusterInferred = request.Cluster.Length == 0;
         PreflightVerdict verdict;
         if (request.WithDryRun)
         {
@@ -79,8 +81,14 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
                 : "every targeted node is connected, healthy and has quarantine space (steps not dry-run: apply dry-runs them first)"]
             : verdict.Problems.Select(plan.Redact));
         response.Preflight.Add(plan.Preflight.Select(s => $"{s.Node}: will check {s.Name} before anything changes"));
-        response.PreflightOk = verdict.Ok;
-        await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, plan {plan.Hash}").ConfigureAwait(false);
+        var busy = executor.ClusterBusyReason(plan.Cluster);
+        if (busy is not null)
+        {
+            response.Preflight.Add(busy + " Apply refuses until then.");
+        }
+
+        response.PreflightOk = verdict.Ok && busy is null;
+        await audit.RecordAsync(caller, "plan", "", $"runbook {plan.Runbook}, cluster {ClusterScope.Describe(plan.Cluster)}, plan {plan.Hash}").ConfigureAwait(false);
         return response;
     }
 
@@ -88,11 +96,17 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
     {
         Require(request.Runbook, "runbook");
         Require(request.PlanHash, "plan_hash");
-        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, ct).ConfigureAwait(false);
+        var plan = await plans.CreatePlanAsync(request.Runbook, request.Parameters, request.Cluster, ct).ConfigureAwait(false);
         if (!string.Equals(plan.Hash, request.PlanHash, StringComparison.OrdinalIgnoreCase))
         {
             throw new OperatorException(OperatorErrorCode.FailedPrecondition,
                 $"The plan changed since it was reviewed: reviewed hash {request.PlanHash}, current hash {plan.Hash}. Run plan again.");
+        }
+
+        // Checked before the dry runs so a busy cluster is refused at once; the executor checks again as it records the run.
+        if (executor.ClusterBusyReason(plan.Cluster) is { } busy)
+        {
+            throw new OperatorException(OperatorErrorCode.FailedPrecondition, busy + " No run was started.");
         }
 
         // The same verdict `plan` showed, taken again now: no run is recorded, and nothing changes, unless every
@@ -104,7 +118,27 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
                 "Preflight refused the plan; no run was started and nothing changed:\n" + string.Join("\n", verdict.Problems.Select(p => " - " + plan.Redact(p))));
         }
 
-        return OperatorWireMapper.ToWire(await executor.StartAsync(plan, caller).ConfigureAwait(false));
+        return OperatorWireMapper.ToWire(await Call("", () => executor.StartAsync(plan, caller)).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// A page of the stored runs by id (<see cref="ReplyPages"/>; ids sort by start time), only those of
+    /// <c>cluster</c> and in <c>state</c> when given.
+    /// </summary>
+    public V1.ListRunsResponse ListRuns(V1.ListRunsRequest request, string caller)
+    {
+        if (request.State != V1.RunState.Unspecified && !Enum.IsDefined((RunState)(int)request.State))
+        {
+            throw new OperatorException(OperatorErrorCode.InvalidArgument, $"state {(int)request.State} is not a run state.");
+        }
+
+        var runs = executor.List(
+            request.Cluster.Length == 0 ? null : request.Cluster,
+            request.State == V1.RunState.Unspecified ? null : (RunState)(int)request.State);
+        var (page, next) = ReplyPages.Take(runs.Select(OperatorWireMapper.ToListEntry), r => r.Id, request.PageSize, request.PageToken, ShrinkRun);
+        var response = new V1.ListRunsResponse { NextPageToken = next };
+        response.Runs.Add(page);
+        return response;
     }
 
     public V1.RunStatus GetRun(V1.GetRunRequest request, string caller) =>
@@ -229,6 +263,14 @@ internal sealed class OperatorService(FleetRegistry registry, IPlanSource plans,
             parameter.DefaultValue = parameter.DefaultValue.Length > 1024 ? parameter.DefaultValue[..1024] + "..." : parameter.DefaultValue;
         }
 
+        return shrunk;
+    }
+
+    // The message is the only part of a run's header that can grow (a failure's text).
+    private static V1.RunListEntry ShrinkRun(V1.RunListEntry run)
+    {
+        var shrunk = run.Clone();
+        shrunk.Message = shrunk.Message[..Math.Min(shrunk.Message.Length, MaxClippedDetail)] + "... (clipped)";
         return shrunk;
     }
 

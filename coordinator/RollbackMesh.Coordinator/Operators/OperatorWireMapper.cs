@@ -25,6 +25,7 @@ internal static class OperatorWireMapper
             FinishedAt = run.FinishedAt is { } f ? Timestamp.FromDateTimeOffset(f) : null,
             AwaitingApproval = run.AwaitingApproval,
             Attempt = (uint)run.Attempt,
+            Cluster = run.Cluster,
         };
         status.Steps.Add(snapshot.Steps.Select(s => new V1.StepStatus
         {
@@ -41,6 +42,23 @@ internal static class OperatorWireMapper
         return status;
     }
 
+    /// <summary>A run as <c>runs</c> lists it: its header, no steps.</summary>
+    public static V1.RunListEntry ToListEntry(RunRecord run) => new()
+    {
+        Id = run.RunId,
+        Kind = "run",
+        Runbook = run.Runbook,
+        Cluster = run.Cluster,
+        State = (V1.RunState)(int)run.State,
+        StartedAt = Timestamp.FromDateTimeOffset(run.StartedAt),
+        FinishedAt = run.FinishedAt is { } f ? Timestamp.FromDateTimeOffset(f) : null,
+        PlanHash = run.PlanHash,
+        StartedBy = run.StartedBy,
+        CurrentPhase = run.CurrentPhase,
+        Message = run.Message,
+        Attempt = (uint)run.Attempt,
+    };
+
     public static V1.RunEvent ToWire(RunEventRecord change) =>
         new() { At = Timestamp.FromDateTimeOffset(change.At), Message = change.Message, Status = ToWire(change.Snapshot) };
 
@@ -55,7 +73,7 @@ internal static class OperatorWireMapper
 
     public static V1.PlanResponse ToWire(Plan plan)
     {
-        var response = new V1.PlanResponse { Runbook = plan.Runbook, Hash = plan.Hash };
+        var response = new V1.PlanResponse { Runbook = plan.Runbook, Hash = plan.Hash, Cluster = plan.Cluster };
         response.Parameters.Add(plan.Parameters.ToDictionary(
             p => p.Key, p => plan.SecretParameters.Contains(p.Key) && p.Value.Length > 0 ? Plan.SecretMask : p.Value, StringComparer.Ordinal));
         response.Phases.Add(plan.Phases.Select(phase =>

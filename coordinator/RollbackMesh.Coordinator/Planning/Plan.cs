@@ -7,6 +7,7 @@ namespace RollbackMesh.Coordinator.Planning;
 /// A runbook compiled against parameters and the current fleet: every (phase, wave, node, step) in order, with
 /// resolved arguments. <see cref="Preflight"/> holds read-only checks run on agents before anything changes
 /// (snapshot trial restore, package versions available, tools present). <see cref="Hash"/> covers all of it, so `apply` can insist on running what was reviewed.
+/// Every node of a plan is in <see cref="Cluster"/>: a plan covers exactly one cluster.
 /// </summary>
 internal sealed record Plan(
     string Runbook,
@@ -17,6 +18,9 @@ internal sealed record Plan(
     ImmutableArray<PlanPhase> Phases,
     string Hash)
 {
+    /// <summary>The one cluster the plan covers (agent.yaml <c>cluster</c>); empty when its nodes name none.</summary>
+    public string Cluster { get; init; } = "";
+
     /// <summary>The parameters declared <c>secret: true</c>; their values are shown only through <see cref="Redact"/>.</summary>
     public ImmutableArray<string> SecretParameters { get; init; } = [];
 

@@ -6,20 +6,35 @@ using Google.Protobuf;
 namespace RollbackMesh.Coordinator.Planning;
 
 /// <summary>
-/// SHA-256 over a canonical serialisation of everything in a plan except the hash itself: runbook identity,
-/// parameters (sorted), preflight, phases, waves, nodes, every step (ids, flags, timeout, source and the action's
+/// SHA-256 over a canonical serialisation of everything in a plan except the hash itself: runbook identity, the
+/// cluster, parameters (sorted), preflight, phases, waves, nodes, every step (ids, flags, timeout, source and the action's
 /// protobuf bytes) and gates. Every string is length-prefixed, so no two different plans serialise alike.
 /// </summary>
 internal static class PlanHasher
 {
     private const string Format = "rollbackmesh-plan/1";
 
+    /// <summary>
+    /// A plan with a cluster names it right after this format tag; one without keeps format 1's bytes, so the hash of a
+    /// run stored before plans had clusters is still what its retry checks.
+    /// </summary>
+    private const string ClusterFormat = "rollbackmesh-plan/2";
+
     /// <summary>Lower-case hex, prefixed <c>sha256:</c>.</summary>
     public static string Compute(Plan plan)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var writer = new Writer(hash);
-        writer.Text(Format).Text(plan.Runbook).Text(plan.RunbookVersion).Text(plan.Procedure);
+        if (plan.Cluster.Length == 0)
+        {
+            writer.Text(Format);
+        }
+        else
+        {
+            writer.Text(ClusterFormat).Text(plan.Cluster);
+        }
+
+        writer.Text(plan.Runbook).Text(plan.RunbookVersion).Text(plan.Procedure);
         writer.Number(plan.Parameters.Count);
         foreach (var (name, value) in plan.Parameters)
         {

@@ -17,10 +17,19 @@ internal sealed partial class RunbookPlanner
     /// <summary>The <see cref="PlanStep.Phase"/> of preflight steps.</summary>
     public const string PreflightPhase = "preflight";
 
-    /// <exception cref="PlanningException">Bad or missing parameters, missing roles or nodes, or an ordering violation.</exception>
-    public Plan CreatePlan(Runbook runbook, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<PlanningNode> fleet)
+    /// <summary>
+    /// Plans <paramref name="runbook"/> over <paramref name="fleet"/>, every node of which must be in
+    /// <paramref name="cluster"/> (<see cref="ClusterScope"/> picks them): a plan covers exactly one cluster.
+    /// </summary>
+    /// <exception cref="PlanningException">Bad or missing parameters, missing roles or nodes, nodes of another cluster, or an ordering violation.</exception>
+    public Plan CreatePlan(Runbook runbook, IReadOnlyDictionary<string, string> parameters, IReadOnlyCollection<PlanningNode> fleet, string cluster = "")
     {
         var problems = new List<string>();
+        var strangers = fleet.Where(n => n.Cluster != cluster).Select(n => $"{n.Name} ({ClusterScope.Describe(n.Cluster)})").ToList();
+        if (strangers.Count > 0)
+        {
+            problems.Add($"a plan covers one cluster, {ClusterScope.Describe(cluster)}, but the fleet given has nodes of others: {string.Join(", ", strangers)}");
+        }
 
         // A runbook built in code (or edited after loading) gets the same checks a loaded one had.
         var errors = new RunbookErrorSink(runbook.SourceName);
@@ -40,6 +49,7 @@ internal sealed partial class RunbookPlanner
         var phases = runbook.Phases.Where(p => IsEnabled(p.When, values)).Select(p => PlanPhase(p, context)).ToImmutableArray();
         var plan = new Plan(runbook.Name, runbook.Version, runbook.Procedure, values, preflight, phases, Hash: "")
         {
+            Cluster = cluster,
             SecretParameters = [.. runbook.Parameters.Where(p => p.Secret).Select(p => p.Name)],
         };
         if (problems.Count == 0)

@@ -17,8 +17,8 @@ internal sealed partial class CoordinatorStore
             {
                 command.CommandText = """
                     INSERT INTO runs (run_id, runbook, plan_hash, plan, state, current_phase, message, started_by,
-                        started_at, finished_at, awaiting_approval, preflight_passed, attempt)
-                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight, $attempt)
+                        started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster)
+                    VALUES ($id, $runbook, $hash, $plan, $state, $phase, $message, $by, $started, $finished, $awaiting, $preflight, $attempt, $cluster)
                     """;
                 BindRun(command, run);
                 command.Parameters.AddWithValue("$runbook", run.Runbook);
@@ -26,6 +26,7 @@ internal sealed partial class CoordinatorStore
                 command.Parameters.AddWithValue("$plan", planJson);
                 command.Parameters.AddWithValue("$by", run.StartedBy);
                 command.Parameters.AddWithValue("$started", run.StartedAt.ToUnixTimeMilliseconds());
+                command.Parameters.AddWithValue("$cluster", run.Cluster);
                 command.ExecuteNonQuery();
             }
 
@@ -80,7 +81,7 @@ internal sealed partial class CoordinatorStore
         command.CommandText = $"SELECT {RunColumns}, plan FROM runs WHERE run_id = $id";
         command.Parameters.AddWithValue("$id", runId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(12))) : ((RunRecord, Plan)?)null;
+        return reader.Read() ? (ReadRun(reader), PlanCodec.Deserialize(reader.GetString(13))) : ((RunRecord, Plan)?)null;
     });
 
     /// <summary>Every run's header, newest first.</summary>
@@ -96,6 +97,48 @@ internal sealed partial class CoordinatorStore
         }
 
         return runs;
+    });
+
+    /// <summary>
+    /// The headers of the runs matching both filters (null: any), newest first: <paramref name="cluster"/> the cluster
+    /// the run covers, <paramref name="state"/> its state.
+    /// </summary>
+    public IReadOnlyList<RunRecord> ListRuns(string? cluster, RunState? state) => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = $"""
+            SELECT {RunColumns} FROM runs
+            WHERE ($cluster IS NULL OR cluster = $cluster) AND ($state IS NULL OR state = $state)
+            ORDER BY started_at DESC, run_id
+            """;
+        command.Parameters.AddWithValue("$cluster", (object?)cluster ?? DBNull.Value);
+        command.Parameters.AddWithValue("$state", state is { } s ? (int)s : DBNull.Value);
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return runs;
+    });
+
+    /// <summary>
+    /// The oldest stored run on <paramref name="cluster"/> that has not finished, other than <paramref name="exceptRunId"/>,
+    /// or null. The store, not memory, answers, so the cluster lock holds across a coordinator restart.
+    /// </summary>
+    public RunRecord? FindUnfinishedRun(string cluster, string? exceptRunId = null) => Read(c =>
+    {
+        using var command = c.CreateCommand();
+        command.CommandText = $"""
+            SELECT {RunColumns} FROM runs
+            WHERE cluster = $cluster AND state NOT IN ({FinishedStates}) AND run_id <> $except
+            ORDER BY started_at, run_id LIMIT 1
+            """;
+        command.Parameters.AddWithValue("$cluster", cluster);
+        command.Parameters.AddWithValue("$except", exceptRunId ?? "");
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadRun(reader) : null;
     });
 
     /// <summary>How many stored runs are in each state (states without runs are absent). One query, for metrics scrapes.</summary>
@@ -139,7 +182,9 @@ internal sealed partial class CoordinatorStore
     });
 
     private const string RunColumns =
-        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed, attempt";
+        "run_id, runbook, plan_hash, state, current_phase, message, started_by, started_at, finished_at, awaiting_approval, preflight_passed, attempt, cluster";
+
+    private static readonly string FinishedStates = string.Join(", ", RunStateExtensions.Finished.Select(s => (int)s));
 
     private static RunRecord ReadRun(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), (RunState)reader.GetInt32(3), reader.GetString(4),
@@ -148,6 +193,7 @@ internal sealed partial class CoordinatorStore
         reader.GetString(9), reader.GetInt64(10) != 0)
     {
         Attempt = reader.GetInt32(11),
+        Cluster = reader.GetString(12),
     };
 
     private static void UpdateRun(SqliteConnection c, RunRecord run)

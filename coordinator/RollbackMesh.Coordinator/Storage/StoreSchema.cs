@@ -63,5 +63,11 @@ internal static class StoreSchema
         ALTER TABLE nodes ADD COLUMN cluster TEXT NOT NULL DEFAULT '';
         CREATE INDEX IF NOT EXISTS nodes_cluster ON nodes (cluster, name);
         """,
+        // 3: the cluster a run's plan covers (issue 14 item 2), so one cluster's unfinished run is found without reading
+        // plans (the cluster lock) and runs list by cluster; runs stored before cover the whole fleet and have none ('').
+        """
+        ALTER TABLE runs ADD COLUMN cluster TEXT NOT NULL DEFAULT '';
+        CREATE INDEX IF NOT EXISTS runs_cluster_state ON runs (cluster, state);
+        """,
     ];
 }

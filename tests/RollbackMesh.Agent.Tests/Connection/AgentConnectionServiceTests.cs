@@ -14,14 +14,14 @@ public sealed class AgentConnectionServiceTests
     [Fact]
     public async Task ExecuteAsync_CoordinatorUnavailable_RetriesAfterTheJitteredBackoffInVirtualTime()
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerRecordingTimeProvider();
         var connector = new FailingConnector(() => new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
         var monitor = new ConnectionMonitor();
         using var service = CreateService(connector, monitor, time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), new FixedRandom(0.5)));
 
         await service.StartAsync(CancellationToken.None);
         await connector.WaitForAttemptsAsync(1);
-        await time.WaitForTimersAsync();
+        await time.NextTimerAsync();
         Assert.Equal(ConnectionState.WaitingToReconnect, monitor.Current.State);
         Assert.Contains("connection refused", monitor.Current.Detail, StringComparison.Ordinal);
 
@@ -31,7 +31,7 @@ public sealed class AgentConnectionServiceTests
         await connector.WaitForAttemptsAsync(2);
 
         // Second delay: half of a 2 s ceiling.
-        await time.WaitForTimersAsync();
+        await time.NextTimerAsync();
         time.Advance(TimeSpan.FromMilliseconds(999));
         Assert.Equal(2, connector.Attempts);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -60,7 +60,7 @@ public sealed class AgentConnectionServiceTests
     [InlineData(StatusCode.PermissionDenied, "This certificate identifies node 'n1'; it cannot say Hello as 'n2'.")]
     public async Task ExecuteAsync_CoordinatorRefusesTheNode_OneAttemptThenARefusalThatExits1(StatusCode code, string detail)
     {
-        var time = new ManualTimeProvider();
+        var time = new TimerRecordingTimeProvider();
         var connector = new FailingConnector(() => new RpcException(new Status(code, detail)));
         var monitor = new ConnectionMonitor();
         var failure = new AgentFailure();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -66,7 +65,7 @@ public sealed class ReconnectScheduleTests(ITestOutputHelper output)
     [Fact]
     public async Task ExecuteAsync_CoordinatorDown_WaitsDoublingCeilingsUpToTheCapInVirtualTime()
     {
-        var time = new RecordingTimeProvider();
+        var time = new TimerRecordingTimeProvider();
         var connector = new ScriptedConnector(_ => throw new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
         using var service = CreateService(connector, time, new ReconnectBackoff(ReconnectBackoff.DefaultInitial, ReconnectBackoff.DefaultMaximum, new FixedRandom(0.999999)));
 
@@ -90,7 +89,7 @@ public sealed class ReconnectScheduleTests(ITestOutputHelper output)
     [InlineData(5, 8)] // dropped after 5 s: the fleet may be flapping, so the backoff keeps growing (1, 2, 4, then 8)
     public async Task ExecuteAsync_ConnectionEnds_BackoffResetOnlyAfterAHealthyConnection(int openSeconds, int nextCeiling)
     {
-        var time = new RecordingTimeProvider();
+        var time = new TimerRecordingTimeProvider();
         var stream = new DroppableStream();
         var connector = new ScriptedConnector(attempt => attempt == 4
             ? stream
@@ -151,22 +150,6 @@ public sealed class ReconnectScheduleTests(ITestOutputHelper output)
             new StepDispatcher(executor, outbox, NullLogger<StepDispatcher>.Instance), outbox, NullLogger<HubSession>.Instance);
         return new AgentConnectionService(connector, session, backoff, monitor ?? new ConnectionMonitor(), time, Options.Create(options), new AgentFailure(),
             NullLogger<AgentConnectionService>.Instance);
-    }
-
-    /// <summary>A FakeTimeProvider that hands the test the due time of every timer created on it, in order.</summary>
-    private sealed class RecordingTimeProvider : FakeTimeProvider
-    {
-        private readonly BlockingCollection<TimeSpan> _created = [];
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            _created.Add(dueTime);
-            return base.CreateTimer(callback, state, dueTime, period);
-        }
-
-        public Task<TimeSpan> NextTimerAsync() => Task.Run(() => _created.TryTake(out var due, TimeSpan.FromSeconds(10))
-            ? due
-            : throw new TimeoutException("the connection loop scheduled no wait"));
     }
 
     private sealed class ScriptedConnector(Func<int, IHubStream> connect) : IHubConnector

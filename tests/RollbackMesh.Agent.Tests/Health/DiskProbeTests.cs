@@ -7,8 +7,8 @@ public sealed class DiskProbeTests
     [Fact]
     public void Probe_ExistingDirectory_ReportsItsFilesystem()
     {
-        using var sandbox = new Sandbox();
-        var data = sandbox.MakeDirectory("data");
+        using var sandbox = new TempRoot();
+        var data = sandbox.Dir("data");
         var problems = new List<string>();
 
         var disk = Assert.Single(new DiskProbe([data]).Probe(problems));
@@ -22,8 +22,8 @@ public sealed class DiskProbeTests
     [Fact]
     public void Probe_QuarantineNotCreatedYet_MeasuredOnItsNearestParentWithoutProblem()
     {
-        using var sandbox = new Sandbox();
-        var quarantine = sandbox.PathOf("state/quarantine");
+        using var sandbox = new TempRoot();
+        var quarantine = sandbox["state/quarantine"];
         var problems = new List<string>();
 
         var disk = Assert.Single(new DiskProbe([quarantine]).Probe(problems));

@@ -11,13 +11,13 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_StandInK3sAndUnitsWithRealDpkg_ReportsVersionsDisksAndDatastore()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var options = Options(sandbox);
         options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", "echo 'k3s version v1.28.5+k3s1 (5b2d1271)'; echo 'go version go1.20.12'");
-        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/absent-felix");
+        options.ToolPaths["calico-felix"] = sandbox["bin/absent-felix"];
         options.ToolPaths["dpkg-query"] = RequireTool("/usr/bin/dpkg-query");
         options.Packages.AddRange(["bash", "rollbackmesh-no-such-package"]);
-        sandbox.File("k3s/server/db/state.db", "x");
+        sandbox.Write("k3s/server/db/state.db", "x");
 
         var snapshot = await Collect(options, new HealthyUnits());
 
@@ -29,7 +29,7 @@ public sealed class HealthCollectorTests
         Assert.Equal(VersionProbe.NotInstalled, snapshot.Versions["rollbackmesh-no-such-package"]);
         Assert.Equal(DatastoreKind.Sqlite, snapshot.Datastore);
         // The data directory and the quarantine (not created yet: measured on its parent), whose space preflight checks.
-        Assert.Equal([sandbox.Root, options.QuarantinePath], snapshot.Disks.Select(d => d.Path));
+        Assert.Equal([sandbox.Path, options.QuarantinePath], snapshot.Disks.Select(d => d.Path));
         Assert.All(snapshot.Disks, disk => Assert.True(disk.TotalBytes > 0 && disk.FreeBytes > 0 && disk.FreeBytes <= disk.TotalBytes));
         Assert.Equal([new UnitStatus("k3s.service", "active", "running")], snapshot.Units);
     }
@@ -37,9 +37,9 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_RpmFamilyWithStandInUnits_UsesRpmQuery()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var options = Options(sandbox);
-        options.ToolPaths["dpkg-query"] = sandbox.PathOf("bin/no-dpkg");
+        options.ToolPaths["dpkg-query"] = sandbox["bin/no-dpkg"];
         options.ToolPaths["rpm"] = RequireTool("/usr/bin/rpm");
         options.Packages.Add("calico-felix");
 
@@ -55,10 +55,10 @@ public sealed class HealthCollectorTests
     public async Task CollectAsync_StandInK3sVersion_ReportsTheWholeVersionForAnchoredGates(string printed, string reported)
     {
         // version_matches gates match the reported version in full, so the probe must never cut a release short.
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var options = Options(sandbox);
         options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", $"echo '{printed}'; echo 'go version go1.21.9'");
-        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/absent-felix");
+        options.ToolPaths["calico-felix"] = sandbox["bin/absent-felix"];
 
         var snapshot = await Collect(options, new HealthyUnits());
 
@@ -68,15 +68,15 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_EveryProbeFailingWithStandInTools_ReportsProblemsInsteadOfThrowing()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var options = Options(sandbox);
         options.ToolPaths["k3s"] = sandbox.Script("bin/k3s", "echo 'fatal: cannot read config' >&2; exit 2");
         options.ToolPaths["calico-felix"] = sandbox.Script("bin/calico-felix", "echo 'no version here'");
-        options.ToolPaths["dpkg-query"] = sandbox.PathOf("bin/none");
-        options.ToolPaths["rpm"] = sandbox.PathOf("bin/none");
+        options.ToolPaths["dpkg-query"] = sandbox["bin/none"];
+        options.ToolPaths["rpm"] = sandbox["bin/none"];
         options.Packages.Add("calico-felix");
 
-        using var systemd = new SystemdConnection("unix:path=" + sandbox.PathOf("no-bus"), TimeProvider.System);
+        using var systemd = new SystemdConnection("unix:path=" + sandbox["no-bus"], TimeProvider.System);
         var snapshot = await Collect(options, new DBusUnitStateReader(systemd));
 
         Assert.False(snapshot.Healthy);
@@ -90,7 +90,7 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_StandInFailedUnit_IsHealthyAndReportsTheUnitState()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var snapshot = await Collect(Options(sandbox), new InactiveUnits());
 
         Assert.Empty(snapshot.Problems);
@@ -102,7 +102,7 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_StandInUnitsWithBareWatchedName_ReadsTheServiceUnit()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var options = Options(sandbox);
         options.WatchedUnits = ["k3s-agent", "containerd.socket"];
 
@@ -114,7 +114,7 @@ public sealed class HealthCollectorTests
     [Fact]
     public async Task CollectAsync_AfterAStepUpdateWithStandInUnits_CarriesTheLastStep()
     {
-        using var sandbox = new Sandbox();
+        using var sandbox = new TempRoot();
         var tracker = new LastStepTracker();
         tracker.Record(new StepUpdate { RunId = "r1", StepId = "s3", State = StepState.Succeeded });
 
@@ -126,20 +126,20 @@ public sealed class HealthCollectorTests
         Assert.Equal("s3", report.LastStepId);
     }
 
-    private static AgentOptions Options(Sandbox sandbox)
+    private static AgentOptions Options(TempRoot sandbox)
     {
         var options = new AgentOptions
         {
             Roles = ["server"],
             WatchedUnits = ["k3s.service"],
-            K3sDataDir = sandbox.PathOf("k3s"),
-            K3sConfigFile = sandbox.PathOf("etc/config.yaml"),
-            K3sUnitFiles = [sandbox.PathOf("etc/k3s.service")],
-            DataDirectories = [sandbox.Root],
-            QuarantinePath = sandbox.PathOf("state/quarantine"),
+            K3sDataDir = sandbox["k3s"],
+            K3sConfigFile = sandbox["etc/config.yaml"],
+            K3sUnitFiles = [sandbox["etc/k3s.service"]],
+            DataDirectories = [sandbox.Path],
+            QuarantinePath = sandbox["state/quarantine"],
         };
-        options.ToolPaths["k3s"] = sandbox.PathOf("bin/no-k3s");
-        options.ToolPaths["calico-felix"] = sandbox.PathOf("bin/no-felix");
+        options.ToolPaths["k3s"] = sandbox["bin/no-k3s"];
+        options.ToolPaths["calico-felix"] = sandbox["bin/no-felix"];
         return options;
     }
 

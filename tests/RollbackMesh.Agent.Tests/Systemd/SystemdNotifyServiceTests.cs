@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using RollbackMesh.Agent.Connection;
 using RollbackMesh.Agent.Systemd;
 
@@ -72,7 +73,7 @@ public sealed class SystemdNotifyServiceTests
     {
         var notifier = NotifySocket.CreateNotifier(null);
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
-        var logger = new CapturingLogger();
+        var logger = new FakeLogger<SystemdNotifyService>();
         using var service = Service(notifier, lifetime, new ConnectionMonitor(), TimeSpan.FromMilliseconds(10), logger);
 
         await service.StartAsync(CancellationToken.None);
@@ -80,14 +81,14 @@ public sealed class SystemdNotifyServiceTests
         await Task.Delay(100);
 
         Assert.False(notifier.IsEnabled);
-        Assert.Empty(logger.Messages);
+        Assert.Empty(Messages(logger));
     }
 
     [Fact]
     public async Task Send_NobodyListening_LogsAWarningAndKeepsPinging()
     {
         var lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
-        var logger = new CapturingLogger();
+        var logger = new FakeLogger<SystemdNotifyService>();
         var monitor = new ConnectionMonitor();
         using var service = Service(NotifySocket.CreateNotifier($"/tmp/rbm-no-notify-{Guid.NewGuid():N}"), lifetime, monitor, TimeSpan.FromMilliseconds(20), logger);
 
@@ -95,13 +96,13 @@ public sealed class SystemdNotifyServiceTests
         lifetime.NotifyStarted();
         monitor.Set(ConnectionState.Connecting, "https://coordinator:7443");
         var deadline = DateTime.UtcNow + Timeout;
-        while (logger.Messages.Count(m => m.Contains("'WATCHDOG=1'", StringComparison.Ordinal)) < 3 && DateTime.UtcNow < deadline)
+        while (Messages(logger).Count(m => m.Contains("'WATCHDOG=1'", StringComparison.Ordinal)) < 3 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
         }
 
-        Assert.True(logger.Messages.Count(m => m.Contains("'WATCHDOG=1'", StringComparison.Ordinal)) >= 3, string.Join("\n", logger.Messages));
-        Assert.Contains(logger.Messages, m => m.StartsWith("Warning: Could not send 'STATUS=Connecting to https://coordinator:7443'", StringComparison.Ordinal));
+        Assert.True(Messages(logger).Count(m => m.Contains("'WATCHDOG=1'", StringComparison.Ordinal)) >= 3, string.Join("\n", Messages(logger)));
+        Assert.Contains(Messages(logger), m => m.StartsWith("Warning: Could not send 'STATUS=Connecting to https://coordinator:7443'", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -134,32 +135,5 @@ public sealed class SystemdNotifyServiceTests
         TimeSpan? watchdog, ILogger<SystemdNotifyService> logger) =>
         new(notifier, lifetime, monitor, TimeProvider.System, new WatchdogInterval(watchdog), logger);
 
-    private sealed class CapturingLogger : ILogger<SystemdNotifyService>
-    {
-        private readonly List<string> _messages = [];
-
-        public IReadOnlyList<string> Messages
-        {
-            get
-            {
-                lock (_messages)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_messages)
-            {
-                _messages.Add($"{logLevel}: {formatter(state, exception)}");
-            }
-        }
-    }
+    private static List<string> Messages(FakeLogger logger) => [.. logger.Collector.GetSnapshot().Select(r => $"{r.Level}: {r.Message}")];
 }

@@ -65,7 +65,7 @@ public sealed class OperatorEndpointsRunbookListTests : IDisposable
         Assert.Contains("noop", listed);
         Assert.DoesNotContain("bad", listed);
         Assert.DoesNotContain("huge", listed);
-        var refusals = coordinator.Logs.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains("Runbook refused: ", StringComparison.Ordinal)).ToList();
+        var refusals = coordinator.Logs.Lines.Where(l => l.StartsWith("Error ", StringComparison.Ordinal) && l.Contains("Runbook refused: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, refusals.Count);
         Assert.Contains(refusals, l => l.Contains("bad-utf8.yaml:9:", StringComparison.Ordinal) && l.Contains("invalid UTF-8", StringComparison.Ordinal));
         Assert.Contains(refusals, l => l.Contains("huge.yaml: the file is 2 MiB", StringComparison.Ordinal));

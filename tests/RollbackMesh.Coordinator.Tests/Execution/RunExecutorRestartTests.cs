@@ -46,7 +46,7 @@ public sealed class RunExecutorRestartTests
         var started = await fleet.Executor.StartAsync(TestPlans.Create(TestPlans.Phase("agents", ["agent1"], ["a", "b"])), "tester");
         await fleet.WaitForAsync(started.Run.RunId, s => s.Steps[0].State == StepState.Running);
 
-        fleet.Hub.AttachSink(null);
+        fleet.StopHearingAgents();
         await agent.DisconnectAsync();
         await Task.Delay(500);
         await fleet.RestartCoordinatorAsync();

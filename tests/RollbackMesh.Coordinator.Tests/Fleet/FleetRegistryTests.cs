@@ -8,7 +8,7 @@ namespace RollbackMesh.Coordinator.Tests.Fleet;
 public sealed class FleetRegistryTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rollbackmesh-fleet-").FullName;
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     private static NodeIdentity Node(string name) => new(name, ["server"], ImmutableSortedDictionary<string, string>.Empty.Add("zone", "a"),
         "0.1.0", ["no_op"], ImmutableSortedDictionary<string, string>.Empty.Add("os", "debian-12"));

@@ -22,7 +22,7 @@ internal sealed class GrpcTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GrpcTestServer(WebApplication app, GrpcTestService service, CollectingLoggerProvider logs)
+    private GrpcTestServer(WebApplication app, GrpcTestService service, CapturedLogs logs)
     {
         _app = app;
         Service = service;
@@ -36,7 +36,7 @@ internal sealed class GrpcTestServer : IAsyncDisposable
 
     public GrpcTestService Service { get; }
 
-    public CollectingLoggerProvider Logs { get; }
+    public CapturedLogs Logs { get; }
 
     public static async Task<GrpcTestServer> StartAsync(
         X509Certificate2? certificate = null,
@@ -47,7 +47,7 @@ internal sealed class GrpcTestServer : IAsyncDisposable
         Action<IEndpointRouteBuilder>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        var logs = new CollectingLoggerProvider();
+        var logs = new CapturedLogs();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddCoordinatorGrpc(grpc);
         var service = new GrpcTestService();

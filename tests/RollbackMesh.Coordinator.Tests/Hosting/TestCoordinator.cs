@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +17,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
 {
     private readonly string _directory;
 
-    private TestCoordinator(WebApplication app, string directory, Uri address, ConcurrentQueue<string> logs)
+    private TestCoordinator(WebApplication app, string directory, Uri address, CapturedLogs logs)
     {
         App = app;
         _directory = directory;
@@ -33,7 +32,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public ConcurrentQueue<string> Logs { get; }
+    public CapturedLogs Logs { get; }
 
     public T Get<T>()
         where T : notnull => App.Services.GetRequiredService<T>();
@@ -57,8 +56,8 @@ internal sealed class TestCoordinator : IAsyncDisposable
             },
             MetricsListen = metricsListen,
         };
-        var logs = new ConcurrentQueue<string>();
-        var app = CoordinatorApp.Build(options, RunbookCatalog.Load(runbookDirectory, options.RunbookLimits), logging => logging.AddProvider(new ListLoggerProvider(logs)));
+        var logs = new CapturedLogs();
+        var app = CoordinatorApp.Build(options, RunbookCatalog.Load(runbookDirectory, options.RunbookLimits), logging => logging.AddProvider(logs));
         await app.StartAsync();
         return new TestCoordinator(app, directory, CoordinatorApp.BoundAddress(app), logs);
     }
@@ -69,25 +68,5 @@ internal sealed class TestCoordinator : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private sealed class ListLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, categoryName);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class ListLogger(ConcurrentQueue<string> lines, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
     }
 }

@@ -15,7 +15,7 @@ namespace RollbackMesh.Coordinator.Tests.Metrics;
 public sealed class CoordinatorMetricsTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rollbackmesh-metrics-").FullName;
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private CoordinatorStore _store = null!;
 
     public Task InitializeAsync()

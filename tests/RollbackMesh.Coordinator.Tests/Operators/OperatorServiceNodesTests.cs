@@ -13,7 +13,7 @@ public sealed class OperatorServiceNodesTests
     public async Task ListNodes_NoReportForThreeIntervals_ShowsStaleUntilTheNextReport()
     {
         await using var fleet = await SimulatedFleet.StartAsync([]);
-        var time = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var registry = new FleetRegistry(new FleetOptions(), time);
         var service = new OperatorService(registry, new StandInPlanSource(), fleet.Executor, fleet.Audit, fleet.Options);
         await registry.OnHelloAsync(new NodeIdentity("n1", ["agent"], ImmutableSortedDictionary<string, string>.Empty, "0.1.0", [],

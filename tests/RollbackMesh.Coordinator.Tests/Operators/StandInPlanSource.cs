@@ -17,7 +17,7 @@ internal sealed class StandInPlanSource : IPlanSource
             p.Runbook, p.RunbookVersion, p.Procedure, "stand-in", [new RunbookParameterSummary("version", "string", true, "", "target")],
             [.. p.Phases.Select(x => x.Name)]))]);
 
-    public Task<Plan> CreatePlanAsync(string runbook, IReadOnlyDictionary<string, string> parameters, CancellationToken ct) =>
+    public Task<Plan> CreatePlanAsync(string runbook, IReadOnlyDictionary<string, string> parameters, string cluster, CancellationToken ct) =>
         Plans.TryGetValue(runbook, out var plan)
             ? Task.FromResult(plan)
             : throw new OperatorException(OperatorErrorCode.NotFound, $"No runbook named '{runbook}'.");

@@ -10,7 +10,7 @@ public sealed class CoordinatorInitializerTests
     [Fact]
     public void Initialize_EmptyDirectory_CreatesCaAndServerCertificateWithPrivateKeys()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempRoot();
         var paths = new SecurityPaths(dir.Path);
 
         var result = new CoordinatorInitializer(TimeProvider.System).Initialize(paths, ["coord.example.net", "10.1.2.3"], TextWriter.Null);
@@ -38,7 +38,7 @@ public sealed class CoordinatorInitializerTests
     [Fact]
     public void Initialize_SecondRun_KeepsExistingKeysAndSaysSo()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempRoot();
         var paths = new SecurityPaths(dir.Path);
         var initializer = new CoordinatorInitializer(TimeProvider.System);
         initializer.Initialize(paths, [], TextWriter.Null);
@@ -59,7 +59,7 @@ public sealed class CoordinatorInitializerTests
     [Fact]
     public void Initialize_BadSan_Throws()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempRoot();
 
         Assert.Throws<ArgumentException>(() =>
             new CoordinatorInitializer(TimeProvider.System).Initialize(new SecurityPaths(dir.Path), ["not a name!"], TextWriter.Null));

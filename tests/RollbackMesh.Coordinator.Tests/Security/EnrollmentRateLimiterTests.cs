@@ -8,7 +8,7 @@ public sealed class EnrollmentRateLimiterTests
     [Fact]
     public void TryAcquire_BurstSpent_RefusedUntilRefilled()
     {
-        var time = new SteppedTimeProvider();
+        var time = VirtualClock.Now();
         var limiter = new EnrollmentRateLimiter(new SecurityOptions { EnrollmentBurst = 3, EnrollmentRefillInterval = TimeSpan.FromSeconds(10) }, time);
 
         Assert.True(limiter.TryAcquire("10.0.0.1"));

@@ -15,7 +15,7 @@ namespace RollbackMesh.Coordinator.Tests.Security;
 /// </summary>
 public sealed class RevocationWatcherTests : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempRoot _directory = new();
 
     [Fact]
     public async Task Revoke_StepInFlight_StepFailsAsRemovedAtOnceAndNothingMoreIsDispatched()

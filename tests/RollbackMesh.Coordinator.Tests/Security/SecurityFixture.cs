@@ -7,7 +7,7 @@ namespace RollbackMesh.Coordinator.Tests.Security;
 /// <summary>An initialised data directory with the CA loaded, the state file, and a stepped clock.</summary>
 internal sealed class SecurityFixture : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempRoot _dir = new();
 
     public SecurityFixture()
     {
@@ -20,7 +20,7 @@ internal sealed class SecurityFixture : IDisposable
         Resolver = new PeerIdentityResolver(Authority.Certificate, Ledger, Time);
     }
 
-    public SteppedTimeProvider Time { get; } = new();
+    public FakeTimeProvider Time { get; } = VirtualClock.Now();
 
     public SecurityPaths Paths { get; }
 

@@ -129,6 +129,39 @@ public sealed class CoordinatorStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_DatabaseFromBeforeRunClusters_RunsMigratedWithoutClusterAndTheUnfinishedOneFoundByCluster()
+    {
+        // A file at version 2 (before migration 3 added runs.cluster): one run still running, one failed.
+        using (var old = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = StoreSchema.Sql + StoreSchema.Migrations[0] + StoreSchema.Migrations[1] + """
+                PRAGMA user_version = 2;
+                INSERT INTO runs VALUES ('r1', 'rb', 'h', '{}', 2, 'p', 'started', 'alice', 1000, NULL, '', 0, 1);
+                INSERT INTO runs VALUES ('r0', 'rb', 'h', '{}', 6, 'p', 'failed', 'alice', 500, 900, '', 1, 1);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = CoordinatorStore.Open(DbPath);
+        var plan = new Plan("rb", "1", "p.md", ImmutableSortedDictionary<string, string>.Empty, [], [], "h2") { Cluster = "alpha" };
+        var alpha = new RunRecord("r2", "rb", "h2", RunState.Paused, "p", "paused", "bob", DateTimeOffset.FromUnixTimeMilliseconds(3000), null, "", false) { Cluster = "alpha" };
+        await store.InsertRunAsync(alpha, plan, [], new AuditEntry(alpha.StartedAt, "bob", "run.start", "r2", ""));
+
+        Assert.Equal(["", ""], store.ListRuns(null, null).Where(r => r.RunId != "r2").Select(r => r.Cluster));
+        Assert.Equal("r1", store.FindUnfinishedRun("")?.RunId);
+        Assert.Equal("r2", store.FindUnfinishedRun("alpha")?.RunId);
+        Assert.Null(store.FindUnfinishedRun("alpha", exceptRunId: "r2"));
+        Assert.Null(store.FindUnfinishedRun("beta"));
+        Assert.Equal(["r2"], store.ListRuns("alpha", null).Select(r => r.RunId));
+        Assert.Equal(["r0"], store.ListRuns(null, RunState.Failed).Select(r => r.RunId));
+        await store.SaveRunAsync(alpha with { State = RunState.Aborted, FinishedAt = DateTimeOffset.FromUnixTimeMilliseconds(4000) });
+        Assert.Null(store.FindUnfinishedRun("alpha"));
+        Assert.Equal("alpha", store.LoadRun("r2")?.Run.Cluster);
+    }
+
+    [Fact]
     public void Open_DatabaseFromANewerCoordinator_RefusedNamingBothVersions()
     {
         using (var newer = new SqliteConnection($"Data Source={DbPath};Pooling=False"))

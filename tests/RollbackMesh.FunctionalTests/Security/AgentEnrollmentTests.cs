@@ -29,7 +29,7 @@ public sealed class AgentEnrollmentTests
         Assert.Equal(coordinator.CaFingerprint, CaPinning.Fingerprint(X509CertificateLoader.LoadCertificateFromFile(paths.Ca)));
         using var certificate = X509CertificateLoader.LoadCertificateFromFile(paths.Certificate);
         Assert.Equal("node-1", certificate.GetNameInfo(X509NameType.SimpleName, false));
-        Assert.Contains(coordinator.Logs.Entries, e => e.Text.Contains("Node node-1 connected", StringComparison.Ordinal));
+        Assert.Contains(coordinator.Logs.Records, e => e.Message.Contains("Node node-1 connected", StringComparison.Ordinal));
         var secret = token[(token.LastIndexOf('.') + 1)..];
         Assert.DoesNotContain(secret, coordinator.Logs.AllText, StringComparison.Ordinal);
         Assert.Null(await credentials.RenewIfDueAsync(CancellationToken.None)); // fresh: not due
@@ -39,14 +39,14 @@ public sealed class AgentEnrollmentTests
     public async Task Connect_AfterRenewal_UsesTheRenewedCertificate()
     {
         await using var coordinator = await SecureCoordinator.StartAsync();
-        var clock = new ShiftedTimeProvider();
+        var clock = VirtualClock.Now();
         var (credentials, connector, paths) = Agent(coordinator, "node-1", coordinator.CreateToken(), clock);
         Assert.NotNull((await HelloAsync(connector, "node-1")).HelloAck);
         var first = X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber;
         var renewal = new CertificateRenewalService(credentials, clock, NullLogger<CertificateRenewalService>.Instance);
 
         Assert.False(await renewal.CheckOnceAsync(CancellationToken.None));
-        clock.Shift = TimeSpan.FromDays(21); // past two thirds of the lifetime
+        clock.Advance(TimeSpan.FromDays(21)); // past two thirds of the lifetime
         Assert.True(await renewal.CheckOnceAsync(CancellationToken.None));
         // With the first certificate revoked, only a connector that re-reads the files can still connect.
         coordinator.Ledger.Revoke(first, "node-1", "test: replaced");

@@ -28,7 +28,7 @@ public sealed class CliTlsRefusalTests(ITestOutputHelper log)
         Assert.Equal(0, await SecurityCalls.RunCommandAsync("operator", "add", "mallory", "--data", Path.Combine(foreign, "data"), "--out", foreign));
 
         // Issued by this CA 400 days ago with the 365-day lifetime: expired 35 days ago.
-        await using (var past = SecurityCommandContext.Open(coordinator.Paths.DataDirectory, new ShiftedTimeProvider { Shift = -TimeSpan.FromDays(400) }))
+        await using (var past = SecurityCommandContext.Open(coordinator.Paths.DataDirectory, VirtualClock.Now(-TimeSpan.FromDays(400))))
         {
             new OperatorCredentialWriter(past.Authority, past.Ledger, new SecurityOptions(), past.Time).Write("olivia", ops);
         }

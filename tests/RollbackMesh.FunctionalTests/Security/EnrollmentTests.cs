@@ -111,12 +111,12 @@ public sealed class EnrollmentTests
         await using var coordinator = await SecureCoordinator.StartAsync();
         var paths = await coordinator.EnrollAsync("node-1");
         var serial = X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber;
-        var agentClock = new ShiftedTimeProvider();
+        var agentClock = VirtualClock.Now();
 
         Assert.False(await new EnrollmentClient(agentClock).RenewIfDueAsync(coordinator.Address, paths, CancellationToken.None));
         Assert.Equal(serial, X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber);
 
-        agentClock.Shift = TimeSpan.FromDays(21);
+        agentClock.Advance(TimeSpan.FromDays(21));
         Assert.True(await new EnrollmentClient(agentClock).RenewIfDueAsync(coordinator.Address, paths, CancellationToken.None));
         Assert.NotEqual(serial, X509CertificateLoader.LoadCertificateFromFile(paths.Certificate).SerialNumber);
     }

@@ -37,7 +37,7 @@ public sealed class IdentityTests
         Assert.True(
             error is IOException or RpcException { StatusCode: StatusCode.Unavailable or StatusCode.Cancelled or StatusCode.Internal },
             error?.ToString() ?? "the Hello was answered");
-        Assert.DoesNotContain(coordinator.Logs.Entries, e => e.Text.Contains("Node node-1 connected", StringComparison.Ordinal));
+        Assert.DoesNotContain(coordinator.Logs.Records, e => e.Message.Contains("Node node-1 connected", StringComparison.Ordinal));
         Assert.Null(coordinator.Fleet.Get("node-1"));
     }
 
@@ -133,7 +133,7 @@ public sealed class IdentityTests
         await Assert.ThrowsAnyAsync<Exception>(() => client.EnrollAsync(token, "node-2"));
         await Assert.ThrowsAnyAsync<Exception>(() => client.EnrollAsync(token[..^4] + "0000", "node-3"));
 
-        Assert.NotEmpty(coordinator.Logs.Entries);
+        Assert.NotEmpty(coordinator.Logs.Records);
         Assert.DoesNotContain(secret, coordinator.Logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(coordinator.Audit.Query("", 100), e => e.Detail.Contains(secret, StringComparison.Ordinal));
         Assert.DoesNotContain("PRIVATE KEY", coordinator.Logs.AllText, StringComparison.Ordinal);

@@ -24,11 +24,11 @@ try
     await using var store = CoordinatorStore.Open(Path.Combine(directory, "coordinator.db"));
     var registry = new FleetRegistry(fleetOptions, TimeProvider.System, store);
     var metrics = new CoordinatorMetrics(registry, store);
-    var hub = new AgentSessionHub(registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, metrics);
+    var runs = new RunInboxes(store, TimeProvider.System, NullLogger<RunInboxes>.Instance);
+    var hub = new AgentSessionHub(registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, runs, metrics);
     var options = new ExecutorOptions { GatePollInterval = TimeSpan.FromMilliseconds(10) };
     await using var executor = new RunExecutor(
-        store, registry, hub, options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(metrics));
-    hub.AttachSink(executor);
+        store, registry, hub, options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(metrics), runs);
 
     var names = Enumerable.Range(1, nodeCount).Select(i => i == 1 ? "server-1" : i <= 3 ? $"server-{i}" : $"agent-{i - 3:D4}").ToList();
     var agents = names.Select(n => new BenchAgent(n, n == "server-1" ? "first-server" : n.StartsWith("server", StringComparison.Ordinal) ? "server" : "agent", hub)).ToList();

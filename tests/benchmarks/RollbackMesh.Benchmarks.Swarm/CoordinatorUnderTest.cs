@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using RollbackMesh.Testing.Network;
 
 namespace RollbackMesh.Benchmarks.Swarm;
 
@@ -42,7 +41,7 @@ internal sealed class CoordinatorUnderTest : IDisposable
     public static async Task<CoordinatorUnderTest> InitializeAsync(string root)
     {
         var data = Path.Combine(root, "data");
-        var coordinator = new CoordinatorUnderTest(data, FreePort());
+        var coordinator = new CoordinatorUnderTest(data, FreePort.Next());
         await RunToEndAsync("rollbackmesh-coordinator.dll", "init", "--data", data).ConfigureAwait(false);
         Directory.CreateDirectory(coordinator.OperatorDirectory);
         await RunToEndAsync("rollbackmesh-coordinator.dll", "operator", "add", "swarm", "--data", data, "--out", coordinator.OperatorDirectory).ConfigureAwait(false);
@@ -137,12 +136,5 @@ internal sealed class CoordinatorUnderTest : IDisposable
         }
 
         return info;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

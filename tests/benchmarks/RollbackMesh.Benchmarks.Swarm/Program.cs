@@ -57,8 +57,14 @@ try
     using var operatorChannel = RollbackMeshChannel.Create(coordinator.Address, new ChannelSettings { ClientCertificate = operatorCertificate, PinnedCa = caPublic });
     var operatorClient = new Operator.OperatorClient(operatorChannel);
 
-    // Spread source addresses: at most ~2,000 agents per 127.0.0.x.
-    var sources = Math.Max(1, (agentCount + 1999) / 2000);
+    // Spread source addresses as real nodes have their own: at most 200 agents per 127.0.0.x, under the coordinator's
+    // default MaxConnectionsPerPeer (256), which a single address would hit (measured: 256 of 1,000 connected).
+    var sources = Math.Max(1, (agentCount + 199) / 200);
+    if (sources > 250)
+    {
+        throw new ArgumentException($"--agents {agentCount} needs {sources} loopback source addresses; at most 50,000 agents (250 addresses) fit");
+    }
+
     for (var i = 0; i < agentCount; i++)
     {
         var role = i == 0 ? "first-server" : i < 3 ? "server" : "agent";

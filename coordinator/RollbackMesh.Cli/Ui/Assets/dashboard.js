@@ -410,13 +410,15 @@ function historyPage(main) {
 function planPage(main) {
   const runbook = el("select", { id: "plan-runbook", name: "runbook", required: true });
   const parameters = el("textarea", { id: "plan-parameters", name: "parameters", rows: 3, cols: 40, placeholder: "name=value, one a line" });
+  const cluster = el("input", { id: "plan-cluster", name: "cluster", type: "text", size: 20, placeholder: "needed when there are several" });
   const body = el("div", { id: "plan-result" });
   main.append(
     el("h1", {}, "Plan review"),
-    el("p", {}, "Plans a runbook against the current fleet with every agent's dry run; nothing changes until you approve."),
+    el("p", {}, "Plans a runbook against one cluster of the fleet with every agent's dry run; nothing changes until you approve."),
     el("form", { class: "bar", onsubmit: e => { e.preventDefault(); plan(); } },
       el("label", { for: "plan-runbook" }, "Runbook", runbook),
       el("label", { for: "plan-parameters" }, "Parameters", parameters),
+      el("label", { for: "plan-cluster" }, "Cluster", cluster),
       el("button", { type: "submit", id: "plan-submit" }, "Plan with dry runs")),
     body);
 
@@ -437,7 +439,7 @@ function planPage(main) {
   async function plan() {
     body.replaceChildren(el("p", {}, "Planning…"));
     try {
-      const request = { runbook: runbook.value, parameters: parsedParameters() };
+      const request = { runbook: runbook.value, parameters: parsedParameters(), cluster: cluster.value.trim() };
       const result = await post("/api/plan", request);
       body.replaceChildren(renderPlan(result, request));
       announce("The plan is ready for review.");
@@ -454,7 +456,7 @@ function renderPlan(plan, request) {
     if (!window.confirm(`Start ${plan.runbook} exactly as reviewed (plan ${plan.hash})? The run is recorded in the audit under your name.`)) return;
     approve.disabled = true;
     try {
-      const run = await post("/api/runs", { runbook: request.runbook, parameters: request.parameters, planHash: plan.hash });
+      const run = await post("/api/runs", { runbook: request.runbook, parameters: request.parameters, cluster: plan.cluster || "", planHash: plan.hash });
       location.hash = "#/run/" + encodeURIComponent(run.runId);
     } catch (e) {
       result.replaceChildren(el("span", { class: "error", role: "alert" }, "Not started: " + e.message));
@@ -464,6 +466,8 @@ function renderPlan(plan, request) {
   return el("section", { "aria-labelledby": "plan-heading" },
     el("h2", { id: "plan-heading" }, `Plan for ${plan.runbook}`),
     el("p", {}, "Hash: ", el("code", { "data-testid": "plan-hash" }, plan.hash)),
+    el("p", { "data-testid": "plan-cluster" }, "Cluster: ", plan.cluster || "(none: the nodes name no cluster)",
+      plan.clusterInferred ? " (none chosen: every node of the fleet is in this one)" : ""),
     el("h3", {}, "Preflight"),
     el("p", {}, plan.preflightOk ? badge("passed", "ok") : badge("failed: fix these before approving", "bad")),
     el("ul", {}, (plan.preflight || []).map(line => el("li", {}, line))),

@@ -94,10 +94,13 @@ internal sealed class SimulatedAgent(string name, params string[] roles) : IAgen
     /// <summary>The serial of the certificate the stream authenticates with (null: no TLS, nothing to revoke).</summary>
     public string? CertificateSerial { get; set; }
 
+    /// <summary>The agent.yaml cluster it sends in Hello (empty: none).</summary>
+    public string Cluster { get; init; } = "";
+
     public async Task ConnectAsync(AgentSessionHub hub)
     {
         Hub = hub;
-        var hello = new Hello { NodeName = Name, AgentVersion = "0.1.0-sim" };
+        var hello = new Hello { NodeName = Name, AgentVersion = "0.1.0-sim", Cluster = Cluster };
         hello.Roles.Add(roles);
         hello.Facts.Add("os", "debian-12");
         _connected = true;

@@ -45,6 +45,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public FleetRegistry Registry { get; private set; } = null!;
 
+    /// <summary>Where the hub posts agent events (the runs' inboxes); new at each restart.</summary>
+    public RunInboxes Runs { get; private set; } = null!;
+
     public AgentSessionHub Hub { get; private set; } = null!;
 
     public RunExecutor Executor { get; private set; } = null!;
@@ -87,9 +90,17 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>The coordinator stops hearing its agents, as a dying one would: their events no longer reach its runs.</summary>
+    public void StopHearingAgents()
+    {
+        foreach (var driver in Runs.Drivers.ToList())
+        {
+            Runs.Close(driver);
+        }
+    }
+
     public async Task RestartCoordinatorAsync()
     {
-        Hub.AttachSink(null);
         await Executor.DisposeAsync();
         await Store.DisposeAsync();
         await OpenCoordinatorAsync();
@@ -117,9 +128,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         Store = CoordinatorStore.Open(DatabasePath);
         Registry = new FleetRegistry(fleetOptions, TimeProvider.System, Store);
         Metrics = new CoordinatorMetrics(Registry, Store);
-        Hub = new AgentSessionHub(Registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, Metrics);
-        Executor = new RunExecutor(Store, Registry, Hub, Options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(Metrics));
-        Hub.AttachSink(Executor);
+        Runs = new RunInboxes(Store, TimeProvider.System, NullLogger<RunInboxes>.Instance);
+        Hub = new AgentSessionHub(Registry, fleetOptions, TimeProvider.System, NullLogger<AgentSessionHub>.Instance, Runs, Metrics);
+        Executor = new RunExecutor(Store, Registry, Hub, Options, TimeProvider.System, NullLogger<RunExecutor>.Instance, new StepTimings(Metrics), Runs);
         Audit = new AuditLog(Store, TimeProvider.System);
         foreach (var agent in Agents.Values)
         {

@@ -1,50 +1,48 @@
+using System.Collections.Immutable;
 using RollbackMesh.Coordinator.Fleet;
+using RollbackMesh.Coordinator.Model;
 using RollbackMesh.Coordinator.Planning;
 using RollbackMesh.Coordinator.Runbooks;
 
 namespace RollbackMesh.Coordinator.Execution;
 
-internal sealed partial class RunDriver
+/// <summary>
+/// Whether a phase's gate holds: a function of the phase, its steps' records and the nodes' views. The one memory it
+/// keeps between polls is the caller's <see cref="UnitSettling"/> (how long each unit has been steady).
+/// </summary>
+internal static class GateJudge
 {
+    /// <summary>The nodes a gate judges: every node of the phase except those that failed within budget.</summary>
+    public static ImmutableArray<string> JudgedNodes(PlanPhase phase, IReadOnlyCollection<string> failed) =>
+        [.. phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct()];
+
     /// <summary>
-    /// Polls the registry until every check of <paramref name="gate"/> holds on every node of the phase that did not
-    /// fail (within budget), or the gate's timeout passes. Returns the problems still open at the timeout.
+    /// When each node's last step of the phase ended: a node's health report counts only if received after it
+    /// (agents report after a step).
     /// </summary>
-    private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
+    public static ImmutableDictionary<string, DateTimeOffset> LastStepEnded(PlanPhase phase, IReadOnlyList<StepRecord> steps)
     {
-        var nodes = phase.Waves.SelectMany(w => w.Nodes).Select(n => n.Node).Where(n => !failed.Contains(n)).Distinct().ToList();
-        // A node's report counts only if received after its last step of the phase ended (agents report after a step).
-        var finishedAt = PhaseSteps(phase).Select(s => GetStep(s.StepId)).GroupBy(s => s.Node)
-            .ToDictionary(g => g.Key, g => g.Max(s => s.UpdatedAt), StringComparer.Ordinal);
-        var giveUp = _context.Time.GetUtcNow() + gate.Timeout;
-        var settling = new UnitSettling();
-        while (true)
-        {
-            var problems = nodes.SelectMany(n => CheckNode(n, gate, finishedAt.GetValueOrDefault(n), settling)).ToList();
-            if (problems.Count == 0)
-            {
-                return problems;
-            }
-
-            if (_context.Time.GetUtcNow() >= giveUp)
-            {
-                return problems;
-            }
-
-            await Task.Delay(_context.Options.GatePollInterval, _context.Time, ct).ConfigureAwait(false);
-        }
+        var inPhase = RunPlanSteps.Of(phase).Select(s => s.StepId).ToHashSet(StringComparer.Ordinal);
+        return steps.Where(s => inPhase.Contains(s.StepId)).GroupBy(s => s.Node)
+            .ToImmutableDictionary(g => g.Key, g => g.Max(s => s.UpdatedAt), StringComparer.Ordinal);
     }
 
-    private IEnumerable<string> CheckNode(string node, PlanGate gate, DateTimeOffset nodeFinished, UnitSettling settling)
+    /// <summary>Every problem that keeps the gate from holding now (empty: it holds).</summary>
+    public static ImmutableArray<string> Problems(
+        IEnumerable<string> nodes, PlanGate gate, Func<string, NodeView?> view, IReadOnlyDictionary<string, DateTimeOffset> lastStepEnded,
+        bool requireFreshHealth, UnitSettling settling) =>
+        [.. nodes.SelectMany(n => CheckNode(n, gate, view(n), lastStepEnded.GetValueOrDefault(n), requireFreshHealth, settling))];
+
+    private static IEnumerable<string> CheckNode(
+        string node, PlanGate gate, NodeView? view, DateTimeOffset nodeFinished, bool requireFreshHealth, UnitSettling settling)
     {
-        var view = _context.Registry.Get(node);
         if (view is not { Connected: true, Stale: false, Health: { } health })
         {
             yield return $"{node}: not connected or not reporting";
             yield break;
         }
 
-        if (_context.Options.GatesRequireFreshHealth && health.ReceivedAt < nodeFinished)
+        if (requireFreshHealth && health.ReceivedAt < nodeFinished)
         {
             yield return $"{node}: no health report since its last step of the phase ended";
             yield break;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace RollbackMesh.Agent.Tests.Testbeds;
+namespace RollbackMesh.Testing.Network;
 
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {
