@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Grpc.Core;
 using RollbackMesh.Cli.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;

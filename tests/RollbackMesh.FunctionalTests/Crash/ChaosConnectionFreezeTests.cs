@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Grpc.Core;
 using RollbackMesh.Cli.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;
@@ -33,7 +31,8 @@ public sealed class ChaosConnectionFreezeTests(ITestOutputHelper output)
             var duringStep = trial % 2 == 0;
             var frozenStep = random.Next(2) == 0 ? "first" : "second";
             var freezeAfter = TimeSpan.FromMilliseconds(random.Next(0, duringStep ? sleep : 5000));
-            // Longer than the agent's 1 s + 2 s keepalive, the agent gives up on the connection and dials again.
+            // Past the agent's keepalive (a ping after 1 s of silence, 2 s for its answer) it gives up and dials again;
+            // a shorter freeze only delays what crosses it.
             var frozenFor = TimeSpan.FromMilliseconds(random.Next(1000, 8000));
             var run = await FleetRunDriver.StartAsync(host, ChaosRunbook.Name, ChaosRuns.SleepMs(sleep), CancellationToken.None);
             if (duringStep)
