@@ -25,8 +25,6 @@ internal static class AgentConfigurationSchema
             nameof(PackageManagerSettings.DpkgAdminDirectory), nameof(PackageManagerSettings.InstallRoot),
             nameof(PackageManagerSettings.ReleaseVersion), nameof(PackageManagerSettings.DnfConfigFile)))
         .Select(ToCamelCase)
-        // Read by the sandbox registration straight from the configuration (Sandbox/SandboxServiceCollectionExtensions.cs).
-        .Concat(["sandbox", "sandbox.root"])
         .ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static readonly string[] FreeFormMaps = [.. new[] { nameof(AgentOptions.Labels), nameof(AgentOptions.ToolPaths) }.Select(m => ToCamelCase(m) + ".")];

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RollbackMesh.Agent.Configuration;
 using RollbackMesh.Agent.Logging;
-using RollbackMesh.Agent.Sandbox;
 
 namespace RollbackMesh.Agent.Hosting;
 
@@ -21,7 +20,10 @@ internal static class AgentHostFactory
     /// <summary>Creates the host builder with configuration, logging and every agent service registered.</summary>
     /// <param name="commandLine">The parsed command line.</param>
     /// <param name="environment">Environment variables to read overrides from; null means the process environment.</param>
-    public static HostApplicationBuilder CreateBuilder(AgentCommandLine commandLine, IDictionary<string, string?>? environment = null)
+    /// <param name="addServicesFirst">Registrations made before the agent's TryAdd ones, which then leave them in place
+    /// (<see cref="AgentProgram.RunAsync"/>).</param>
+    public static HostApplicationBuilder CreateBuilder(AgentCommandLine commandLine, IDictionary<string, string?>? environment = null,
+        Action<IServiceCollection>? addServicesFirst = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -54,7 +56,7 @@ internal static class AgentHostFactory
         // Elsewhere it registers nothing and the console lifetime stays.
         builder.Services.AddSystemd();
 
-        builder.Services.AddSandboxWhenConfigured(builder.Configuration); // only with sandbox.root (simulated nodes)
+        addServicesFirst?.Invoke(builder.Services);
         builder.Services.AddAgentServices();
         return builder;
     }

@@ -1,47 +1,87 @@
 using System.CommandLine;
-using System.Globalization;
-using RollbackMesh.Cli.Connection;
-using RollbackMesh.Cli.Output;
+using System.Diagnostics;
 
 namespace RollbackMesh.Cli.Demo;
 
 /// <summary>
-/// `rollbackmesh demo [--state DIR] [--keep]`: runs the K3s embedded-etcd rollback on a 5-node sandbox fleet with the
-/// real coordinator and agent processes. Exit 0 when the run succeeded, 1 when it did not, 2 when something the demo
-/// needs is missing (the message says what).
+/// `rollbackmesh demo [--state DIR] [--keep]`: starts rollbackmesh-demo (coordinator/RollbackMesh.Demo) from beside this
+/// CLI with those options and returns its exit code. The demo is not part of the operator package; where it is absent the
+/// command says how to run it from a source checkout (exit 2).
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The demo program's file name, without .dll.</summary>
+    public const string Program = "rollbackmesh-demo";
+
+    /// <summary>How to run the demo from a source checkout (README's first command).</summary>
+    public const string FromSource = "dotnet run --project coordinator/RollbackMesh.Demo -c Release";
+
     public static Command Create()
     {
         var state = new Option<string?>("--state") { Description = "State directory (default: a new /var/tmp/rollbackmesh-demo-TIME)." };
         var keep = new Option<bool>("--keep") { Description = "Keep the coordinator and agents running after a successful run, until Ctrl+C." };
-        var command = new Command("demo", "Run a K3s rollback end to end on a local sandbox fleet (simulated nodes).") { state, keep };
+        var command = new Command("demo", $"Run a K3s rollback end to end on a local sandbox fleet (simulated nodes) with {Program} beside this CLI.") { state, keep };
         command.SetAction(async (result, ct) =>
         {
-            var output = new CliOutput(result.GetValue(GlobalOptions.Json));
-            var directory = result.GetValue(state)
-                ?? Path.Combine("/var/tmp", "rollbackmesh-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            try
+            var start = StartInfo(AppContext.BaseDirectory);
+            if (start is null)
             {
-                return await new DemoRunner(output, result).RunAsync(directory, result.GetValue(keep), ct).ConfigureAwait(false);
-            }
-            catch (DemoPrerequisiteException ex)
-            {
-                output.Error(ex.Message);
+                await Console.Error.WriteLineAsync(
+                    $"rollbackmesh: the demo is not installed with this CLI ({Program} is not in {AppContext.BaseDirectory}); "
+                    + $"run it from a source checkout: {FromSource}").ConfigureAwait(false);
                 return CliExitCodes.BadInput;
             }
-            catch (TimeoutException ex)
+
+            if (result.GetValue(state) is { } directory)
             {
-                output.Error(ex.Message);
-                return CliExitCodes.Failed;
+                start.ArgumentList.Add("--state");
+                start.ArgumentList.Add(directory);
+            }
+
+            if (result.GetValue(keep))
+            {
+                start.ArgumentList.Add("--keep");
+            }
+
+            if (result.GetValue(Connection.GlobalOptions.Json))
+            {
+                start.ArgumentList.Add("--json");
+            }
+
+            using var demo = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {start.FileName}");
+            try
+            {
+                await demo.WaitForExitAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                output.Error("interrupted; state kept in " + Path.GetFullPath(directory));
-                return CliExitCodes.Failed;
+                // Ctrl+C reached the demo too (same process group): let it stop its fleet and report.
+                await demo.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            return demo.ExitCode;
         });
         return command;
+    }
+
+    /// <summary>How to start the demo found in <paramref name="directory"/> (apphost, else its .dll on the dotnet host), or null.</summary>
+    internal static ProcessStartInfo? StartInfo(string directory)
+    {
+        var apphost = Path.Combine(directory, Program);
+        if (File.Exists(apphost))
+        {
+            return new ProcessStartInfo(apphost) { UseShellExecute = false };
+        }
+
+        var dll = Path.Combine(directory, Program + ".dll");
+        if (!File.Exists(dll))
+        {
+            return null;
+        }
+
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(host) ? "dotnet" : host) { UseShellExecute = false };
+        start.ArgumentList.Add(dll);
+        return start;
     }
 }

@@ -37,7 +37,7 @@ internal sealed partial class AgentSessionHub(
         V1.Hello hello, IAgentStreamWriter writer, CancellationToken ct, string? certificateSerial = null, CancellationTokenSource? end = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(hello.NodeName);
-        await registry.OnHelloAsync(FleetWireMapper.ToIdentity(hello)).ConfigureAwait(false);
+        await registry.OnHelloAsync(FleetWireMapper.ToIdentity(hello), writer).ConfigureAwait(false);
         _sessions[hello.NodeName] = new Session(writer, certificateSerial, end);
         Log.Connected(logger, hello.NodeName, hello.AgentVersion);
         var ack = new V1.HelloAck
@@ -80,7 +80,9 @@ internal sealed partial class AgentSessionHub(
         }
 
         Log.Disconnected(logger, node);
-        return registry.OnDisconnectedAsync(node);
+        // A newer stream may have said Hello to the registry before taking the session over: the registry then keeps
+        // the node connected, since this stream is not the one it last saw connect.
+        return registry.OnDisconnectedAsync(node, writer);
     }
 
     public bool IsConnected(string node) => _sessions.ContainsKey(node);
@@ -130,7 +132,7 @@ internal sealed partial class AgentSessionHub(
         }
 
         Log.Revoked(logger, node, session.CertificateSerial ?? "");
-        _ = registry.OnDisconnectedAsync(node);
+        _ = registry.OnDisconnectedAsync(node, session.Writer);
         session.End?.Cancel();
         return true;
     }

@@ -31,8 +31,9 @@ internal sealed class FleetRegistry
     /// A node's agent connected and introduced itself. Persisted before this returns. A known node that names another
     /// cluster than the one stored is refused (<see cref="ClusterChangeRefusedException"/>, nothing changes) unless it
     /// was removed: plans and locks are per cluster, so a node silently moving would take its steps with it.
+    /// <paramref name="stream"/> names the stream that said Hello (see <see cref="OnDisconnectedAsync"/>).
     /// </summary>
-    public Task OnHelloAsync(NodeIdentity identity)
+    public Task OnHelloAsync(NodeIdentity identity, object? stream = null)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
@@ -50,6 +51,7 @@ internal sealed class FleetRegistry
 
             entry.Identity = identity;
             entry.Connected = true;
+            entry.Stream = stream;
             entry.Removed = false;
             entry.LastSeen = now;
             entry.PersistedAt = now;
@@ -110,19 +112,24 @@ internal sealed class FleetRegistry
         }
     }
 
-    /// <summary>The node's stream ended. It stays known, shown as disconnected.</summary>
-    public Task OnDisconnectedAsync(string node)
+    /// <summary>
+    /// The node's stream ended. It stays known, shown as disconnected. Given the <paramref name="stream"/> that ended,
+    /// nothing changes when another stream of the node has said Hello since: an agent that gave up on a silent
+    /// connection dials again, and the old one's end can be seen after the new Hello.
+    /// </summary>
+    public Task OnDisconnectedAsync(string node, object? stream = null)
     {
         NodeIdentity identity;
         DateTimeOffset? lastSeen;
         lock (_lock)
         {
-            if (!_nodes.TryGetValue(node, out var entry))
+            if (!_nodes.TryGetValue(node, out var entry) || stream is not null && !ReferenceEquals(entry.Stream, stream))
             {
                 return Task.CompletedTask;
             }
 
             entry.Connected = false;
+            entry.Stream = null;
             identity = entry.Identity;
             lastSeen = entry.LastSeen;
         }
@@ -226,6 +233,9 @@ internal sealed class FleetRegistry
     {
         public NodeIdentity Identity { get; set; } = identity;
         public bool Connected { get; set; }
+
+        /// <summary>The stream whose Hello made the node connected; only its end disconnects the node.</summary>
+        public object? Stream { get; set; }
         public bool Removed { get; set; }
         public DateTimeOffset? LastSeen { get; set; }
 

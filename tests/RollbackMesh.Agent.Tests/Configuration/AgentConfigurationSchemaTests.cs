@@ -21,6 +21,7 @@ public sealed class AgentConfigurationSchemaTests
     [InlineData("coordinator.tls.certificate")]
     [InlineData("packageManager.aptGet")] // a tool location: toolPaths.apt-get
     [InlineData("effectiveDataDirectories")] // derived, not settable
+    [InlineData("sandbox.root")] // the packaged agent has no sandbox mode (coordinator/RollbackMesh.Demo/Sandbox)
     public void IsKnown_NotAPropertyOfTheTree_Unknown(string path) => Assert.False(AgentConfigurationSchema.IsKnown(path));
 
     [Fact]

@@ -183,5 +183,21 @@ public sealed class FleetRegistryTests : IDisposable
         Assert.Empty(registry.List());
     }
 
+    [Fact]
+    public async Task OnDisconnected_OldStreamEndsAfterTheNewOnesHello_NodeStaysConnectedUntilTheNewOneEnds()
+    {
+        // An agent that gave up on a silent connection dials again; the old stream's end is seen after the new Hello.
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+        object oldStream = new(), newStream = new();
+        await registry.OnHelloAsync(Node("n1"), oldStream);
+        await registry.OnHelloAsync(Node("n1"), newStream);
+
+        await registry.OnDisconnectedAsync("n1", oldStream);
+        Assert.True(registry.Get("n1")!.Connected);
+
+        await registry.OnDisconnectedAsync("n1", newStream);
+        Assert.False(registry.Get("n1")!.Connected);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

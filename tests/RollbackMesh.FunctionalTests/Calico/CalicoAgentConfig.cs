@@ -1,4 +1,5 @@
 using System.Text;
+using RollbackMesh.Demo.Sandbox;
 
 namespace RollbackMesh.FunctionalTests.Calico;
 
@@ -6,8 +7,9 @@ namespace RollbackMesh.FunctionalTests.Calico;
 internal static class CalicoAgentConfig
 {
     /// <summary>
-    /// A sandbox node: step paths rebased under its root (the package root), the stand-in service controller, journal
-    /// and quarantine in the root, calico-felix --version from the root's /usr/bin, a 1 s health interval.
+    /// A sandbox node (its sandbox agent runs with --root = the package root: step paths rebased under it, the stand-in
+    /// service controller): journal and quarantine in the root, calico-felix --version from the root's /usr/bin, a 1 s
+    /// health interval.
     /// </summary>
     public static string Sandbox(CalicoNode node, Uri coordinator, IEnumerable<(string Tool, string Path)> tools)
     {
@@ -18,14 +20,12 @@ internal static class CalicoAgentConfig
             .AppendLine("coordinator:")
             .AppendLine($"  address: {coordinator.ToString().TrimEnd('/')}")
             .AppendLine("  insecure: true")
-            .AppendLine("sandbox:")
-            .AppendLine($"  root: {node.Root}")
             .AppendLine($"allowedRoots: [{node.Root}]")
             .AppendLine($"watchedUnits: [{node.Unit}.service]")
             // Preflight looks for the disk holding /var/lib/rollbackmesh/quarantine by node path: "/" holds it.
             .AppendLine($"dataDirectories: [{node.HostPath("/var/lib/rollbackmesh")}, /]")
-            .AppendLine($"journalPath: {node.HostPath("/var/lib/rollbackmesh/journal.db")}")
-            .AppendLine($"quarantinePath: {node.HostPath("/var/lib/rollbackmesh/quarantine")}")
+            .AppendLine($"journalPath: {node.HostPath(StandInContract.JournalPath)}")
+            .AppendLine($"quarantinePath: {node.HostPath(StandInContract.QuarantinePath)}")
             .AppendLine("healthInterval: 1s")
             .AppendLine($"systemBusAddress: unix:path={node.HostPath("/run/no-system-bus")}")
             .AppendLine("toolPaths:")

@@ -1,3 +1,4 @@
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,12 +21,12 @@ internal sealed class CalicoFleetProcesses : IDisposable
     public static async Task<CalicoFleetProcesses> StartCoordinatorAsync(ITestOutputHelper log) =>
         new(await CoordinatorProcess.StartAsync(log), log);
 
-    /// <summary>Starts every node's agent (<c>rollbackmesh-agent --config FILE</c>, the node's environment) and waits until all are connected.</summary>
+    /// <summary>Starts every node's sandbox agent (<c>rollbackmesh-demo sandbox-agent --root ROOT --config FILE</c>, the node's environment) and waits until all are connected.</summary>
     public async Task StartAgentsAsync(IReadOnlyList<CalicoNode> nodes, TimeSpan timeout)
     {
         foreach (var node in nodes)
         {
-            _agents.Add(TestProcess.Start("agent " + node.Name, BuiltExecutables.Agent, ["--config", node.ConfigPath], new Dictionary<string, string>(node.Environment)));
+            _agents.Add(TestProcess.Start("agent " + node.Name, BuiltExecutables.Demo, [.. SandboxAgent.Arguments(node.Root, node.ConfigPath)], new Dictionary<string, string>(node.Environment)));
         }
 
         await OperatorRun.WaitForAgentsAsync(Coordinator.Address, [.. nodes.Select(n => n.Name)], timeout);

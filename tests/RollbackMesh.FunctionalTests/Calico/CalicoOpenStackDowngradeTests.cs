@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Agent.Tests.Testbeds;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;
@@ -41,7 +42,7 @@ public sealed class CalicoOpenStackDowngradeTests(ITestOutputHelper output)
             // The 3.1 list is in quarantine, not deleted; the 2.6 list stays.
             Assert.False(File.Exists(node.HostPath("/etc/apt/" + CalicoPackages.Apt31List)));
             Assert.True(File.Exists(node.HostPath("/etc/apt/" + CalicoPackages.Apt26List)));
-            Assert.Contains(Directory.EnumerateFiles(node.HostPath("/var/lib/rollbackmesh/quarantine"), "*", SearchOption.AllDirectories),
+            Assert.Contains(Directory.EnumerateFiles(node.HostPath(StandInContract.QuarantinePath), "*", SearchOption.AllDirectories),
                 f => f.EndsWith("_" + Path.GetFileName(CalicoPackages.Apt31List), StringComparison.Ordinal) && File.ReadAllText(f).Contains("/3.1 ./", StringComparison.Ordinal));
         }
 
@@ -90,7 +91,7 @@ public sealed class CalicoOpenStackDowngradeTests(ITestOutputHelper output)
         }
 
         Assert.True(final.State == RunState.Succeeded, $"{final.State}: {final.Message}");
-        var rows = nodes.SelectMany(n => NodeJournal.Read(n.Name, n.HostPath("/var/lib/rollbackmesh/journal.db"), run.RunId)).ToList();
+        var rows = nodes.SelectMany(n => NodeJournal.Read(n.Name, n.HostPath(StandInContract.JournalPath), run.RunId)).ToList();
 
         // Every step the coordinator ran is journaled exactly once on its node.
         Assert.All(final.Steps.Where(s => s.State == StepState.Succeeded), s => Assert.Single(rows, r => r.StepId == s.StepId && r.Node == s.Node));
@@ -112,7 +113,7 @@ public sealed class CalicoOpenStackDowngradeTests(ITestOutputHelper output)
         {
             if (node.IsControl)
             {
-                var jobs = File.ReadAllText(node.HostPath("/var/log/rollbackmesh-standin/services.log"));
+                var jobs = File.ReadAllText(node.HostPath(StandInContract.ServiceJobLog));
                 Assert.Contains("restart neutron-server done active", jobs, StringComparison.Ordinal);
                 Assert.Contains("calicoctl version v2.6.5", File.ReadAllText(node.HostPath("/usr/local/bin/calicoctl")), StringComparison.Ordinal);
                 continue;

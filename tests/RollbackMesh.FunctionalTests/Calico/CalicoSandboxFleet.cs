@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Agent.Tests.Testbeds;
 
 namespace RollbackMesh.FunctionalTests.Calico;
@@ -66,9 +67,9 @@ internal static class CalicoSandboxFleet
 
     private static CalicoNode LayOut(CalicoNode node, Uri coordinator, IEnumerable<(string Tool, string Path)> tools)
     {
-        Write(node.HostPath($"/etc/systemd/system/{node.Unit}.service"), $"[Service]\nExecStart=/usr/bin/{node.Unit}\n");
-        Write(node.HostPath($"/run/systemd-standin/{node.Unit}"), "active running\n");
-        Directory.CreateDirectory(node.HostPath("/var/lib/rollbackmesh/quarantine"));
+        Write(node.HostPath(StandInContract.UnitFile(node.Unit)), $"[Service]\nExecStart=/usr/bin/{node.Unit}\n");
+        Write(node.HostPath(StandInContract.UnitStateFile(node.Unit)), "active running\n");
+        Directory.CreateDirectory(node.HostPath(StandInContract.QuarantinePath));
         Directory.CreateDirectory(node.HostPath("/usr/local/bin"));
         if (node.IsControl)
         {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using RollbackMesh.Cli.Demo;
-using RollbackMesh.FunctionalTests.Infrastructure;
 using Grpc.Core;
+using RollbackMesh.Demo;
+using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;
 using Xunit;
 using Xunit.Abstractions;
@@ -35,17 +35,17 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
         {
             await host.WaitForAgentsAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
             var run = await FleetRunDriver.StartAsync(host, "noop", new Dictionary<string, string> { ["sleep_ms"] = "4000" }, CancellationToken.None);
-            await WaitForStepAsync(host, run.RunId, agent, s => s.State == StepState.Running, TimeSpan.FromSeconds(60));
+            await FleetPolls.WaitForStepAsync(host, run.RunId, agent, s => s.State == StepState.Running, TimeSpan.FromSeconds(60));
 
             await host.KillAgentAsync(agent);
-            await WaitForConnectedAsync(host, agent, false);
+            await FleetPolls.WaitForConnectedAsync(host, agent, false);
             await Task.Delay(TimeSpan.FromSeconds(2));
             host.RestartAgent(agent);
             var sinceRestart = Stopwatch.StartNew();
-            await WaitForConnectedAsync(host, agent, true);
+            await FleetPolls.WaitForConnectedAsync(host, agent, true);
             var reconnectedAfter = sinceRestart.Elapsed;
             var sinceReconnect = Stopwatch.StartNew();
-            var step = await WaitForStepAsync(host, run.RunId, agent, s => s.State is not (StepState.Running or StepState.Dispatched), SettleLimit);
+            var step = await FleetPolls.WaitForStepAsync(host, run.RunId, agent, s => s.State is not (StepState.Running or StepState.Dispatched), SettleLimit);
             slowest = sinceReconnect.Elapsed > slowest ? sinceReconnect.Elapsed : slowest;
             output.WriteLine($"trial {trial}: agent back {reconnectedAfter.TotalSeconds:0.0} s after its restart; step {step.State} "
                 + $"{sinceReconnect.Elapsed.TotalSeconds:0.0} s later: {step.Error}");
@@ -76,40 +76,5 @@ public sealed class AgentCrashTests(ITestOutputHelper output)
         var accepted = await CliRun.RunAsync(output, [.. connection, "watch", lastRun, "--accept-budget"]);
         Assert.Equal(0, accepted.ExitCode);
         state.Passed = true;
-    }
-
-    /// <summary>Polls the node list until the coordinator sees <paramref name="node"/> connected (or not), for up to 60 s.</summary>
-    private static async Task WaitForConnectedAsync(SandboxFleetHost host, string node, bool connected)
-    {
-        using var channel = host.OpenChannel();
-        var client = new Operator.OperatorClient(channel);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await client.ListNodesAsync(new ListNodesRequest(), new CallOptions())).Nodes.Any(n => n.Name == node && n.Connected) != connected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{node} not {(connected ? "connected" : "disconnected")} within 60 s");
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>Polls the run until the step on <paramref name="node"/> matches; fails naming its last state after <paramref name="timeout"/>.</summary>
-    private static async Task<StepStatus> WaitForStepAsync(SandboxFleetHost host, string runId, string node, Func<StepStatus, bool> condition, TimeSpan timeout)
-    {
-        using var channel = host.OpenChannel();
-        var client = new Operator.OperatorClient(channel);
-        var deadline = DateTime.UtcNow + timeout;
-        StepStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            var run = await client.GetRunAsync(new GetRunRequest { RunId = runId }, new CallOptions());
-            last = run.Steps.FirstOrDefault(s => s.Node == node && s.Phase == "agents");
-            if (last is not null && condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"step of {node} in run {runId}: still {last?.State} after {timeout.TotalSeconds:0} s ({last?.Error})");
     }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using RollbackMesh.Cli.Demo;
-using RollbackMesh.FunctionalTests.Infrastructure;
 using Grpc.Core;
+using RollbackMesh.Demo;
+using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;
 using Xunit;
 using Xunit.Abstractions;

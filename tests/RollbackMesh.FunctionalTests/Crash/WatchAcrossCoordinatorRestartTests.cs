@@ -1,4 +1,4 @@
-using RollbackMesh.Cli.Demo;
+using RollbackMesh.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

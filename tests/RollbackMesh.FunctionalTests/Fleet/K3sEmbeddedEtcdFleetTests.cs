@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using RollbackMesh.Cli.Demo;
+using RollbackMesh.Demo.Sandbox;
+using RollbackMesh.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using RollbackMesh.V1;
 using Xunit;
@@ -62,7 +63,7 @@ public sealed class K3sEmbeddedEtcdFleetTests(ITestOutputHelper output)
         {
             var node = host.Fleet.Nodes.Single(n => n.Name == name);
             Assert.False(Directory.Exists(node.HostPath("/var/lib/rancher/k3s/server/db")));
-            var moved = Directory.EnumerateFiles(node.HostPath("/var/lib/rollbackmesh/quarantine"), "db", SearchOption.AllDirectories)
+            var moved = Directory.EnumerateFiles(node.HostPath(StandInContract.QuarantinePath), "db", SearchOption.AllDirectories)
                 .Single(f => f.EndsWith("/etcd/member/snap/db", StringComparison.Ordinal));
             Assert.Equal($"stand-in etcd member data of {name}\n", File.ReadAllText(moved));
         }
@@ -77,7 +78,7 @@ public sealed class K3sEmbeddedEtcdFleetTests(ITestOutputHelper output)
         foreach (var node in host.Fleet.Nodes)
         {
             Assert.Contains($"k3s version {K3sRelease.Previous.Version}", Run(node.HostPath("/usr/local/bin/k3s"), "--version"), StringComparison.Ordinal);
-            Assert.StartsWith("active", File.ReadAllText(node.HostPath($"{K3sStandIns.UnitStateDirectory}/{node.K3sUnit}")), StringComparison.Ordinal);
+            Assert.StartsWith("active", File.ReadAllText(node.HostPath(StandInContract.UnitStateFile(node.K3sUnit))), StringComparison.Ordinal);
         }
 
         output.WriteLine($"checked in {clock.Elapsed.TotalSeconds:0.0} s; {rows.Count} journal rows");
@@ -86,7 +87,7 @@ public sealed class K3sEmbeddedEtcdFleetTests(ITestOutputHelper output)
 
     private static List<(long At, string Line)> ServiceJobs(SandboxFleet fleet, string node)
     {
-        var log = fleet.Nodes.Single(n => n.Name == node).HostPath("/var/log/rollbackmesh-standin/services.log");
+        var log = fleet.Nodes.Single(n => n.Name == node).HostPath(StandInContract.ServiceJobLog);
         return File.ReadLines(log).Select(l => l.Split(' ', 2)).Select(p => (long.Parse(p[0], System.Globalization.CultureInfo.InvariantCulture), p[1])).ToList();
     }
 

@@ -1,7 +1,7 @@
 namespace RollbackMesh.FunctionalTests.Infrastructure;
 
 /// <summary>
-/// The three executables as built next to this test assembly (the test project references their projects, so the build
+/// The executables as built next to this test assembly (the test project references their projects, so the build
 /// copies each one's dll, deps.json and runtimeconfig.json here). Run with <c>dotnet &lt;dll&gt;</c>.
 /// </summary>
 internal static class BuiltExecutables
@@ -11,6 +11,9 @@ internal static class BuiltExecutables
     public static string Agent => Find("rollbackmesh-agent.dll");
 
     public static string Cli => Find("rollbackmesh.dll");
+
+    /// <summary>The demo; also the sandbox agent of a simulated node (<c>sandbox-agent --root DIR --config FILE</c>).</summary>
+    public static string Demo => Find("rollbackmesh-demo.dll");
 
     /// <summary>The repository root (holding RollbackMesh.sln), found by walking up from the test output.</summary>
     public static string RepositoryRoot

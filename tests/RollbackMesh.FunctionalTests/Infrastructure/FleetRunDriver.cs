@@ -1,5 +1,5 @@
-using RollbackMesh.Cli.Demo;
 using Grpc.Core;
+using RollbackMesh.Demo;
 using RollbackMesh.V1;
 using Xunit;
 

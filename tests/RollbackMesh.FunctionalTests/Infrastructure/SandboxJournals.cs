@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
-using RollbackMesh.Cli.Demo;
+using RollbackMesh.Demo.Sandbox;
+using RollbackMesh.Demo;
 
 namespace RollbackMesh.FunctionalTests.Infrastructure;
 
@@ -15,7 +16,7 @@ internal static class SandboxJournals
         var rows = new List<JournalRow>();
         foreach (var node in fleet.Nodes)
         {
-            var path = node.HostPath("/var/lib/rollbackmesh/journal.db");
+            var path = node.HostPath(StandInContract.JournalPath);
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             using var command = connection.CreateCommand();

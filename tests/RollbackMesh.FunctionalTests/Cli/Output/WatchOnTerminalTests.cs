@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using RollbackMesh.Cli.Demo;
+using RollbackMesh.Demo;
 using RollbackMesh.FunctionalTests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

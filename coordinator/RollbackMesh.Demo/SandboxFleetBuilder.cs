@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using RollbackMesh.Demo.Sandbox;
+using RollbackMesh.Protos.Conventions;
+
+namespace RollbackMesh.Demo;
+
+/// <summary>
+/// Builds a sandbox fleet under a state directory: for every node a root (STATE/nodes/NAME) laid out like a K3s node
+/// with embedded etcd (stand-in k3s, k3s-killall.sh and kubectl in /usr/local/bin, unit files, db directories, the
+/// previous release's binary and sha256sum file as air-gap artifacts, an etcd snapshot on the first server) and
+/// the agent's configuration (its sandbox agent runs with --root = that root; allowed roots = that root, tools = the stand-ins, insecure
+/// coordinator URL). Used by the demo and the fleet functional tests.
+/// </summary>
+internal static class SandboxFleetBuilder
+{
+    /// <summary>The air-gap artifact directory (the runbook's default artifact_dir), as a node path.</summary>
+    public const string ArtifactDirectory = "/var/lib/rollbackmesh-agent/artifacts/k3s";
+
+    /// <summary>The etcd snapshot on the first server, as a node path (K3s keeps snapshots in server/db/snapshots).</summary>
+    public static readonly string SnapshotPath = $"/var/lib/rancher/k3s/server/db/snapshots/pre-upgrade-{K3sRelease.Previous.Version}";
+
+    /// <summary>
+    /// Builds <paramref name="servers"/> servers (the first is the first server) and <paramref name="agents"/> agents
+    /// whose agents will dial <paramref name="coordinator"/> (plaintext, --insecure). The snapshot is a real etcd one when
+    /// <paramref name="realEtcd"/> is true, or null and etcd and etcdctl are installed; otherwise a stand-in etcdctl and
+    /// snapshot are used (<see cref="EtcdStandIn"/>).
+    /// </summary>
+    /// <exception cref="DemoPrerequisiteException">realEtcd is true and etcd or etcdctl is missing, or the state directory is unusable.</exception>
+    public static async Task<SandboxFleet> BuildAsync(string stateDirectory, int servers, int agents, Uri coordinator, CancellationToken cancellationToken,
+        bool? realEtcd = null)
+    {
+        var state = Path.GetFullPath(stateDirectory);
+        if (state.Contains('\'', StringComparison.Ordinal) || state.Contains('"', StringComparison.Ordinal))
+        {
+            throw new DemoPrerequisiteException($"the state directory '{state}' must not contain quotes (the stand-in scripts embed it)");
+        }
+
+        var useRealEtcd = realEtcd ?? (HostTools.Find("etcd") is not null && HostTools.Find("etcdctl") is not null);
+        var etcdctl = useRealEtcd ? HostTools.Require("etcdctl", "etcd-client") : EtcdStandIn.WriteEtcdctl(Path.Combine(state, "standin-bin", "etcdctl"));
+        if (useRealEtcd)
+        {
+            HostTools.Require("etcd", "etcd-server");
+        }
+
+        var nodes = new List<SandboxNode>();
+        for (var i = 1; i <= servers; i++)
+        {
+            nodes.Add(NewNode(state, $"server-{i}", i == 1 ? [NodeRoles.Server, NodeRoles.FirstServer] : [NodeRoles.Server]));
+        }
+
+        for (var i = 1; i <= agents; i++)
+        {
+            nodes.Add(NewNode(state, $"agent-{i}", [NodeRoles.Agent]));
+        }
+
+        var cluster = Path.Combine(state, "cluster");
+        foreach (var node in nodes)
+        {
+            LayOut(node, cluster, etcdctl);
+            File.WriteAllText(node.ConfigPath, AgentConfigText.For(node, coordinator, etcdctl));
+        }
+
+        var first = nodes[0];
+        var etcdData = first.HostPath("/var/lib/rancher/k3s/server/db/etcd");
+        if (useRealEtcd)
+        {
+            await EtcdSnapshotMaker.MakeAsync(etcdData, first.HostPath(SnapshotPath), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            EtcdStandIn.MakeSnapshot(etcdData, first.HostPath(SnapshotPath));
+        }
+
+        Directory.CreateDirectory(Path.Combine(state, "logs"));
+        return new SandboxFleet(state, nodes, SnapshotPath) { RealEtcd = useRealEtcd };
+    }
+
+    private static SandboxNode NewNode(string state, string name, string[] roles)
+    {
+        var root = Path.Combine(state, "nodes", name);
+        if (Directory.Exists(root))
+        {
+            throw new DemoPrerequisiteException($"{root} exists already: use a new --state directory (or remove the old one)");
+        }
+
+        return new SandboxNode(name, roles, root, Path.Combine(root, "etc/rollbackmesh/agent.yaml"));
+    }
+
+    private static void LayOut(SandboxNode node, string cluster, string etcdctl)
+    {
+        foreach (var dir in new[] { "/etc/rollbackmesh", StandInContract.QuarantinePath, StandInContract.LogDirectory, "/etc/rancher/k3s" })
+        {
+            Directory.CreateDirectory(node.HostPath(dir));
+        }
+
+        Script(node.HostPath("/usr/local/bin/k3s"), K3sStandIns.K3s(node, K3sRelease.Current, etcdctl));
+        Script(node.HostPath("/usr/local/bin/k3s-killall.sh"), K3sStandIns.KillAll(node));
+        Script(node.HostPath("/usr/local/bin/kubectl"), K3sStandIns.Kubectl(node, cluster));
+
+        // The previous release as air-gap artifacts: binary plus the release's checksum file.
+        var artifacts = node.HostPath(ArtifactDirectory);
+        var previous = Path.Combine(artifacts, "k3s");
+        Script(previous, K3sStandIns.K3s(node, K3sRelease.Previous, etcdctl));
+        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(previous)));
+        File.WriteAllText(Path.Combine(artifacts, $"sha256sum-{Arch}.txt"), $"{sha}  k3s\n");
+
+        var unit = node.K3sUnit;
+        var exec = node.IsServer ? "server" : "agent";
+        Write(node.HostPath(StandInContract.UnitFile(unit)),
+            $"# stand-in unit file of a sandbox node (the K3s install script writes the real one)\n[Service]\nType=notify\n"
+            + $"EnvironmentFile=-/etc/systemd/system/{unit}.service.env\nExecStart=/usr/local/bin/k3s {exec}\n");
+        Write(node.HostPath(StandInContract.UnitFile(unit) + ".env"), node.IsServer ? string.Empty : "K3S_URL=https://server-1:6443\n");
+        Write(node.HostPath(StandInContract.UnitStateFile(unit)), "active running\n");
+        Write(node.HostPath("/etc/rancher/k3s/config.yaml"), node.IsFirstServer ? "cluster-init: true\n" : "server: https://server-1:6443\n");
+        if (node.IsServer)
+        {
+            Write(node.HostPath("/etc/rancher/k3s/k3s.yaml"), "# stand-in kubeconfig of a sandbox server\napiVersion: v1\nkind: Config\n");
+            if (!node.IsFirstServer)
+            {
+                // A peer's etcd member data: moved into quarantine (never deleted) before it rejoins.
+                Write(node.HostPath("/var/lib/rancher/k3s/server/db/etcd/member/snap/db"), $"stand-in etcd member data of {node.Name}\n");
+            }
+        }
+        else
+        {
+            Directory.CreateDirectory(node.HostPath("/var/lib/rancher/k3s/agent"));
+        }
+
+        var entry = Path.Combine(cluster, "nodes", node.Name);
+        Write(Path.Combine(entry, "root"), node.Root);
+        Write(Path.Combine(entry, "unschedulable"), "false\n");
+    }
+
+    private static string Arch => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.Arm64 => "arm64",
+        Architecture.Arm => "arm",
+        Architecture.S390x => "s390x",
+        _ => "amd64",
+    };
+
+    private static void Script(string path, string text)
+    {
+        Write(path, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    private static void Write(string path, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+}
