@@ -19,6 +19,9 @@ internal static class DashboardApi
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(false));
 
+    /// <summary>How many runs and campaigns the Run page lists (the newest); `rollbackmesh runs` lists them all.</summary>
+    internal const int MaxListed = 500;
+
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/nodes", (Operator.OperatorClient client, CancellationToken ct) => Relay(async () =>
@@ -41,7 +44,41 @@ internal static class DashboardApi
             Relay(async () => await client.GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct)));
 
         app.MapGet("/api/runs/{runId}/events", (string runId, Operator.OperatorClient client, HttpContext http) =>
-            RunEventStream.WriteAsync(http, client, runId, Formatter));
+            EventStream.WriteAsync(http, "run", ct => client.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct), Formatter));
+
+        // Runs and campaigns, newest first, at most MaxListed: the Run page's list.
+        app.MapGet("/api/runs", (Operator.OperatorClient client, CancellationToken ct) => Relay(async () =>
+        {
+            var all = new ListRunsResponse();
+            var request = new ListRunsRequest();
+            do
+            {
+                var page = await client.ListRunsAsync(request, cancellationToken: ct);
+                all.Runs.Add(page.Runs);
+                request.PageToken = page.NextPageToken;
+            }
+            while (request.PageToken.Length > 0);
+
+            var newest = all.Runs.OrderByDescending(r => r.StartedAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+                .Take(MaxListed).ToList();
+            return new ListRunsResponse { Runs = { newest } };
+        }));
+
+        app.MapGet("/api/campaigns/{campaignId}", (string campaignId, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.GetCampaignAsync(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct)));
+
+        app.MapGet("/api/campaigns/{campaignId}/events", (string campaignId, Operator.OperatorClient client, HttpContext http) =>
+            EventStream.WriteAsync(http, "campaign", ct => client.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct), Formatter));
+
+        // A campaign's controls, each with the operator's reason; the coordinator audits them under the operator.
+        app.MapPost("/api/campaigns/{campaignId}/pause", (string campaignId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.PauseCampaignAsync(CampaignControl(campaignId, body), cancellationToken: ct)));
+        app.MapPost("/api/campaigns/{campaignId}/resume", (string campaignId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.ResumeCampaignAsync(CampaignControl(campaignId, body), cancellationToken: ct)));
+        app.MapPost("/api/campaigns/{campaignId}/abort", (string campaignId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.AbortCampaignAsync(CampaignControl(campaignId, body), cancellationToken: ct)));
+        app.MapPost("/api/campaigns/{campaignId}/approve", (string campaignId, ControlBody body, Operator.OperatorClient client, CancellationToken ct) =>
+            Relay(async () => await client.ApproveCampaignAsync(CampaignControl(campaignId, body), cancellationToken: ct)));
 
         app.MapPost("/api/runs/{runId}/approve", (string runId, ApproveBody body, Operator.OperatorClient client, CancellationToken ct) =>
             Relay(async () => await client.ApproveAsync(new ApproveRequest { RunId = runId, Gate = body.Gate ?? "" }, cancellationToken: ct)));
@@ -137,6 +174,8 @@ internal static class DashboardApi
     internal sealed record ControlBody(string? Reason);
 
     private static RunControlRequest Control(string runId, ControlBody body) => new() { RunId = runId, Reason = body.Reason ?? "" };
+
+    private static CampaignControlRequest CampaignControl(string campaignId, ControlBody body) => new() { CampaignId = campaignId, Reason = body.Reason ?? "" };
 
     private static async Task<IResult> Relay(Func<Task<IMessage>> call)
     {

@@ -1,4 +1,4 @@
-// The RollbackMesh dashboard: four pages over the JSON endpoints of `rollbackmesh ui` (each one Operator rpc).
+// The RollbackMesh dashboard: five pages over the JSON endpoints of `rollbackmesh ui` (each one Operator rpc).
 // Everything is built with textContent, never innerHTML: node names, errors and dry runs come from the fleet.
 "use strict";
 
@@ -248,8 +248,8 @@ function runPage(main, runId) {
     el("form", { class: "bar", onsubmit: e => { e.preventDefault(); location.hash = "#/run/" + encodeURIComponent(input.value.trim()); } },
       el("label", { for: "run-id" }, "Run id", input), el("button", { type: "submit" }, "Open")));
   if (!runId) {
-    main.append(el("p", {}, "Open a run by its id (printed by apply, listed on the History page)."));
-    return () => {};
+    main.append(el("p", {}, "Open a run by its id (printed by apply), or pick one of the runs and campaigns below."));
+    return runsList(main);
   }
 
   const status = el("div", { id: "run-status" });
@@ -361,6 +361,135 @@ function approveGate(run) {
     }
   } }, `Approve gate ${run.awaitingApproval}…`);
   return el("section", { "aria-labelledby": "gate-heading" }, el("h2", { id: "gate-heading" }, "Waiting for approval"), button, result);
+}
+
+// ---- the list of runs and campaigns (newest first), and a campaign's live page ----
+
+function runsList(main) {
+  const body = el("div", { id: "runs-list" }, el("p", { class: "muted" }, "Loading the runs…"));
+  const state = { page: 0, runs: [] };
+  main.append(el("h2", {}, "Runs and campaigns"), body);
+  state.redraw = keepingFocus(() => {
+    body.replaceChildren(pagedTable("Runs and campaigns, newest first", ["Id", "Kind", "Runbook", "Cluster", "State", "Started", "Finished", "Campaign"],
+      state.runs, r => {
+        const [word, tone] = stateWord(RUN_STATES, r.state);
+        const page = r.kind === "campaign" ? "#/campaign/" : "#/run/";
+        return el("tr", { "data-run": r.id, "data-kind": r.kind },
+          el("th", { scope: "row" }, el("a", { href: page + encodeURIComponent(r.id) }, r.id)),
+          el("td", {}, r.kind),
+          el("td", {}, r.runbook),
+          el("td", {}, r.cluster || "—"),
+          el("td", {}, badge(word, tone)),
+          el("td", {}, r.startedAt ? new Date(r.startedAt).toLocaleString() : "—"),
+          el("td", {}, r.finishedAt ? new Date(r.finishedAt).toLocaleString() : "—"),
+          el("td", {}, r.campaignId ? el("a", { href: "#/campaign/" + encodeURIComponent(r.campaignId) }, r.campaignId) : "—"));
+      }, state));
+  });
+  api("/api/runs").then(reply => { state.runs = reply.runs || []; state.redraw(); })
+    .catch(e => body.replaceChildren(el("p", { class: "error", role: "alert" }, "Could not list the runs: " + e.message)));
+  return () => {};
+}
+
+// Clusters that need attention first (failed, then running or waiting for approval), then pending, then done.
+const CLUSTER_ORDER = {
+  RUN_STATE_FAILED: 0, RUN_STATE_ABORTED: 0, RUN_STATE_SUCCEEDED_WITH_FAILURES: 1, RUN_STATE_AWAITING_APPROVAL: 2,
+  RUN_STATE_PAUSED: 2, RUN_STATE_RUNNING: 3, RUN_STATE_PENDING: 4, RUN_STATE_SUCCEEDED: 5,
+};
+
+const CAMPAIGN_CONTROLS = [
+  { action: "pause", label: "Pause", states: ["RUN_STATE_RUNNING", "RUN_STATE_AWAITING_APPROVAL"],
+    ask: "Pause campaign {id}? Cluster runs already going continue; no new cluster starts until it is resumed." },
+  { action: "resume", label: "Resume", states: ["RUN_STATE_PAUSED"], ask: "Resume campaign {id}?" },
+  { action: "approve", label: "Approve after the canaries", states: ["RUN_STATE_AWAITING_APPROVAL"],
+    ask: "The canary clusters succeeded. Approve campaign {id} to go on with the other clusters? This is recorded in the audit under your name." },
+  { action: "abort", label: "Abort", states: ["RUN_STATE_RUNNING", "RUN_STATE_PAUSED", "RUN_STATE_AWAITING_APPROVAL", "RUN_STATE_PENDING"],
+    ask: "Abort campaign {id}? The running cluster runs are aborted and no other cluster starts; this cannot be undone." },
+];
+const campaignResult = el("p", { id: "campaign-control-result", "aria-live": "polite" });
+
+function campaignPage(main, campaignId) {
+  main.append(el("h1", {}, campaignId ? "Campaign " + campaignId : "Campaign"));
+  if (!campaignId) {
+    main.append(el("p", {}, "Open a campaign from the list on the Run page."));
+    return () => {};
+  }
+  const status = el("div", { id: "campaign-status" });
+  const live = el("p", { class: "muted", id: "campaign-live" }, "Connecting to the campaign's live stream…");
+  const clusters = el("div", { id: "campaign-clusters" });
+  main.append(status, live, clusters);
+  const state = { page: 0, campaign: null };
+  let lastState = null;
+
+  state.redraw = keepingFocus(() => {
+    const c = state.campaign;
+    if (!c) return;
+    const [word, tone] = stateWord(RUN_STATES, c.state);
+    if (lastState !== null && lastState !== c.state) announce(`Campaign ${c.campaignId} is ${word}.`);
+    lastState = c.state;
+    status.replaceChildren(
+      el("dl", {},
+        el("dt", {}, "State"), el("dd", { "data-testid": "campaign-state" }, badge(word, tone)),
+        el("dt", {}, "Runbook"), el("dd", {}, c.runbook),
+        el("dt", {}, "Clusters"), el("dd", { "data-testid": "campaign-counts" },
+          `${c.succeeded} succeeded, ${c.running} running, ${c.pending} pending, ${c.failed} failed (of ${(c.clusters || []).length})`),
+        el("dt", {}, "Shape"), el("dd", {},
+          `canary ${c.canary}, then at most ${c.parallel} at once; the line stops at ${c.failureBudget} failed` +
+          (c.approveAfterCanary ? "; waits for approval after the canaries" : "")),
+        el("dt", {}, "Current wave"), el("dd", {}, c.currentWave === 0 ? "canary" : String(c.currentWave)),
+        c.startedBy ? [el("dt", {}, "Started by"), el("dd", {}, c.startedBy)] : null,
+        c.message ? [el("dt", {}, "Message"), el("dd", { "data-testid": "campaign-message" }, c.message)] : null),
+      campaignControls(c));
+    const rows = [...(c.clusters || [])].sort((a, b) =>
+      (CLUSTER_ORDER[a.state] ?? 4) - (CLUSTER_ORDER[b.state] ?? 4) || a.wave - b.wave || a.cluster.localeCompare(b.cluster));
+    clusters.replaceChildren(el("h2", {}, "Clusters"),
+      pagedTable("Clusters of the campaign, those needing attention first", ["Cluster", "Wave", "State", "Run", "Started", "Finished", "Message"], rows, k => {
+        const [kword, ktone] = stateWord(RUN_STATES, k.state);
+        return el("tr", { "data-cluster": k.cluster },
+          el("th", { scope: "row" }, k.cluster),
+          el("td", {}, k.canary ? "canary" : String(k.wave)),
+          el("td", {}, badge(kword, ktone)),
+          el("td", {}, k.runId ? el("a", { href: "#/run/" + encodeURIComponent(k.runId) }, k.runId) : "not started"),
+          el("td", {}, k.startedAt ? new Date(k.startedAt).toLocaleString() : "—"),
+          el("td", {}, k.finishedAt ? new Date(k.finishedAt).toLocaleString() : "—"),
+          el("td", {}, k.message || ""));
+      }, state));
+  });
+
+  const events = new EventSource(`/api/campaigns/${encodeURIComponent(campaignId)}/events`);
+  events.addEventListener("campaign", e => {
+    state.campaign = JSON.parse(e.data).status;
+    live.textContent = "Live: updates as the coordinator reports them.";
+    state.redraw();
+  });
+  events.addEventListener("end", () => { events.close(); live.textContent = "The campaign has ended; this is its final state."; });
+  events.addEventListener("failed", e => {
+    events.close();
+    live.replaceChildren(el("span", { class: "error", role: "alert" }, "Could not follow the campaign: " + JSON.parse(e.data).error));
+  });
+  events.onerror = () => { if (events.readyState !== EventSource.CLOSED) live.textContent = "Connection lost; reconnecting…"; };
+  return () => events.close();
+}
+
+function campaignControls(c) {
+  const offered = CAMPAIGN_CONTROLS.filter(k => k.states.includes(c.state));
+  if (offered.length === 0) return el("div", {});
+  return el("section", { "aria-labelledby": "campaign-controls-heading" },
+    el("h2", { id: "campaign-controls-heading" }, "Control the campaign"),
+    el("div", { class: "bar", role: "group", "aria-label": "Campaign controls" }, offered.map(k =>
+      el("button", { type: "button", "data-focus-key": "campaign-" + k.action, onclick: async event => {
+        const reason = window.prompt(`Reason to ${k.action} campaign ${c.campaignId} (kept in the audit):`, "");
+        if (reason === null) return;
+        if (!window.confirm(k.ask.replace("{id}", c.campaignId))) return;
+        event.target.disabled = true;
+        try {
+          await post(`/api/campaigns/${encodeURIComponent(c.campaignId)}/${k.action}`, { reason });
+          campaignResult.textContent = `${k.label}: done.`;
+        } catch (e) {
+          campaignResult.replaceChildren(el("span", { class: "error", role: "alert" }, `${k.label} refused: ` + e.message));
+          event.target.disabled = false;
+        }
+      } }, k.label + "…"))),
+    campaignResult);
 }
 
 // ---- history (the audit) ----
@@ -486,14 +615,14 @@ function renderPlan(plan, request) {
 
 // ---- routing ----
 
-const PAGES = { fleet: fleetPage, run: runPage, history: historyPage, plan: planPage };
+const PAGES = { fleet: fleetPage, run: runPage, campaign: campaignPage, history: historyPage, plan: planPage };
 
 function route() {
   leavePage();
   const [, name = "fleet", ...rest] = location.hash.replace(/^#/, "").split("/");
   const page = PAGES[name] ? name : "fleet";
   for (const link of document.querySelectorAll("nav a")) {
-    if (link.dataset.page === page) link.setAttribute("aria-current", "page");
+    if (link.dataset.page === (page === "campaign" ? "run" : page)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   const main = document.getElementById("main");

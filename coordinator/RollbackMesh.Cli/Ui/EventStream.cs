@@ -2,18 +2,19 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using RollbackMesh.Cli.Commands;
-using RollbackMesh.V1;
 
 namespace RollbackMesh.Cli.Ui;
 
 /// <summary>
-/// WatchRun as server-sent events: one "run" event per RunEvent (protobuf JSON), then "end" when the run's stream
-/// finishes, or "failed" with the reason if the call is refused. The browser's EventSource reconnects by itself after a
-/// dropped connection, and each reconnect opens a fresh WatchRun, whose first event is the run's whole status.
+/// A server-streaming watch (WatchRun, WatchCampaign) as server-sent events: one event named <c>name</c> per message
+/// (protobuf JSON), then "end" when the stream finishes, or "failed" with the reason if the call is refused. The
+/// browser's EventSource reconnects by itself after a dropped connection, and each reconnect opens a fresh watch, whose
+/// first message is the whole status.
 /// </summary>
-internal static class RunEventStream
+internal static class EventStream
 {
-    public static async Task WriteAsync(HttpContext http, Operator.OperatorClient client, string runId, JsonFormatter formatter)
+    public static async Task WriteAsync<T>(HttpContext http, string name, Func<CancellationToken, AsyncServerStreamingCall<T>> watch, JsonFormatter formatter)
+        where T : IMessage
     {
         var ct = http.RequestAborted;
         http.Response.ContentType = "text/event-stream";
@@ -21,10 +22,10 @@ internal static class RunEventStream
         await http.Response.Body.FlushAsync(ct);
         try
         {
-            using var call = client.WatchRun(new GetRunRequest { RunId = runId }, cancellationToken: ct);
+            using var call = watch(ct);
             while (await call.ResponseStream.MoveNext(ct))
             {
-                await SendAsync(http, "run", formatter.Format(call.ResponseStream.Current), ct);
+                await SendAsync(http, name, formatter.Format(call.ResponseStream.Current), ct);
             }
 
             await SendAsync(http, "end", "{}", ct);
