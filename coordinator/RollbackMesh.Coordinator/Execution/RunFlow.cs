@@ -202,8 +202,9 @@ internal sealed class RunFlow(
     }
 
     /// <summary>
-    /// Polls the registry until every check of <paramref name="gate"/> holds on every node of the phase that did not
-    /// fail (within budget), or the gate's timeout passes. Returns the problems still open at the timeout.
+    /// Polls the registry (and re-checks on each of the phase's nodes' reports) until every check of
+    /// <paramref name="gate"/> holds on every node of the phase that did not fail (within budget), or the gate's timeout
+    /// passes. Returns the problems still open at the timeout.
     /// </summary>
     private async Task<List<string>> EvaluateGateAsync(PlanPhase phase, PlanGate gate, IReadOnlyCollection<string> failed, CancellationToken ct)
     {
@@ -219,7 +220,9 @@ internal sealed class RunFlow(
                 return [.. problems];
             }
 
-            await Task.Delay(context.Options.GatePollInterval, context.Time, ct).ConfigureAwait(false);
+            // Re-check at the next poll, or as soon as one of the nodes reports (what a gate after a phase waits for).
+            await Task.WhenAny(Task.Delay(context.Options.GatePollInterval, context.Time, ct), context.Registry.NextReportAsync(nodes)).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
         }
     }
 

@@ -14,6 +14,8 @@ internal sealed class FleetRegistry
     private readonly IFleetStore? _store;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _nodes = new(StringComparer.Ordinal);
+    // Gates waiting for a node's next report (NextReportAsync); completed and removed when it arrives.
+    private readonly Dictionary<string, TaskCompletionSource> _reportWaiters = new(StringComparer.Ordinal);
     private Task _lastWrite = Task.CompletedTask;
 
     public FleetRegistry(FleetOptions options, TimeProvider time, IFleetStore? store = null)
@@ -68,13 +70,16 @@ internal sealed class FleetRegistry
     /// </summary>
     public bool OnHealth(string node, NodeHealth health)
     {
-        NodeIdentity identity;
+        NodeIdentity? persist = null;
+        TaskCompletionSource? waiter;
         lock (_lock)
         {
             if (!_nodes.TryGetValue(node, out var entry))
             {
                 return false;
             }
+
+            _reportWaiters.Remove(node, out waiter);
 
             entry.LastSeen = health.ReceivedAt;
             // Only a change enters the history (the previous report is the state the newest kept one started): a fleet
@@ -90,17 +95,44 @@ internal sealed class FleetRegistry
 
             entry.Latest = health;
 
-            if (_store is null || entry.PersistedAt is { } persisted && health.ReceivedAt - persisted < _options.LastSeenPersistInterval)
+            if (_store is not null && !(entry.PersistedAt is { } persisted && health.ReceivedAt - persisted < _options.LastSeenPersistInterval))
             {
-                return true;
+                entry.PersistedAt = health.ReceivedAt;
+                persist = entry.Identity;
             }
-
-            entry.PersistedAt = health.ReceivedAt;
-            identity = entry.Identity;
         }
 
-        Track(_store.SaveNodeAsync(identity, health.ReceivedAt));
+        waiter?.TrySetResult(); // outside the lock: a woken gate reads the registry
+        if (persist is not null)
+        {
+            Track(_store!.SaveNodeAsync(persist, health.ReceivedAt));
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// Completes when the next health report of any of <paramref name="nodes"/> has been recorded: a gate waiting for
+    /// fresh reports re-checks then, instead of at its next poll (a phase's gate would otherwise cost a poll interval).
+    /// </summary>
+    public Task NextReportAsync(IEnumerable<string> nodes)
+    {
+        var waits = new List<Task>();
+        lock (_lock)
+        {
+            foreach (var node in nodes)
+            {
+                if (!_reportWaiters.TryGetValue(node, out var waiter))
+                {
+                    waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _reportWaiters[node] = waiter;
+                }
+
+                waits.Add(waiter.Task);
+            }
+        }
+
+        return waits.Count == 0 ? Task.Delay(Timeout.Infinite) : Task.WhenAny(waits);
     }
 
     /// <summary>Completes when every last-seen write started so far is durable (they commit in order).</summary>

@@ -16,6 +16,24 @@ public sealed class FleetRegistryTests : IDisposable
     private NodeHealth Health(bool healthy = true) => new(_time.GetUtcNow(), _time.GetUtcNow(), healthy, [], [], ImmutableSortedDictionary<string, string>.Empty, [], "Sqlite");
 
     [Fact]
+    public async Task NextReportAsync_OneOfTheNodesReports_CompletesThenAndNotBefore()
+    {
+        var registry = new FleetRegistry(new FleetOptions(), _time);
+        await registry.OnHelloAsync(Node("n1"));
+        await registry.OnHelloAsync(Node("n2"));
+        await registry.OnHelloAsync(Node("n3"));
+        var next = registry.NextReportAsync(["n1", "n2"]);
+
+        registry.OnHealth("n3", Health()); // not one of them
+        var beforeTheirReport = next.IsCompleted;
+        registry.OnHealth("n2", Health());
+
+        Assert.False(beforeTheirReport);
+        await next.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(registry.NextReportAsync(["n2"]).IsCompleted); // a new wait waits for the next report
+    }
+
+    [Fact]
     public async Task Get_ThreeIntervalsWithoutReport_IsStale()
     {
         var registry = new FleetRegistry(new FleetOptions(), _time);
