@@ -12,8 +12,12 @@ using RollbackMesh.V1;
 
 // N simulated agents over real mTLS AgentHub.Connect streams against a real coordinator process (issue 16 item 1).
 // Usage: dotnet run -c Release --project tests/benchmarks/RollbackMesh.Benchmarks.Swarm -- --agents N --hold SECONDS
+//        ... -- --clusters C [--parallel K] --hold SECONDS: C clusters of 3 nodes (first server, server, agent) and,
+//        instead of one run over every node, a noop campaign over all C clusters (canary 1, then K at once) (issue 14 item 8).
 // Figures go to stdout, one "key value" line each; progress goes to stderr.
-var agentCount = IntOption("--agents", 100);
+var clusterCount = IntOption("--clusters", 0);
+var parallel = IntOption("--parallel", 100);
+var agentCount = clusterCount > 0 ? 3 * clusterCount : IntOption("--agents", 100);
 var holdSeconds = IntOption("--hold", 30);
 // The noop runbook's steps time out after 1m (BuiltIn/noop.yaml); the coordinator sends deadline = dispatch + timeout.
 var noopStepTimeout = TimeSpan.FromMinutes(1);
@@ -36,7 +40,12 @@ try
 
     // Bulk issue from the coordinator's own CA, with the certificate shape enrollment issues (IssueClient).
     var clock = Stopwatch.StartNew();
-    var names = Enumerable.Range(1, agentCount).Select(i => i == 1 ? "server-1" : i <= 3 ? $"server-{i}" : $"agent-{i - 3:D5}").ToList();
+    // One fleet (cluster-less, as before clusters existed), or C clusters of a first server, a server and an agent each.
+    var members = clusterCount > 0
+        ? Enumerable.Range(1, clusterCount).SelectMany(c => new[]
+            { ($"c{c:D4}-server-1", "first-server", $"c{c:D4}"), ($"c{c:D4}-server-2", "server", $"c{c:D4}"), ($"c{c:D4}-agent-1", "agent", $"c{c:D4}") }).ToList()
+        : Enumerable.Range(1, agentCount).Select(i => i == 1 ? ("server-1", "first-server", "") : i <= 3 ? ($"server-{i}", "server", "") : ($"agent-{i - 3:D5}", "agent", "")).ToList();
+    var names = members.Select(m => m.Item1).ToList();
     var certificates = new List<X509Certificate2>(agentCount);
     using (var ca = CertificateAuthority.Load(paths))
     {
@@ -67,9 +76,8 @@ try
 
     for (var i = 0; i < agentCount; i++)
     {
-        var role = i == 0 ? "first-server" : i < 3 ? "server" : "agent";
         var source = IPAddress.Parse($"127.0.0.{2 + (i % sources)}");
-        agents.Add(new SwarmAgent(names[i], role, coordinator.Address, certificates[i], caPublic, source, noopStepTimeout));
+        agents.Add(new SwarmAgent(names[i], members[i].Item2, members[i].Item3, coordinator.Address, certificates[i], caPublic, source, noopStepTimeout));
     }
 
     // Connect storm: every agent dials at once, as after a fleet-wide agent upgrade.
@@ -119,6 +127,13 @@ try
     while (pageRequest.PageToken.Length > 0);
     Figure("nodes_list_api_ms", clock.Elapsed.TotalMilliseconds);
     Figure("nodes_listed_api", listed);
+
+    if (clusterCount > 0)
+    {
+        await CampaignFiguresAsync(operatorClient, coordinator.Pid, clusterCount, parallel);
+        exit = connected == agentCount ? 0 : 1;
+        return exit;
+    }
 
     // A noop run over every connected node (sleep 0: everything measured is overhead).
     var ownCpuBefore = CpuTime(Environment.ProcessId);
@@ -253,6 +268,56 @@ static async Task<RunStatus> RunNoopAsync(Operator.OperatorClient client)
     }
 
     return run;
+}
+
+// A noop campaign over every cluster (sleep 0: all of it is overhead): canary 1, then at most `parallel` clusters at
+// once. The ideal critical path of sleep-0 steps is zero, so the wall time is the overhead.
+static async Task CampaignFiguresAsync(Operator.OperatorClient client, int coordinatorPid, int clusters, int parallel)
+{
+    var options = new CampaignOptions { Clusters = { "all" }, Canary = 1, Parallel = (uint)parallel, FailureBudget = 1 };
+    var request = new PlanCampaignRequest { Runbook = "noop", Options = options };
+    request.Parameters.Add("sleep_ms", "0");
+    var clock = Stopwatch.StartNew();
+    var plan = await client.PlanCampaignAsync(request);
+    Figure("campaign_plan_ms", clock.Elapsed.TotalMilliseconds);
+    Figure("campaign_clusters", plan.Clusters.Count);
+    Figure("campaign_waves", plan.Waves);
+    var cpuBefore = CpuTime(coordinatorPid);
+    var ownCpuBefore = CpuTime(Environment.ProcessId);
+    var peakRss = 0L;
+    clock.Restart();
+    var started = await client.StartCampaignAsync(new StartCampaignRequest
+    {
+        Runbook = "noop", Options = options, Parameters = { request.Parameters }, CampaignHash = plan.CampaignHash,
+    });
+    var status = started;
+    while (status.State is not (RunState.Succeeded or RunState.SucceededWithFailures or RunState.Failed or RunState.Aborted))
+    {
+        await Task.Delay(250);
+        peakRss = Math.Max(peakRss, RssKiB(coordinatorPid));
+        status = await client.GetCampaignAsync(new GetCampaignRequest { CampaignId = started.CampaignId });
+    }
+
+    var wall = clock.Elapsed;
+    var coordinatorCpu = CpuTime(coordinatorPid) - cpuBefore;
+    var swarmCpu = CpuTime(Environment.ProcessId) - ownCpuBefore;
+    var nodeSteps = 3 * clusters;
+    Figure("campaign_state", status.State.ToString());
+    Figure("campaign_succeeded_clusters", status.Succeeded);
+    Figure("campaign_failed_clusters", status.Failed);
+    Figure("campaign_wall_s", wall.TotalSeconds);
+    Figure("campaign_ideal_critical_path_s", 0.0);
+    Figure("campaign_node_steps", nodeSteps);
+    // Wall time over node-steps, as run_overhead_ms_per_node_step (the critical path of sleep-0 steps is 0).
+    Figure("campaign_overhead_ms_per_node_step", wall.TotalMilliseconds / nodeSteps);
+    Figure("campaign_wall_ms_per_cluster", wall.TotalMilliseconds / clusters);
+    Figure("campaign_coordinator_cpu_ms_per_node_step", coordinatorCpu.TotalMilliseconds / nodeSteps);
+    Figure("campaign_cpu_ms_per_node_step", (coordinatorCpu + swarmCpu).TotalMilliseconds / nodeSteps);
+    Figure("campaign_coordinator_peak_rss_mib", peakRss / 1024.0);
+    var runs = status.Clusters.Where(c => c.StartedAt is not null && c.FinishedAt is not null)
+        .Select(c => (c.FinishedAt.ToDateTimeOffset() - c.StartedAt.ToDateTimeOffset()).TotalMilliseconds).Order().ToList();
+    Figure("cluster_run_p50_ms", Percentile(runs, 0.5));
+    Figure("cluster_run_p99_ms", Percentile(runs, 0.99));
 }
 
 static async Task<DateTimeOffset?> WaitForStaleAsync(Operator.OperatorClient client, string node, TimeSpan timeout)

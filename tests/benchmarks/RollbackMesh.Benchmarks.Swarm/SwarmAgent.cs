@@ -32,20 +32,22 @@ internal sealed class SwarmAgent : IAsyncDisposable
     private readonly X509Certificate2 _ca;
     private readonly IPAddress _source;
     private readonly string _role;
+    private readonly string _cluster;
     private readonly ConcurrentDictionary<string, JournalEntry> _journal = new();
     private readonly ConcurrentQueue<StepDispatch> _dispatches = new();
     private readonly CancellationTokenSource _stop = new();
     private volatile bool _silent;
     private volatile JournalEntry? _lastStep;
-    private int _stepChanged;
+    private TaskCompletionSource _stepChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _healthReports;
     private Task? _loop;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SwarmAgent(string name, string role, Uri address, X509Certificate2 certificate, X509Certificate2 ca, IPAddress source, TimeSpan stepTimeout)
+    public SwarmAgent(string name, string role, string cluster, Uri address, X509Certificate2 certificate, X509Certificate2 ca, IPAddress source, TimeSpan stepTimeout)
     {
         Name = name;
         _role = role;
+        _cluster = cluster;
         StepTimeout = stepTimeout;
         _address = address;
         _certificate = certificate;
@@ -157,7 +159,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
             }
         }
 
-        var hello = new Hello { NodeName = Name, AgentVersion = "swarm", Roles = { _role }, Capabilities = { "no_op" } };
+        var hello = new Hello { NodeName = Name, AgentVersion = "swarm", Roles = { _role }, Cluster = _cluster, Capabilities = { "no_op" } };
         hello.Facts.Add("os", "linux");
         hello.Facts.Add("quarantine_path", "/var/lib/rollbackmesh-agent/quarantine");
         await WriteAsync(new AgentMessage { Hello = hello }).ConfigureAwait(false);
@@ -203,14 +205,13 @@ internal sealed class SwarmAgent : IAsyncDisposable
         return acknowledged;
     }
 
-    // As the agent's HealthReporter: a report at once, then every interval, or early (checked every 2 s, its
-    // UnitPollInterval) when a step's state changed, since gates wait for a report newer than the phase's last step.
+    // As the agent's HealthReporter: a report at once, then every interval, or at once when a step's state changed,
+    // since gates wait for a report newer than the phase's last step.
     private async Task HealthLoopAsync(Func<AgentMessage, Task> write, TimeSpan interval, CancellationToken ct)
     {
-        var poll = TimeSpan.FromSeconds(2);
         while (!ct.IsCancellationRequested)
         {
-            Interlocked.Exchange(ref _stepChanged, 0);
+            Volatile.Write(ref _stepChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             if (!_silent)
             {
                 var report = new HealthReport { At = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), Healthy = true, Datastore = DatastoreKind.None };
@@ -233,12 +234,9 @@ internal sealed class SwarmAgent : IAsyncDisposable
                 Interlocked.Increment(ref _healthReports);
             }
 
-            var due = DateTimeOffset.UtcNow + interval;
-            while (DateTimeOffset.UtcNow < due && Volatile.Read(ref _stepChanged) == 0)
-            {
-                var left = due - DateTimeOffset.UtcNow;
-                await Task.Delay(left < poll ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : poll, ct).ConfigureAwait(false);
-            }
+            // As the agent: a step's change ends the wait at once.
+            await Task.WhenAny(Task.Delay(interval, ct), Volatile.Read(ref _stepChanged).Task).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
         }
     }
 
@@ -269,7 +267,7 @@ internal sealed class SwarmAgent : IAsyncDisposable
 
                 _journal[key] = entry;
                 _lastStep = entry;
-                Interlocked.Exchange(ref _stepChanged, 1);
+                Volatile.Read(ref _stepChanged).TrySetResult();
             }
 
             await write(new AgentMessage { StepUpdate = new StepUpdate { RunId = command.RunId, StepId = command.StepId, State = entry.State, Result = entry.Result } }).ConfigureAwait(false);
