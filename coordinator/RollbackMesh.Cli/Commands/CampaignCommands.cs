@@ -190,29 +190,62 @@ internal static class CampaignCommands
 
     /// <summary>
     /// Prints a line for every cluster whose state changed and for every new campaign message (JSON: one
-    /// CampaignEvent per line), then the final state; the exit code follows the campaign's end state.
+    /// CampaignEvent per line), then the final state; the exit code follows the campaign's end state. A stream that
+    /// breaks after it was open (the coordinator restarted) is opened again with a bounded backoff for up to
+    /// <see cref="RunWatcher.ReconnectFor"/>.
     /// </summary>
     internal static async Task<int> WatchAsync(CommandContext context, string campaignId, bool acceptBudget)
     {
         var output = context.Output;
+        var ct = context.CancellationToken;
         CampaignStatus? last = null;
         var seen = new Dictionary<string, (RunState State, string RunId)>(StringComparer.Ordinal);
-        using var call = context.Operator.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: context.CancellationToken);
-        await foreach (var change in call.ResponseStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        DateTimeOffset? lostAt = null;
+        var retry = TimeSpan.FromMilliseconds(250);
+        while (true)
         {
-            if (output.Json)
+            try
             {
-                output.Write(change);
-                last = change.Status;
-                continue;
-            }
+                using var call = context.Operator.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct);
+                await foreach (var change in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    if (lostAt is not null && !output.Json)
+                    {
+                        output.Line($"reconnected to the coordinator; following campaign {campaignId} again");
+                    }
 
-            foreach (var line in CampaignText.Changes(last, change.Status, seen))
+                    (lostAt, retry) = (null, TimeSpan.FromMilliseconds(250));
+                    if (output.Json)
+                    {
+                        output.Write(change);
+                    }
+                    else
+                    {
+                        foreach (var line in CampaignText.Changes(last, change.Status, seen))
+                        {
+                            output.Line($"{change.At.ToDateTimeOffset():HH:mm:ss} {line}");
+                        }
+                    }
+
+                    last = change.Status;
+                }
+
+                break;
+            }
+            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
             {
-                output.Line($"{change.At.ToDateTimeOffset():HH:mm:ss} {line}");
-            }
+                // The campaign lives in the coordinator: a stream that was open and broke (a restart) is opened again, as watch does for a run.
+                var now = DateTimeOffset.UtcNow;
+                lostAt ??= now;
+                if (now - lostAt >= RunWatcher.ReconnectFor)
+                {
+                    throw;
+                }
 
-            last = change.Status;
+                output.Error($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {RunWatcher.ReconnectFor.TotalMinutes:0} min)");
+                await Task.Delay(retry, ct).ConfigureAwait(false);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
         }
 
         var final = last is not null && RunText.IsFinished(last.State)

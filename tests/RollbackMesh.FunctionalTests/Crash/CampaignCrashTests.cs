@@ -9,8 +9,9 @@ namespace RollbackMesh.FunctionalTests.Crash;
 
 /// <summary>
 /// SIGKILL of the real coordinator process while a campaign's second wave runs, restart on the same --data and
-/// address: the campaign continues from its stored clusters and succeeds, and every step of every cluster's run was
-/// started exactly once on its agent (the agents' logs), with one run per cluster.
+/// address: the campaign continues from its stored clusters and succeeds, a `campaign watch` started before the kill
+/// reconnects and sees the end, and every step of every cluster's run was started exactly once on its agent (the
+/// agents' logs), with one run per cluster.
 /// </summary>
 public sealed partial class CampaignCrashTests(ITestOutputHelper log)
 {
@@ -37,6 +38,8 @@ public sealed partial class CampaignCrashTests(ITestOutputHelper log)
             var apply = await CliRun.RunAsync(log, [.. connection, "campaign", "apply", "noop", .. options, "--plan-hash", hash]);
             Assert.True(apply.ExitCode == 0, apply.Stdout + apply.Stderr);
             var campaignId = CampaignId().Match(apply.Stdout).Value;
+            // Follows the campaign across the kill: it must reconnect to the restarted coordinator and see the end.
+            var following = CliRun.RunAsync(log, [.. connection, "campaign", "watch", campaignId]);
 
             // Kill once the second wave's runs have started (the canary has ended).
             var giveUp = DateTime.UtcNow.AddSeconds(90);
@@ -59,8 +62,11 @@ public sealed partial class CampaignCrashTests(ITestOutputHelper log)
             await Task.Delay(TimeSpan.FromSeconds(1));
             coordinator = await StartCoordinatorAsync(address, data);
 
-            var watch = await CliRun.RunAsync(log, [.. connection, "campaign", "watch", campaignId]);
+            var watch = await following;
             Assert.True(watch.ExitCode == 0, watch.Stdout + watch.Stderr);
+            Assert.Contains("reconnecting in", watch.Stderr, StringComparison.Ordinal);
+            Assert.Contains($"reconnected to the coordinator; following campaign {campaignId} again", watch.Stdout, StringComparison.Ordinal);
+            Assert.Contains("3 succeeded, 0 failed, 0 running, 0 pending of 3 cluster(s)", watch.Stdout, StringComparison.Ordinal);
             Assert.Contains($"Resumed 1 unfinished campaign(s): {campaignId}", coordinator.Output, StringComparison.Ordinal);
             var listed = await CliRun.RunAsync(log, [.. connection, "--json", "runs"]);
             using var runs = JsonDocument.Parse(listed.Stdout);
