@@ -2,6 +2,7 @@ using System.CommandLine;
 using Grpc.Core;
 using RollbackMesh.Cli.Output;
 using RollbackMesh.V1;
+using Spectre.Console;
 
 namespace RollbackMesh.Cli.Commands;
 
@@ -190,62 +191,56 @@ internal static class CampaignCommands
 
     /// <summary>
     /// Prints a line for every cluster whose state changed and for every new campaign message (JSON: one
-    /// CampaignEvent per line), then the final state; the exit code follows the campaign's end state. A stream that
-    /// breaks after it was open (the coordinator restarted) is opened again with a bounded backoff for up to
-    /// <see cref="RunWatcher.ReconnectFor"/>.
+    /// CampaignEvent per line; on a terminal a live view, <see cref="LiveCampaignView"/>), then the final state; the exit
+    /// code follows the campaign's end state. A stream that breaks after it was open (the coordinator restarted) is
+    /// opened again (<see cref="FollowAsync"/>).
     /// </summary>
     internal static async Task<int> WatchAsync(CommandContext context, string campaignId, bool acceptBudget)
     {
         var output = context.Output;
-        var ct = context.CancellationToken;
-        CampaignStatus? last = null;
-        var seen = new Dictionary<string, (RunState State, string RunId)>(StringComparer.Ordinal);
-        DateTimeOffset? lostAt = null;
-        var retry = TimeSpan.FromMilliseconds(250);
-        while (true)
+        CampaignStatus? last;
+        if (!output.Json && CliOutput.IsInteractive)
         {
-            try
-            {
-                using var call = context.Operator.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct);
-                await foreach (var change in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+            // A terminal: one view redrawn in place, whose height follows the waves, not the clusters.
+            var recent = new Queue<string>();
+            var seen = new Dictionary<string, (RunState State, string RunId)>(StringComparer.Ordinal);
+            CampaignStatus? previous = null;
+            last = null;
+            await AnsiConsole.Live(new Text($"following campaign {campaignId} ...")).AutoClear(false).Overflow(VerticalOverflow.Ellipsis)
+                .StartAsync(async live => last = await FollowAsync(context, campaignId, change =>
                 {
-                    if (lostAt is not null && !output.Json)
+                    foreach (var line in CampaignText.Changes(previous, change.Status, seen).Where(l => !l.Contains(" pending of ", StringComparison.Ordinal)))
                     {
-                        output.Line($"reconnected to the coordinator; following campaign {campaignId} again");
-                    }
-
-                    (lostAt, retry) = (null, TimeSpan.FromMilliseconds(250));
-                    if (output.Json)
-                    {
-                        output.Write(change);
-                    }
-                    else
-                    {
-                        foreach (var line in CampaignText.Changes(last, change.Status, seen))
+                        recent.Enqueue($"{change.At.ToDateTimeOffset():HH:mm:ss} {line.Trim()}");
+                        if (recent.Count > 6)
                         {
-                            output.Line($"{change.At.ToDateTimeOffset():HH:mm:ss} {line}");
+                            recent.Dequeue();
                         }
                     }
 
-                    last = change.Status;
-                }
-
-                break;
-            }
-            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
+                    previous = change.Status;
+                    live.UpdateTarget(LiveCampaignView.Render(change.Status, recent));
+                }, notice => recent.Enqueue(notice)).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        else
+        {
+            var seen = new Dictionary<string, (RunState State, string RunId)>(StringComparer.Ordinal);
+            CampaignStatus? previous = null;
+            last = await FollowAsync(context, campaignId, change =>
             {
-                // The campaign lives in the coordinator: a stream that was open and broke (a restart) is opened again, as watch does for a run.
-                var now = DateTimeOffset.UtcNow;
-                lostAt ??= now;
-                if (now - lostAt >= RunWatcher.ReconnectFor)
+                if (output.Json)
                 {
-                    throw;
+                    output.Write(change);
+                    return;
                 }
 
-                output.Error($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {RunWatcher.ReconnectFor.TotalMinutes:0} min)");
-                await Task.Delay(retry, ct).ConfigureAwait(false);
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
+                foreach (var line in CampaignText.Changes(previous, change.Status, seen))
+                {
+                    output.Line($"{change.At.ToDateTimeOffset():HH:mm:ss} {line}");
+                }
+
+                previous = change.Status;
+            }, output.Error).ConfigureAwait(false);
         }
 
         var final = last is not null && RunText.IsFinished(last.State)
@@ -264,6 +259,51 @@ internal static class CampaignCommands
         }
 
         return final.State is RunState.Succeeded or RunState.SucceededWithFailures ? CliExitCodes.Success : CliExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// Follows the campaign until its stream ends, reconnecting a stream that broke after it was open (a restarted
+    /// coordinator) with a bounded backoff for up to <see cref="RunWatcher.ReconnectFor"/>; returns the last status.
+    /// </summary>
+    private static async Task<CampaignStatus?> FollowAsync(CommandContext context, string campaignId, Action<CampaignEvent> show, Action<string> notice)
+    {
+        var ct = context.CancellationToken;
+        CampaignStatus? last = null;
+        DateTimeOffset? lostAt = null;
+        var retry = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                using var call = context.Operator.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct);
+                await foreach (var change in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+                {
+                    if (lostAt is not null)
+                    {
+                        notice($"reconnected to the coordinator; following campaign {campaignId} again");
+                        (lostAt, retry) = (null, TimeSpan.FromMilliseconds(250));
+                    }
+
+                    show(change);
+                    last = change.Status;
+                }
+
+                return last;
+            }
+            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
+            {
+                var now = DateTimeOffset.UtcNow;
+                lostAt ??= now;
+                if (now - lostAt >= RunWatcher.ReconnectFor)
+                {
+                    throw;
+                }
+
+                notice($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {RunWatcher.ReconnectFor.TotalMinutes:0} min)");
+                await Task.Delay(retry, ct).ConfigureAwait(false);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
     }
 
     private static void Show(CliOutput output, CampaignStatus status)

@@ -65,7 +65,7 @@ public sealed partial class CampaignCrashTests(ITestOutputHelper log)
             var watch = await following;
             Assert.True(watch.ExitCode == 0, watch.Stdout + watch.Stderr);
             Assert.Contains("reconnecting in", watch.Stderr, StringComparison.Ordinal);
-            Assert.Contains($"reconnected to the coordinator; following campaign {campaignId} again", watch.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"reconnected to the coordinator; following campaign {campaignId} again", watch.Stderr, StringComparison.Ordinal);
             Assert.Contains("3 succeeded, 0 failed, 0 running, 0 pending of 3 cluster(s)", watch.Stdout, StringComparison.Ordinal);
             Assert.Contains($"Resumed 1 unfinished campaign(s): {campaignId}", coordinator.Output, StringComparison.Ordinal);
             var listed = await CliRun.RunAsync(log, [.. connection, "--json", "runs"]);
