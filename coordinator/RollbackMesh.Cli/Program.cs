@@ -20,6 +20,7 @@ var root = new RootCommand("rollbackmesh: plan, apply and follow fleet rollbacks
     RunCommands.Retry(),
     HistoryCommand.Create(),
     RunsCommand.Create(),
+    CampaignCommands.Create(),
     RollbackMesh.Cli.Ui.UiCommand.Create(),
     RollbackMesh.Cli.Demo.DemoCommand.Create(),
 };

@@ -78,7 +78,7 @@ public sealed class CampaignExecutorTests
     [Fact]
     public async Task Pause_RunningClusterFinishesNoNewOneStarts_ThenResumeRunsTheRest()
     {
-        await using var fleet = await CampaignFleet.StartAsync(3, _ => StepBehavior.Ok(150));
+        await using var fleet = await CampaignFleet.StartAsync(3, _ => StepBehavior.Ok(400));
         var started = await fleet.ApplyAsync(CampaignFleet.Options(canary: 0, parallel: 1));
         await fleet.WaitForAsync(started.CampaignId, s => s.Clusters[0].State == RunState.Running);
 
