@@ -9,8 +9,8 @@ using RollbackMesh.Coordinator.Storage;
 namespace RollbackMesh.Coordinator.Campaigns;
 
 /// <summary>
-/// One campaign as an actor: cluster runs ending, operator commands and its own "look again" are messages on one
-/// inbox, and a single loop is the only code that changes the campaign (commit to the store, then publish to
+/// One campaign as an actor: cluster starts (done off the loop) and runs ending, operator commands and its own "look
+/// again" are messages on one inbox, and a single loop is the only code that changes the campaign (commit to the store, then publish to
 /// watchers, then reply). What to do next is <see cref="CampaignSchedule.Next"/>; each cluster's run is an ordinary
 /// run started through <see cref="RunExecutor"/> (so the order inside the cluster and the cluster lock apply). A wave is
 /// recorded before its runs start and every run carries the campaign's id, so after a crash a new driver adopts a run
