@@ -9,8 +9,8 @@ using RollbackMesh.Coordinator.Storage;
 namespace RollbackMesh.Coordinator.Campaigns;
 
 /// <summary>
-/// One campaign as an actor: cluster runs ending, operator commands and its own "look again" are messages on one
-/// inbox, and a single loop is the only code that changes the campaign (commit to the store, then publish to
+/// One campaign as an actor: cluster starts (done off the loop) and runs ending, operator commands and its own "look
+/// again" are messages on one inbox, and a single loop is the only code that changes the campaign (commit to the store, then publish to
 /// watchers, then reply). What to do next is <see cref="CampaignSchedule.Next"/>; each cluster's run is an ordinary
 /// run started through <see cref="RunExecutor"/> (so the order inside the cluster and the cluster lock apply). A wave is
 /// recorded before its runs start and every run carries the campaign's id, so after a crash a new driver adopts a run
@@ -29,6 +29,8 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Channel<CampaignEventRecord>> _watchers = [];
+    // Clusters being started off the loop (dry runs, then the run's start); the loop alone reads and changes it.
+    private readonly HashSet<string> _starting = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
 
     // Only the loop assigns it; readers see one whole snapshot or the next.
@@ -134,6 +136,7 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
     {
         RecoverCampaign => RecoverAsync(),
         AdvanceCampaign => AdvanceAsync(),
+        ClusterStarted started => OnClusterStartedAsync(started.Cluster),
         ClusterRunEnded ended => OnRunEndedAsync(ended),
         ControlCampaign control => ControlCoreAsync(control),
         AddCampaignWatcher watcher => AddWatcher(watcher.Channel),
@@ -187,11 +190,13 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
         while (true)
         {
             var campaign = _snapshot.Campaign;
-            switch (CampaignSchedule.Next(campaign, _snapshot.Clusters))
+            // A cluster being started counts as running: nothing ends, or starts it again, before its start is known.
+            var clusters = _snapshot.Clusters.Select(c => _starting.Contains(c.Cluster) ? c with { State = RunState.Running } : c).ToList();
+            switch (CampaignSchedule.Next(campaign, clusters))
             {
                 case CampaignStep.StartWave start:
                     await StartWaveAsync(start).ConfigureAwait(false);
-                    continue;
+                    return;
                 case CampaignStep.AwaitApproval when campaign.State != RunState.AwaitingApproval:
                     var canaries = string.Join(", ", _snapshot.Clusters.Where(c => c.Canary).Select(c => c.Cluster));
                     var waiting = $"Canary cluster(s) {canaries} succeeded; waiting for approval: rollbackmesh campaign approve {CampaignId}.";
@@ -220,8 +225,9 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
     }
 
     /// <summary>
-    /// Records the wave (when it is new) before starting anything, then starts each pending cluster's run: its plan as
-    /// stored, judged again with fresh dry runs as a single apply would be. A cluster that cannot start counts as failed.
+    /// Records the wave (when it is new) before starting anything, then starts each pending cluster off the loop: its
+    /// plan as stored, judged again with fresh dry runs as a single apply would be, then its run; the outcome comes back
+    /// as <see cref="ClusterStarted"/>. So commands (pause, abort) are answered while a wave's dry runs are out.
     /// </summary>
     private async Task StartWaveAsync(CampaignStep.StartWave start)
     {
@@ -234,13 +240,58 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
                 Audit("campaign.wave", Coordinator, $"{what}: {string.Join(", ", start.Clusters)}"), message).ConfigureAwait(false);
         }
 
-        var byName = _snapshot.Clusters.ToDictionary(c => c.Cluster, StringComparer.Ordinal);
-        var started = await Task.WhenAll(start.Clusters.Select(name => StartClusterAsync(byName[name]))).ConfigureAwait(false);
-        await SaveAsync(_snapshot.Campaign, started, null, string.Join("; ", started.Select(c => $"{c.Cluster}: {c.Message}"))).ConfigureAwait(false);
-        foreach (var cluster in started.Where(c => c.RunId.Length > 0 && !c.IsFinished))
+        var ct = _stop.Token;
+        foreach (var cluster in _snapshot.Clusters.Where(c => start.Clusters.Contains(c.Cluster) && _starting.Add(c.Cluster)))
         {
-            Follow(cluster.Cluster, cluster.RunId);
+            _ = Task.Run(async () =>
+            {
+                CampaignClusterRecord started;
+                try
+                {
+                    started = await StartClusterAsync(cluster).ConfigureAwait(false);
+                }
+                catch (Exception) when (ct.IsCancellationRequested)
+                {
+                    return;   // shutting down: the next coordinator adopts a run recorded by now, or starts the cluster
+                }
+                catch (Exception ex)
+                {
+                    var now = _time.GetUtcNow();
+                    started = cluster with { State = RunState.Failed, StartedAt = now, FinishedAt = now, Message = "not started: " + ex.Message };
+                }
+
+                _inbox.Writer.TryWrite(new ClusterStarted(started));
+            }, CancellationToken.None);
         }
+    }
+
+    private async Task OnClusterStartedAsync(CampaignClusterRecord started)
+    {
+        _starting.Remove(started.Cluster);
+        var record = started;
+        if (_snapshot.Campaign.IsFinished && record.RunId.Length > 0 && !record.IsFinished)
+        {
+            // The campaign was aborted while this cluster's run was being started: it is aborted too.
+            RunRecord run;
+            try
+            {
+                run = await _runs.AbortAsync(record.RunId, Coordinator, $"campaign {CampaignId} ended {_snapshot.Campaign.State} while the run started").ConfigureAwait(false);
+            }
+            catch (RunStateException)
+            {
+                run = _runs.Get(record.RunId).Run;
+            }
+
+            record = record with { State = run.State, Message = run.Message, FinishedAt = run.FinishedAt };
+        }
+
+        await SaveAsync(_snapshot.Campaign, [record], null, $"{record.Cluster}: {record.Message}").ConfigureAwait(false);
+        if (record.RunId.Length > 0 && !record.IsFinished)
+        {
+            Follow(record.Cluster, record.RunId);
+        }
+
+        await AdvanceAsync().ConfigureAwait(false);
     }
 
     private async Task<CampaignClusterRecord> StartClusterAsync(CampaignClusterRecord cluster)
@@ -369,8 +420,9 @@ internal sealed partial class CampaignDriver : IAsyncDisposable
             changed.Add(cluster with { State = run.State, Message = run.Message, FinishedAt = run.FinishedAt });
         }
 
-        var pending = _snapshot.Clusters.Count(c => c.State == RunState.Pending);
-        var message = $"Aborted by {control.Who}{(control.Reason.Length > 0 ? ": " + control.Reason : "")}; {changed.Count} running cluster run(s) aborted, {pending} cluster(s) not started.";
+        var pending = _snapshot.Clusters.Count(c => c.State == RunState.Pending && !_starting.Contains(c.Cluster));
+        var starting = _starting.Count > 0 ? $", {_starting.Count} being started (aborted as they start: {string.Join(", ", _starting.Order(StringComparer.Ordinal))})" : "";
+        var message = $"Aborted by {control.Who}{(control.Reason.Length > 0 ? ": " + control.Reason : "")}; {changed.Count} running cluster run(s) aborted{starting}, {pending} cluster(s) not started.";
         await EndAsync(_snapshot.Campaign with { State = RunState.Aborted, Message = message, FinishedAt = _time.GetUtcNow() }, changed,
             Audit("campaign.abort", control.Who, message)).ConfigureAwait(false);
     }

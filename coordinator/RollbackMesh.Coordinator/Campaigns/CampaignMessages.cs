@@ -12,6 +12,9 @@ internal sealed record RecoverCampaign : CampaignMessage;
 /// <summary>Look again at what to do next (<see cref="CampaignSchedule"/>).</summary>
 internal sealed record AdvanceCampaign : CampaignMessage;
 
+/// <summary>A cluster's start (review and run start, done off the loop) finished: its record now.</summary>
+internal sealed record ClusterStarted(CampaignClusterRecord Cluster) : CampaignMessage;
+
 /// <summary>A cluster's run ended (as stored).</summary>
 internal sealed record ClusterRunEnded(string Cluster, RunRecord Run) : CampaignMessage;
 

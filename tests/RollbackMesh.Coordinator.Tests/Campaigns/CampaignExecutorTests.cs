@@ -120,6 +120,26 @@ public sealed class CampaignExecutorTests
     }
 
     [Fact]
+    public async Task Abort_WhileAClusterIsStillBeingReviewed_AnsweredAtOnceAndThatClusterNeverRuns()
+    {
+        await using var fleet = await CampaignFleet.StartAsync(2);
+        fleet.Agent("c1").DryRunHangs = true;   // the canary's review waits for the dry-run timeout (30 s)
+        var started = await fleet.ApplyAsync(CampaignFleet.Options(canary: 1, parallel: 1));
+        await fleet.WaitForAsync(started.CampaignId, s => s.Campaign.CurrentWave == 0);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var paused = await fleet.Campaigns.ControlAsync(started.CampaignId, CampaignCommand.Pause, "erin", "");
+        var aborted = await fleet.Campaigns.ControlAsync(started.CampaignId, CampaignCommand.Abort, "erin", "too slow");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the commands took {clock.Elapsed}");
+        Assert.Equal(RunState.Paused, paused.Campaign.State);
+        Assert.Equal(RunState.Aborted, aborted.Campaign.State);
+        Assert.Contains("1 being started (aborted as they start: c1), 1 cluster(s) not started", aborted.Campaign.Message, StringComparison.Ordinal);
+        Assert.Empty(fleet.Fleet.Store.ListRuns());
+        Assert.Empty(fleet.Agent("c1").Commands);
+    }
+
+    [Fact]
     public async Task ApproveAfterCanary_WaitsAfterTheCanaryUntilApproved()
     {
         await using var fleet = await CampaignFleet.StartAsync(3);
