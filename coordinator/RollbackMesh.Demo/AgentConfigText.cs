@@ -6,7 +6,7 @@ namespace RollbackMesh.Demo;
 /// <summary>The agent.yaml of a sandbox node.</summary>
 internal static class AgentConfigText
 {
-    /// <summary>The cluster every sandbox node belongs to.</summary>
+    /// <summary>The cluster of a one-cluster sandbox fleet.</summary>
     public const string Cluster = "demo";
 
     /// <summary>
@@ -19,8 +19,8 @@ internal static class AgentConfigText
         var text = new StringBuilder();
         text.AppendLine("# agent.yaml of a sandbox node, written by `rollbackmesh-demo` (simulated node, not a real one)")
             .AppendLine($"nodeName: {node.Name}")
-            // The sandbox fleet is one K3s cluster; the cluster key is required for its roles.
-            .AppendLine($"cluster: {Cluster}")
+            // The cluster key is required for K3s roles.
+            .AppendLine($"cluster: {node.Cluster}")
             .AppendLine("roles:");
         foreach (var role in node.Roles)
         {

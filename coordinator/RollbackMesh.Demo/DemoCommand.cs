@@ -7,8 +7,8 @@ using RollbackMesh.Cli.Output;
 namespace RollbackMesh.Demo;
 
 /// <summary>
-/// `rollbackmesh-demo [--state DIR] [--keep] [--json]`: runs the K3s embedded-etcd rollback on a 5-node sandbox fleet
-/// with the real coordinator and agent processes. Exit 0 when the run succeeded, 1 when it did not, 2 when something
+/// `rollbackmesh-demo [--state DIR] [--keep] [--json]`: runs the K3s embedded-etcd rollback as a campaign over three sandbox clusters
+/// with the real coordinator and agent processes. Exit 0 when the campaign succeeded, 1 when it did not, 2 when something
 /// the demo needs is missing (the message says what). `rollbackmesh demo` starts this program when it is beside the CLI.
 /// </summary>
 internal static class DemoCommand

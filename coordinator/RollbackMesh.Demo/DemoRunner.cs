@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Grpc.Net.Client;
+using Grpc.Core;
 using RollbackMesh.Demo.Sandbox;
 using RollbackMesh.Cli;
 using RollbackMesh.Cli.Commands;
@@ -9,58 +9,69 @@ using RollbackMesh.V1;
 namespace RollbackMesh.Demo;
 
 /// <summary>
-/// The demo end to end: coordinator and 5 agent processes on a sandbox fleet (3 servers, 2 agents), plan of the K3s
-/// embedded-etcd rollback, apply with the plan hash, the cluster-reset approval given visibly, live progress, result.
+/// The demo end to end: the coordinator and 9 agent processes on a sandbox fleet of three K3s clusters (each a first
+/// server, another server and an agent), the embedded-etcd rollback planned as a campaign (edge-1 the canary, then
+/// edge-2 and edge-3 in parallel), started with the campaign hash, each cluster's cluster-reset approval given visibly,
+/// live progress, result.
 /// </summary>
 internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
 {
     /// <summary>The runbook the demo runs.</summary>
     public const string Runbook = "k3s-rollback-embedded-etcd";
 
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan PreflightTimeout = TimeSpan.FromSeconds(30);
+    private const int Clusters = 3;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan PlanTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the demo in <paramref name="stateDirectory"/>; returns the exit code (CliExitCodes).</summary>
     public async Task<int> RunAsync(string stateDirectory, bool keep, CancellationToken ct)
     {
-        output.Line("RollbackMesh demo: a K3s embedded-etcd rollback on a 5-node SANDBOX fleet (simulated nodes, stand-in k3s/kubectl/systemd;");
-        output.Line("the coordinator is the real program, each agent the real agent in sandbox mode; they talk gRPC on loopback).");
+        output.Line($"RollbackMesh demo: a K3s embedded-etcd rollback as a campaign over {Clusters} SANDBOX clusters (simulated nodes, stand-in");
+        output.Line("k3s/kubectl/systemd; the coordinator is the real program, each agent the real agent in sandbox mode; they talk gRPC on loopback).");
         output.Line();
-        await using var host = await SandboxFleetHost.StartAsync(stateDirectory, servers: 3, agents: 2, line => output.Line("  " + line), ct).ConfigureAwait(false);
+        await using var host = await SandboxFleetHost.StartAsync(stateDirectory, servers: 2, agents: 1, line => output.Line("  " + line), ct, clusters: Clusters)
+            .ConfigureAwait(false);
         await host.WaitForAgentsAsync(ConnectTimeout, ct).ConfigureAwait(false);
-        output.Line("  all 5 agents connected");
+        output.Line($"  all {host.Fleet.Nodes.Count} agents connected");
         output.Line();
 
         using var channel = host.OpenChannel();
-        var plan = await PlanAsync(channel, host.Fleet, ct).ConfigureAwait(false);
+        var client = new Operator.OperatorClient(channel);
+        var options = new CampaignOptions { Clusters = { host.Fleet.Clusters }, Canary = 1, Parallel = 2, FailureBudget = 1 };
+        var plan = await PlanAsync(client, host.Fleet, options, ct).ConfigureAwait(false);
         var planFile = Path.Combine(host.Fleet.StateDirectory, "plan.txt");
-        await File.WriteAllTextAsync(planFile, PlanText.Render(plan), ct).ConfigureAwait(false);
-        output.Line(DemoPlanSummary.Render(plan).TrimEnd('\n'));
-        output.Line($"  (the full plan with every agent's dry run: {planFile})");
-        output.Line();
-        if (!plan.PreflightOk)
+        await File.WriteAllTextAsync(planFile, string.Concat(plan.Clusters.Select(c => $"# cluster {c.Cluster}\n{PlanText.Render(c.Plan)}\n")), ct).ConfigureAwait(false);
+        output.Line($"Campaign {plan.Runbook}, hash {plan.CampaignHash}: canary {options.Canary}, then at most {options.Parallel} clusters at once; the line stops at {options.FailureBudget} failed cluster");
+        foreach (var cluster in plan.Clusters)
         {
-            output.Error("preflight failed; nothing was changed. Logs: " + Path.Combine(host.Fleet.StateDirectory, "logs"));
-            return CliExitCodes.Failed;
+            output.Line($"  {(cluster.Canary ? "canary " : $"wave {cluster.Wave}")}  {cluster.Cluster}: {cluster.Nodes} nodes, {cluster.Steps} steps, plan {cluster.PlanHash}");
         }
 
-        var start = new StartRunRequest { Runbook = Runbook, PlanHash = plan.Hash };
+        output.Line();
+        output.Line($"Each cluster's plan (the same documented order in each; {plan.Clusters[0].Cluster}'s shown):");
+        output.Line(DemoPlanSummary.Render(plan.Clusters[0].Plan).TrimEnd('\n'));
+        output.Line($"  (every cluster's full plan: {planFile})");
+        output.Line();
+
+        var start = new StartCampaignRequest { Runbook = Runbook, Options = options, CampaignHash = plan.CampaignHash };
         start.Parameters.Add(host.Fleet.K3sRollbackParameters);
-        var run = await new Operator.OperatorClient(channel).StartRunAsync(start, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
-        output.Line($"apply {Runbook} --plan-hash {plan.Hash}: run {run.RunId} started");
+        var campaign = await client.StartCampaignAsync(start, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
+        output.Line($"campaign apply {Runbook} --plan-hash {plan.CampaignHash}: campaign {campaign.CampaignId} started");
         using var stopApprover = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var approver = ApproveGatesAsync(channel, run.RunId, stopApprover.Token);
-        var code = await RunWatcher.WatchAsync(new CommandContext(channel, output, parseResult, ct), run.RunId, acceptBudget: false).ConfigureAwait(false);
+        var approver = ApproveGatesAsync(client, campaign.CampaignId, stopApprover.Token);
+        var code = await CampaignCommands.WatchAsync(new CommandContext(channel, output, parseResult, ct), campaign.CampaignId, acceptBudget: false, live: false).ConfigureAwait(false);
         await stopApprover.CancelAsync().ConfigureAwait(false);
         await approver.ConfigureAwait(false);
 
         output.Line();
-        output.Line(code == CliExitCodes.Success ? "RESULT: the rollback succeeded on every node." : "RESULT: the run did not succeed (see above and the logs).");
+        output.Line(code == CliExitCodes.Success
+            ? $"RESULT: the rollback succeeded on every node of the {Clusters} clusters."
+            : "RESULT: the campaign did not succeed (see above and the logs).");
         PrintWhere(host);
         if (keep && code == CliExitCodes.Success)
         {
             output.Line();
-            output.Line($"--keep: coordinator and agents keep running. Try: rollbackmesh --coordinator {host.Coordinator} --insecure history {run.RunId}");
+            output.Line($"--keep: coordinator and agents keep running. Try: rollbackmesh --coordinator {host.Coordinator} --insecure runs");
             output.Line("Press Ctrl+C to stop them.");
             await Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
@@ -68,40 +79,46 @@ internal sealed class DemoRunner(CliOutput output, ParseResult parseResult)
         return code;
     }
 
-    private async Task<PlanResponse> PlanAsync(GrpcChannel channel, SandboxFleet fleet, CancellationToken ct)
+    private static async Task<CampaignPlanResponse> PlanAsync(Operator.OperatorClient client, SandboxFleet fleet, CampaignOptions options, CancellationToken ct)
     {
-        var request = new PlanRequest { Runbook = Runbook, WithDryRun = true };
+        var request = new PlanCampaignRequest { Runbook = Runbook, Options = options };
         request.Parameters.Add(fleet.K3sRollbackParameters);
-        var deadline = DateTime.UtcNow + PreflightTimeout;
+        var deadline = DateTime.UtcNow + PlanTimeout;
         while (true)
         {
-            // Right after connecting, a node may not have sent its first health report: preflight then says so. Retry briefly.
-            var plan = await new Operator.OperatorClient(channel).PlanAsync(request, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
-            if (plan.PreflightOk || DateTime.UtcNow > deadline)
+            try
             {
-                return plan;
+                return await client.PlanCampaignAsync(request, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
             }
-
-            await Task.Delay(1000, ct).ConfigureAwait(false);
+            catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument && DateTime.UtcNow < deadline)
+            {
+                // Right after connecting, a node may not have said Hello with its cluster yet. Retry briefly.
+                await Task.Delay(1000, ct).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task ApproveGatesAsync(GrpcChannel channel, string runId, CancellationToken ct)
+    /// <summary>Gives each cluster run's approval (the cluster reset overwrites etcd) visibly, as an operator would.</summary>
+    private async Task ApproveGatesAsync(Operator.OperatorClient client, string campaignId, CancellationToken ct)
     {
         try
         {
+            var approved = new HashSet<string>(StringComparer.Ordinal);
             while (!ct.IsCancellationRequested)
             {
-                var status = await new Operator.OperatorClient(channel).GetRunAsync(new GetRunRequest { RunId = runId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
-                if (status.AwaitingApproval.Length > 0)
+                var campaign = await client.GetCampaignAsync(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
+                foreach (var cluster in campaign.Clusters.Where(c => c.RunId.Length > 0 && c.State is RunState.Running or RunState.AwaitingApproval))
                 {
-                    var step = status.Steps.FirstOrDefault(s => s.StepId == status.AwaitingApproval);
-                    output.Line();
-                    output.Line($"  >>> APPROVAL GATE: {step?.Name ?? status.AwaitingApproval} on {step?.Node ?? "?"} is irreversible (overwrites all etcd data).");
-                    output.Line("  >>> A real operator would review it and run: rollbackmesh approve " + runId + " --gate " + status.AwaitingApproval);
-                    output.Line("  >>> The demo approves it automatically now.");
-                    output.Line();
-                    await new Operator.OperatorClient(channel).ApproveAsync(new ApproveRequest { RunId = runId, Gate = status.AwaitingApproval }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
+                    var run = await client.GetRunAsync(new GetRunRequest { RunId = cluster.RunId }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
+                    if (run.AwaitingApproval.Length == 0 || !approved.Add(run.RunId + "/" + run.AwaitingApproval))
+                    {
+                        continue;
+                    }
+
+                    var step = run.Steps.FirstOrDefault(s => s.StepId == run.AwaitingApproval);
+                    output.Line($"  >>> APPROVAL GATE in {cluster.Cluster}: {step?.Name ?? run.AwaitingApproval} on {step?.Node ?? "?"} is irreversible (overwrites all etcd data);");
+                    output.Line($"  >>> a real operator reviews it and runs: rollbackmesh approve {run.RunId} --gate {run.AwaitingApproval}. The demo approves it now.");
+                    await client.ApproveAsync(new ApproveRequest { RunId = run.RunId, Gate = run.AwaitingApproval }, cancellationToken: ct).ResponseAsync.ConfigureAwait(false);
                 }
 
                 await Task.Delay(300, ct).ConfigureAwait(false);

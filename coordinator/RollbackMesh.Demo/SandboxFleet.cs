@@ -22,6 +22,9 @@ internal sealed record SandboxFleet(string StateDirectory, IReadOnlyList<Sandbox
         ["snapshot_path"] = SnapshotNodePath,
     };
 
-    /// <summary>The first server.</summary>
+    /// <summary>The first server (of the first cluster).</summary>
     public SandboxNode FirstServer => Nodes.First(n => n.IsFirstServer);
+
+    /// <summary>The clusters, in the order they were built.</summary>
+    public IReadOnlyList<string> Clusters => [.. Nodes.Select(n => n.Cluster).Distinct(StringComparer.Ordinal)];
 }

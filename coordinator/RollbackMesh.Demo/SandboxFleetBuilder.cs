@@ -17,6 +17,9 @@ internal static class SandboxFleetBuilder
     /// <summary>The air-gap artifact directory (the runbook's default artifact_dir), as a node path.</summary>
     public const string ArtifactDirectory = "/var/lib/rollbackmesh-agent/artifacts/k3s";
 
+    /// <summary>The first server's etcd data directory, as a node path.</summary>
+    private const string EtcdDataPath = "/var/lib/rancher/k3s/server/db/etcd";
+
     /// <summary>The etcd snapshot on the first server, as a node path (K3s keeps snapshots in server/db/snapshots).</summary>
     public static readonly string SnapshotPath = $"/var/lib/rancher/k3s/server/db/snapshots/pre-upgrade-{K3sRelease.Previous.Version}";
 
@@ -26,9 +29,11 @@ internal static class SandboxFleetBuilder
     /// <paramref name="realEtcd"/> is true, or null and etcd and etcdctl are installed; otherwise a stand-in etcdctl and
     /// snapshot are used (<see cref="EtcdStandIn"/>).
     /// </summary>
+    /// <remarks>With <paramref name="clusters"/> above 1 it builds that many clusters (edge-1, edge-2, ...) of that shape,
+    /// nodes named after their cluster (edge-1-server-1), each cluster with its own stand-in API state and snapshot.</remarks>
     /// <exception cref="DemoPrerequisiteException">realEtcd is true and etcd or etcdctl is missing, or the state directory is unusable.</exception>
     public static async Task<SandboxFleet> BuildAsync(string stateDirectory, int servers, int agents, Uri coordinator, CancellationToken cancellationToken,
-        bool? realEtcd = null)
+        bool? realEtcd = null, int clusters = 1)
     {
         var state = Path.GetFullPath(stateDirectory);
         if (state.Contains('\'', StringComparison.Ordinal) || state.Contains('"', StringComparison.Ordinal))
@@ -44,39 +49,57 @@ internal static class SandboxFleetBuilder
         }
 
         var nodes = new List<SandboxNode>();
-        for (var i = 1; i <= servers; i++)
+        for (var c = 1; c <= clusters; c++)
         {
-            nodes.Add(NewNode(state, $"server-{i}", i == 1 ? [NodeRoles.Server, NodeRoles.FirstServer] : [NodeRoles.Server]));
-        }
+            // One cluster keeps the names it always had (server-1, agent-1, cluster "demo").
+            var (clusterName, prefix, apiState) = clusters == 1
+                ? (AgentConfigText.Cluster, "", Path.Combine(state, "cluster"))
+                : ($"edge-{c}", $"edge-{c}-", Path.Combine(state, "clusters", $"edge-{c}"));
+            var members = new List<SandboxNode>();
+            for (var i = 1; i <= servers; i++)
+            {
+                members.Add(NewNode(state, $"{prefix}server-{i}", i == 1 ? [NodeRoles.Server, NodeRoles.FirstServer] : [NodeRoles.Server], clusterName));
+            }
 
-        for (var i = 1; i <= agents; i++)
-        {
-            nodes.Add(NewNode(state, $"agent-{i}", [NodeRoles.Agent]));
-        }
+            for (var i = 1; i <= agents; i++)
+            {
+                members.Add(NewNode(state, $"{prefix}agent-{i}", [NodeRoles.Agent], clusterName));
+            }
 
-        var cluster = Path.Combine(state, "cluster");
-        foreach (var node in nodes)
-        {
-            LayOut(node, cluster, etcdctl);
-            File.WriteAllText(node.ConfigPath, AgentConfigText.For(node, coordinator, etcdctl));
-        }
+            foreach (var node in members)
+            {
+                LayOut(node, apiState, etcdctl);
+                File.WriteAllText(node.ConfigPath, AgentConfigText.For(node, coordinator, etcdctl));
+            }
 
-        var first = nodes[0];
-        var etcdData = first.HostPath("/var/lib/rancher/k3s/server/db/etcd");
-        if (useRealEtcd)
-        {
-            await EtcdSnapshotMaker.MakeAsync(etcdData, first.HostPath(SnapshotPath), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            EtcdStandIn.MakeSnapshot(etcdData, first.HostPath(SnapshotPath));
+            var first = members[0];
+            var etcdData = first.HostPath(EtcdDataPath);
+            var snapshot = first.HostPath(SnapshotPath);
+            if (nodes.Count > 0)
+            {
+                // Every cluster starts from the same pre-upgrade state: one real etcd start is enough for all.
+                var source = nodes[0];
+                CopyDirectory(source.HostPath(EtcdDataPath), etcdData);
+                Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
+                File.Copy(source.HostPath(SnapshotPath), snapshot);
+            }
+            else if (useRealEtcd)
+            {
+                await EtcdSnapshotMaker.MakeAsync(etcdData, snapshot, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                EtcdStandIn.MakeSnapshot(etcdData, snapshot);
+            }
+
+            nodes.AddRange(members);
         }
 
         Directory.CreateDirectory(Path.Combine(state, "logs"));
         return new SandboxFleet(state, nodes, SnapshotPath) { RealEtcd = useRealEtcd };
     }
 
-    private static SandboxNode NewNode(string state, string name, string[] roles)
+    private static SandboxNode NewNode(string state, string name, string[] roles, string cluster)
     {
         var root = Path.Combine(state, "nodes", name);
         if (Directory.Exists(root))
@@ -84,7 +107,7 @@ internal static class SandboxFleetBuilder
             throw new DemoPrerequisiteException($"{root} exists already: use a new --state directory (or remove the old one)");
         }
 
-        return new SandboxNode(name, roles, root, Path.Combine(root, "etc/rollbackmesh/agent.yaml"));
+        return new SandboxNode(name, roles, root, Path.Combine(root, "etc/rollbackmesh/agent.yaml"), cluster);
     }
 
     private static void LayOut(SandboxNode node, string cluster, string etcdctl)
@@ -139,6 +162,21 @@ internal static class SandboxFleetBuilder
         Architecture.S390x => "s390x",
         _ => "amd64",
     };
+
+    private static void CopyDirectory(string from, string to)
+    {
+        if (!Directory.Exists(from))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
 
     private static void Script(string path, string text)
     {

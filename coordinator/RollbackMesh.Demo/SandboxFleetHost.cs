@@ -43,10 +43,10 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the coordinator (with extra runbooks from <paramref name="runbookDirectory"/> when given), builds the sandbox
-    /// fleet under <paramref name="stateDirectory"/> and starts its agents.
+    /// fleet under <paramref name="stateDirectory"/> (<paramref name="clusters"/> clusters of that shape) and starts its agents.
     /// </summary>
     public static async Task<SandboxFleetHost> StartAsync(string stateDirectory, int servers, int agents, Action<string> progress, CancellationToken ct,
-        string? runbookDirectory = null, bool? realEtcd = null)
+        string? runbookDirectory = null, bool? realEtcd = null, int clusters = 1)
     {
         var state = Path.GetFullPath(stateDirectory);
         Directory.CreateDirectory(state);
@@ -55,7 +55,7 @@ internal sealed class SandboxFleetHost : IAsyncDisposable
         {
             await host.StartCoordinatorAsync("127.0.0.1:0", ct).ConfigureAwait(false);
             progress($"coordinator: {host.Coordinator} (pid {host.CoordinatorProcess!.Id}, data {host.Fleet.CoordinatorDataDirectory})");
-            host.Fleet = await SandboxFleetBuilder.BuildAsync(state, servers, agents, host.Coordinator, ct, realEtcd).ConfigureAwait(false);
+            host.Fleet = await SandboxFleetBuilder.BuildAsync(state, servers, agents, host.Coordinator, ct, realEtcd, clusters).ConfigureAwait(false);
             var snapshot = host.Fleet.RealEtcd ? "real etcd snapshot" : "STAND-IN etcd snapshot";
             progress($"sandbox fleet: {host.Fleet.Nodes.Count} nodes under {Path.Combine(state, "nodes")} ({snapshot} on {host.Fleet.FirstServer.Name})");
             if (!host.Fleet.RealEtcd)

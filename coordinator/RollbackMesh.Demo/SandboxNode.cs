@@ -7,7 +7,8 @@ namespace RollbackMesh.Demo;
 /// <param name="Roles">Agent roles: first-server and server, server, or agent.</param>
 /// <param name="Root">The node's sandbox root on the host: node paths such as /var/lib/rancher live under it.</param>
 /// <param name="ConfigPath">The agent's configuration file.</param>
-internal sealed record SandboxNode(string Name, IReadOnlyList<string> Roles, string Root, string ConfigPath)
+/// <param name="Cluster">The K3s cluster the node belongs to (agent.yaml cluster).</param>
+internal sealed record SandboxNode(string Name, IReadOnlyList<string> Roles, string Root, string ConfigPath, string Cluster)
 {
     /// <summary>True for K3s servers (first or other).</summary>
     public bool IsServer => Roles.Contains(NodeRoles.Server);

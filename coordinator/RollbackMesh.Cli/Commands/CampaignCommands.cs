@@ -195,11 +195,12 @@ internal static class CampaignCommands
     /// code follows the campaign's end state. A stream that breaks after it was open (the coordinator restarted) is
     /// opened again (<see cref="FollowAsync"/>).
     /// </summary>
-    internal static async Task<int> WatchAsync(CommandContext context, string campaignId, bool acceptBudget)
+    /// <param name="live">False keeps plain lines even on a terminal (the demo prints its approvals between them).</param>
+    internal static async Task<int> WatchAsync(CommandContext context, string campaignId, bool acceptBudget, bool live = true)
     {
         var output = context.Output;
         CampaignStatus? last;
-        if (!output.Json && CliOutput.IsInteractive)
+        if (live && !output.Json && CliOutput.IsInteractive)
         {
             // A terminal: one view redrawn in place, whose height follows the waves, not the clusters.
             var recent = new Queue<string>();
