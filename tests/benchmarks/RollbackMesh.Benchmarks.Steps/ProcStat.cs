@@ -7,6 +7,12 @@ internal static class ProcStat
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
+    /// <summary>Resident memory (VmRSS) in KiB.</summary>
+    public static long RssKiB(int pid) => File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status")
+        .Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+        .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture))
+        .FirstOrDefault();
+
     public static TimeSpan CpuTime(int pid) => UserAndSystem(pid) is var (user, system) ? user + system : default;
 
     /// <summary>utime and stime apart: stime is the kernel's share (fsync, page faults, sockets).</summary>

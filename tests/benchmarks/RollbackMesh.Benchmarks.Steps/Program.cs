@@ -9,12 +9,14 @@ using RollbackMesh.V1;
 // loopback) and N real agent processes, a run of first server (1) -> other servers (2, serial) -> agents (parallel by
 // 100), three no_op steps per node, no gates; a cold run (fresh agent processes, their first step) then a warm one.
 // Usage: dotnet run -c Release --project tests/benchmarks/RollbackMesh.Benchmarks.Steps -- [--nodes 50,200]
-//        [--agent PATH] [--keep]  (PATH: a NativeAOT rollbackmesh-agent; default the framework-dependent build beside this program)
+//        [--agent PATH] [--watchers N] [--keep]  (PATH: a NativeAOT rollbackmesh-agent; default the framework-dependent build beside this program)
 // Figures go to stdout, one "key value" line each, per node count and run ("run cold" / "run warm" starts a block).
 var nodeCounts = (Option("--nodes") ?? "50,200").Split(',').Select(n => int.TryParse(n, CultureInfo.InvariantCulture, out var v) && v >= 4
     ? v
     : throw new ArgumentException($"--nodes takes whole numbers of at least 4 separated by commas, not '{n}'.")).ToList();
 var agentBinary = Option("--agent");
+// --watchers N: N WatchRun streams follow each run, as `rollbackmesh watch` or the dashboard does (default 0).
+var watchers = Option("--watchers") is { } w ? int.Parse(w, CultureInfo.InvariantCulture) : 0;
 // --keep: the processes' logs are written under the root, which is kept and named on stderr.
 var keep = args.Contains("--keep");
 if (agentBinary is not null && !File.Exists(agentBinary))
@@ -37,7 +39,7 @@ foreach (var nodes in nodeCounts)
             Figure("nodes", nodes);
             Figure("run", kind);
             Figure("load_avg_1m", LoadAverage());
-            var result = await MeasureRunAsync(client, fleet);
+            var result = await MeasureRunAsync(client, fleet, watchers);
             exit |= result ? 0 : 1;
         }
     }
@@ -61,7 +63,7 @@ foreach (var nodes in nodeCounts)
 
 return exit;
 
-static async Task<bool> MeasureRunAsync(Operator.OperatorClient client, BenchFleet fleet)
+static async Task<bool> MeasureRunAsync(Operator.OperatorClient client, BenchFleet fleet, int watchers)
 {
     var plan = new PlanRequest { Runbook = BenchFleet.RunbookName };
     PlanResponse planned;
@@ -77,16 +79,26 @@ static async Task<bool> MeasureRunAsync(Operator.OperatorClient client, BenchFle
         throw new InvalidOperationException("preflight failed: " + string.Join("; ", planned.Preflight));
     }
 
+    // An agent gives memory back SettleDelay (3 s) after it connects and after its last step (a compacting collection
+    // and a working-set trim: agent/RollbackMesh.Agent/Memory). Settling first starts each run from the state of an
+    // agent idle for weeks, not from one still releasing its start-up or previous run's memory.
+    await Task.Delay(Settle());
+
     // What the fleet costs while nothing runs (health reports, idle upkeep), to set against the run's figures.
     var idleClock = Stopwatch.StartNew();
     var (idleCoordinator, idleAgents) = (ProcStat.CpuTime(fleet.CoordinatorPid), AgentsCpu(fleet));
     await Task.Delay(TimeSpan.FromSeconds(2));
-    Figure("idle_coordinator_cpu_ms_per_s", (ProcStat.CpuTime(fleet.CoordinatorPid) - idleCoordinator).TotalMilliseconds / idleClock.Elapsed.TotalSeconds);
-    Figure("idle_agents_cpu_ms_per_s", (AgentsCpu(fleet) - idleAgents).Total.TotalMilliseconds / idleClock.Elapsed.TotalSeconds);
+    var idleCoordinatorPerS = (ProcStat.CpuTime(fleet.CoordinatorPid) - idleCoordinator).TotalMilliseconds / idleClock.Elapsed.TotalSeconds;
+    var idleAgentsPerS = (AgentsCpu(fleet) - idleAgents).Total.TotalMilliseconds / idleClock.Elapsed.TotalSeconds;
+    Figure("idle_coordinator_cpu_ms_per_s", idleCoordinatorPerS);
+    Figure("idle_agents_cpu_ms_per_s", idleAgentsPerS);
 
+    var rssBefore = fleet.AgentPids.Average(p => (double)ProcStat.RssKiB(p));
+    Figure("agent_rss_before_mib", rssBefore / 1024);
     var coordinatorBefore = ProcStat.CpuTime(fleet.CoordinatorPid);
     var agentsBefore = AgentsCpu(fleet);
     var run = await client.StartRunAsync(new StartRunRequest { Runbook = BenchFleet.RunbookName, PlanHash = planned.Hash });
+    var watching = Enumerable.Range(0, watchers).Select(_ => CountEventsAsync(client, run.RunId)).ToList();
     while (run.State is RunState.Pending or RunState.Running)
     {
         await Task.Delay(100);
@@ -98,6 +110,9 @@ static async Task<bool> MeasureRunAsync(Operator.OperatorClient client, BenchFle
     var agentsCpu = agentsSplit.Total.TotalMilliseconds;
     var nodeSteps = run.Steps.Count;
     var wall = run.FinishedAt.ToDateTimeOffset() - run.StartedAt.ToDateTimeOffset();
+    var events = await Task.WhenAll(watching);
+    Figure("watchers", watchers);
+    Figure("watch_events", events.Sum());
     Figure("run_state", run.State.ToString());
     Figure("node_steps", nodeSteps);
     Figure("succeeded_steps", run.Steps.Count(s => s.State == StepState.Succeeded));
@@ -109,13 +124,41 @@ static async Task<bool> MeasureRunAsync(Operator.OperatorClient client, BenchFle
     Figure("agent_user_cpu_ms_per_node_step", agentsSplit.User.TotalMilliseconds / nodeSteps);
     Figure("agent_system_cpu_ms_per_node_step", agentsSplit.System.TotalMilliseconds / nodeSteps);
 
+    Figure("agent_rss_after_mib", fleet.AgentPids.Average(p => (double)ProcStat.RssKiB(p)) / 1024);
+
+    // What the run leaves behind: the agents' release of the run's memory after it (counted apart, not in the above).
+    var afterBefore = (ProcStat.CpuTime(fleet.CoordinatorPid), AgentsCpu(fleet));
+    var afterClock = Stopwatch.StartNew();
+    await Task.Delay(Settle());
+    var idleAgentsMs = (AgentsCpu(fleet) - afterBefore.Item2).Total.TotalMilliseconds - idleAgentsPerS * afterClock.Elapsed.TotalSeconds;
+    Figure("after_run_agent_cpu_ms_per_node_step", idleAgentsMs / nodeSteps);
+    Figure("agent_rss_settled_mib", fleet.AgentPids.Average(p => (double)ProcStat.RssKiB(p)) / 1024);
+    Figure("after_run_coordinator_cpu_ms_per_node_step",
+        ((ProcStat.CpuTime(fleet.CoordinatorPid) - afterBefore.Item1).TotalMilliseconds - idleCoordinatorPerS * afterClock.Elapsed.TotalSeconds) / nodeSteps);
+
     var trail = await StepTrail.ReadAsync(client, run);
     trail.Print(Figure);
     return run.State == RunState.Succeeded && run.Steps.All(s => s.State == StepState.Succeeded);
 }
 
+// Longer than the agent's IdleFootprintService.SettleDelay (3 s), so its release of memory has happened.
+static TimeSpan Settle() => TimeSpan.FromSeconds(5);
+
 static CpuSplit AgentsCpu(BenchFleet fleet) =>
     fleet.AgentPids.Select(ProcStat.UserAndSystem).Aggregate(default(CpuSplit), (sum, p) => new CpuSplit(sum.User + p.User, sum.System + p.System));
+
+// Follows a run to its end as a watcher does and counts the events it was sent.
+static async Task<int> CountEventsAsync(Operator.OperatorClient client, string runId)
+{
+    using var call = client.WatchRun(new GetRunRequest { RunId = runId });
+    var count = 0;
+    while (await call.ResponseStream.MoveNext(CancellationToken.None))
+    {
+        count++;
+    }
+
+    return count;
+}
 
 string? Option(string name)
 {
