@@ -183,12 +183,22 @@ internal sealed class RunLedger : IRunView
             return;
         }
 
+        string? message = null;
         foreach (var write in landed.Where(w => w.Write.IsCompletedSuccessfully))
         {
             write.Commit?.Invoke();
+            message = write.Message ?? message;
         }
 
-        Volatile.Write(ref _published, new RunSnapshot(_committedRun, [.. _committedSteps]));
+        // One snapshot per drain, for the view and every watcher: the store commits writes in batches, and copying and
+        // sending the whole run once per landed write grew with the run's size squared.
+        var snapshot = new RunSnapshot(_committedRun, [.. _committedSteps]);
+        Volatile.Write(ref _published, snapshot);
+        if (message is not null)
+        {
+            Publish(message, snapshot);
+        }
+
         foreach (var write in landed)
         {
             if (write.Write.IsCompletedSuccessfully)
@@ -484,17 +494,16 @@ internal sealed class RunLedger : IRunView
         var audit = new AuditEntry(_context.Time.GetUtcNow(), who, what, next.RunId, message);
         Queue(new PendingWrite(
             _context.Store.SaveRunAsync(next, audit),
-            Commit: () =>
-            {
-                _committedRun = next;
-                Publish(message);
-            },
+            Commit: () => _committedRun = next,
             Then: () =>
             {
                 then?.Invoke();
                 reply?.TrySetResult(next);
             },
-            Failed: ex => reply?.TrySetException(ex)));
+            Failed: ex => reply?.TrySetException(ex))
+        {
+            Message = message,
+        });
     }
 
     /// <summary>
@@ -527,7 +536,6 @@ internal sealed class RunLedger : IRunView
             {
                 _committedSteps[index] = next;
                 _context.StepObserver?.OnStepChanged(current, next);
-                Publish($"{next.StepId} {next.State}");
             },
             Then: () =>
             {
@@ -538,7 +546,10 @@ internal sealed class RunLedger : IRunView
             {
                 failed?.Invoke(ex);
                 terminal?.TrySetException(ex);
-            }));
+            })
+        {
+            Message = $"{next.StepId} {next.State}",
+        });
         return true;
     }
 
@@ -554,14 +565,15 @@ internal sealed class RunLedger : IRunView
         }
     }
 
-    private void Publish(string message)
+    /// <summary>Sends the watchers the committed state after a drain, named by the last change in it.</summary>
+    private void Publish(string message, RunSnapshot snapshot)
     {
         if (_watchers.Count == 0)
         {
             return;
         }
 
-        var change = new RunEventRecord(_context.Time.GetUtcNow(), message, new RunSnapshot(_committedRun, [.. _committedSteps]));
+        var change = new RunEventRecord(_context.Time.GetUtcNow(), message, snapshot);
         foreach (var watcher in _watchers)
         {
             watcher.Writer.TryWrite(change);
@@ -577,6 +589,12 @@ internal sealed class RunLedger : IRunView
         }
     }
 
-    /// <summary>A queued store write and what follows its commit: <see cref="Commit"/> before publishing, <see cref="Then"/> after.</summary>
-    private sealed record PendingWrite(Task Write, Action? Commit, Action? Then, Action<Exception>? Failed);
+    /// <summary>
+    /// A queued store write and what follows its commit: <see cref="Commit"/> before publishing, <see cref="Then"/> after;
+    /// <see cref="Message"/> names the change to watchers (null: nothing changed for them).
+    /// </summary>
+    private sealed record PendingWrite(Task Write, Action? Commit, Action? Then, Action<Exception>? Failed)
+    {
+        public string? Message { get; init; }
+    }
 }

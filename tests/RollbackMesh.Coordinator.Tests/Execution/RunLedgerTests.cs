@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 using RollbackMesh.Coordinator.Audit;
 using RollbackMesh.Coordinator.Execution;
@@ -41,6 +42,35 @@ public sealed class RunLedgerTests : IAsyncDisposable
         // The observer was told only once the store held the change.
         Assert.Equal([StepState.Dispatched], _observer.StoredWhenTold);
         Assert.Equal(StepState.Dispatched, _store.LoadSteps(_ledger.RunId).Single(s => s.StepId == StepId).State);
+    }
+
+    [Fact]
+    public async Task ChangesLandingTogether_ReachAWatcherAsOneEvent_NamedByTheLastChange()
+    {
+        await StartAsync();
+        var watcher = Channel.CreateUnbounded<RunEventRecord>();
+        _ledger.Handle(new AddWatcher(watcher));
+        var dispatched = _inbox.Ask<bool>(r => new DispatchStep(StepId, _time.GetUtcNow(), r));
+        var phase = _inbox.Ask<RunRecord>(r => new StartPhase("next", r));
+        _ledger.Handle(await _inbox.Reader.ReadAsync());
+        _ledger.Handle(await _inbox.Reader.ReadAsync());
+
+        // Both writes have committed (each posts its landing notice) before the loop drains once.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.IsType<WriteLanded>(await _inbox.Reader.ReadAsync(giveUp.Token));
+        Assert.IsType<WriteLanded>(await _inbox.Reader.ReadAsync(giveUp.Token));
+        _ledger.Drain();
+
+        Assert.True(await dispatched);
+        Assert.Equal("next", (await phase).CurrentPhase);
+        Assert.True(watcher.Reader.TryRead(out var initial));
+        Assert.Equal(StepState.Pending, initial.Snapshot.Steps.Single().State);
+        Assert.True(watcher.Reader.TryRead(out var change));
+        Assert.Equal("phase next", change.Message);
+        Assert.Equal(StepState.Dispatched, change.Snapshot.Steps.Single().State);
+        Assert.Equal("next", change.Snapshot.Run.CurrentPhase);
+        Assert.Same(_ledger.Snapshot, change.Snapshot);
+        Assert.False(watcher.Reader.TryRead(out _));
     }
 
     [Fact]
