@@ -18,8 +18,11 @@ public sealed class TimerRecordingTimeProvider : FakeTimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Scheduled first, announced after: a test woken by the announcement may move the clock at once, and a timer
+        // not yet scheduled would then be due only after the move and never fire.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         _created.Add(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     /// <summary>The due time of the next timer created (waiting up to 10 s of real time for the code to create it).</summary>
