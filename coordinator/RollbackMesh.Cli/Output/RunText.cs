@@ -33,7 +33,8 @@ internal static class RunText
     public static string Header(RunStatus run)
     {
         var finished = run.FinishedAt is null ? "" : $", finished {Format.Time(run.FinishedAt)}";
-        return $"Run {run.RunId} ({run.Runbook}, plan {Short(run.PlanHash)}): {Format.State(run.State)}{Attempt(run.Attempt)}, phase {Dash(run.CurrentPhase)}, started {Format.Time(run.StartedAt)}{finished}";
+        var cluster = run.Cluster.Length == 0 ? "" : $", cluster {run.Cluster}";
+        return $"Run {run.RunId} ({run.Runbook}, plan {Short(run.PlanHash)}): {Format.State(run.State)}{Attempt(run.Attempt)}, phase {Dash(run.CurrentPhase)}, started {Format.Time(run.StartedAt)}{finished}{cluster}";
     }
 
     /// <summary>True once the run can change no more.</summary>

@@ -44,7 +44,7 @@ public sealed partial class WatchOnTerminalTests(ITestOutputHelper output)
         Assert.Equal(0, plainExit);
         Assert.DoesNotContain("\u001b[", plain, StringComparison.Ordinal);
         Assert.Contains("== phase", plain, StringComparison.Ordinal);
-        Assert.Matches(@"Run run-\S+ \(noop, plan \S+\): succeeded", plain);
+        Assert.Matches(@"Run run-\S+ \(noop, plan \S+\): succeeded, .*, cluster demo", plain); // the header names the cluster
         state.Passed = true;
     }
 
