@@ -68,7 +68,7 @@ internal static class SandboxFleetBuilder
 
             foreach (var node in members)
             {
-                LayOut(node, apiState, etcdctl);
+                LayOut(node, members[0].Name, apiState, etcdctl);
                 File.WriteAllText(node.ConfigPath, AgentConfigText.For(node, coordinator, etcdctl));
             }
 
@@ -110,7 +110,7 @@ internal static class SandboxFleetBuilder
         return new SandboxNode(name, roles, root, Path.Combine(root, "etc/rollbackmesh/agent.yaml"), cluster);
     }
 
-    private static void LayOut(SandboxNode node, string cluster, string etcdctl)
+    private static void LayOut(SandboxNode node, string firstServer, string cluster, string etcdctl)
     {
         foreach (var dir in new[] { "/etc/rollbackmesh", StandInContract.QuarantinePath, StandInContract.LogDirectory, "/etc/rancher/k3s" })
         {
@@ -133,9 +133,9 @@ internal static class SandboxFleetBuilder
         Write(node.HostPath(StandInContract.UnitFile(unit)),
             $"# stand-in unit file of a sandbox node (the K3s install script writes the real one)\n[Service]\nType=notify\n"
             + $"EnvironmentFile=-/etc/systemd/system/{unit}.service.env\nExecStart=/usr/local/bin/k3s {exec}\n");
-        Write(node.HostPath(StandInContract.UnitFile(unit) + ".env"), node.IsServer ? string.Empty : "K3S_URL=https://server-1:6443\n");
+        Write(node.HostPath(StandInContract.UnitFile(unit) + ".env"), node.IsServer ? string.Empty : $"K3S_URL=https://{firstServer}:6443\n");
         Write(node.HostPath(StandInContract.UnitStateFile(unit)), "active running\n");
-        Write(node.HostPath("/etc/rancher/k3s/config.yaml"), node.IsFirstServer ? "cluster-init: true\n" : "server: https://server-1:6443\n");
+        Write(node.HostPath("/etc/rancher/k3s/config.yaml"), node.IsFirstServer ? "cluster-init: true\n" : $"server: https://{firstServer}:6443\n");
         if (node.IsServer)
         {
             Write(node.HostPath("/etc/rancher/k3s/k3s.yaml"), "# stand-in kubeconfig of a sandbox server\napiVersion: v1\nkind: Config\n");
