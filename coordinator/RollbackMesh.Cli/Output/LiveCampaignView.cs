@@ -39,7 +39,7 @@ internal static class LiveCampaignView
             table.AddRow(
                 new Markup((current ? "[bold]> " : "  ") + name + (current ? "[/]" : "")),
                 new Text(clusters.Count.ToString(CultureInfo.InvariantCulture)),
-                new Markup(Bar(done, failed, clusters.Count)),
+                new Markup(ProgressBar.Markup(done, failed, clusters.Count, BarWidth)),
                 new Text($"{done} done"),
                 new Text($"{running} running"),
                 new Text($"{waiting} waiting"),
@@ -79,12 +79,5 @@ internal static class LiveCampaignView
         {
             rows.Add(new Text($"  and {clusters.Count - NamesShown} more"));
         }
-    }
-
-    private static string Bar(int done, int failed, int total)
-    {
-        var green = done * BarWidth / total;
-        var red = Math.Min(BarWidth - green, (failed * BarWidth + total - 1) / total);
-        return $"[green]{new string('#', green)}[/][red]{new string('x', red)}[/]{new string('-', BarWidth - green - red)} {(done + failed) * 100 / total,3}%";
     }
 }

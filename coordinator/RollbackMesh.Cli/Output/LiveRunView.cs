@@ -84,7 +84,7 @@ internal static class LiveRunView
             table.AddRow(
                 new Markup((current ? "[bold]> " : "  ") + Markup.Escape(phase.Phase) + (current ? "[/]" : "")),
                 new Text(phase.Nodes.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Markup(Bar(phase)),
+                new Markup(ProgressBar.Markup(phase.Done, phase.Failed, phase.Steps, BarWidth)),
                 new Text($"{phase.Done} done"),
                 new Text($"{phase.Active} running"),
                 new Text($"{phase.Waiting} waiting"),
@@ -135,20 +135,6 @@ internal static class LiveRunView
         }
 
         return new Rows(rows);
-    }
-
-    /// <summary>"[####------] 40%" of the phase's finished steps; failed ones count as finished (in red).</summary>
-    private static string Bar(PhaseCounts phase)
-    {
-        if (phase.Steps == 0)
-        {
-            return "";
-        }
-
-        var done = phase.Done * BarWidth / phase.Steps;
-        var failed = Math.Min(BarWidth - done, (phase.Failed * BarWidth + phase.Steps - 1) / phase.Steps);
-        var percent = (phase.Done + phase.Failed) * 100 / phase.Steps;
-        return $"[green]{new string('#', done)}[/][red]{new string('x', failed)}[/]{new string('-', BarWidth - done - failed)} {percent,3}%";
     }
 
     private static NamedStep Named(StepStatus s, TimeSpan elapsed) => new(s.Node, s.Phase, s.Name, s.State, RunText.Detail(s), elapsed);
