@@ -270,8 +270,7 @@ internal static class CampaignCommands
     {
         var ct = context.CancellationToken;
         CampaignStatus? last = null;
-        DateTimeOffset? lostAt = null;
-        var retry = TimeSpan.FromMilliseconds(250);
+        var reconnect = new WatchReconnect("campaign " + campaignId, notice);
         while (true)
         {
             try
@@ -279,30 +278,19 @@ internal static class CampaignCommands
                 using var call = context.Operator.WatchCampaign(new GetCampaignRequest { CampaignId = campaignId }, cancellationToken: ct);
                 await foreach (var change in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
                 {
-                    if (lostAt is not null)
-                    {
-                        notice($"reconnected to the coordinator; following campaign {campaignId} again");
-                        (lostAt, retry) = (null, TimeSpan.FromMilliseconds(250));
-                    }
-
+                    reconnect.Received();
                     show(change);
                     last = change.Status;
                 }
 
                 return last;
             }
-            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
+            catch (RpcException ex) when (WatchReconnect.Retries(ex, last is not null, ct))
             {
-                var now = DateTimeOffset.UtcNow;
-                lostAt ??= now;
-                if (now - lostAt >= RunWatcher.ReconnectFor)
+                if (!await reconnect.WaitToRetryAsync(ex, ct).ConfigureAwait(false))
                 {
                     throw;
                 }
-
-                notice($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {RunWatcher.ReconnectFor.TotalMinutes:0} min)");
-                await Task.Delay(retry, ct).ConfigureAwait(false);
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
     }

@@ -18,9 +18,6 @@ internal static class RunWatcher
     /// <summary>How long a broken watch keeps trying to reach the coordinator again before it exits unreachable (3).</summary>
     public static readonly TimeSpan ReconnectFor = TimeSpan.FromMinutes(2);
 
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(5);
-
     public static async Task<int> WatchAsync(CommandContext context, string runId, bool acceptBudget)
     {
         var output = context.Output;
@@ -57,8 +54,7 @@ internal static class RunWatcher
     {
         var ct = context.CancellationToken;
         RunStatus? last = null;
-        DateTimeOffset? lostAt = null;
-        var retry = FirstRetry;
+        var reconnect = new WatchReconnect("run " + runId, display.Notice);
         while (true)
         {
             try
@@ -81,12 +77,7 @@ internal static class RunWatcher
                         break;
                     }
 
-                    if (lostAt is not null)
-                    {
-                        display.Notice($"reconnected to the coordinator; following run {runId} again");
-                        (lostAt, retry) = (null, FirstRetry);
-                    }
-
+                    reconnect.Received();
                     var change = call.ResponseStream.Current;
                     last = change.Status;
                     display.Show(change);
@@ -94,20 +85,13 @@ internal static class RunWatcher
 
                 break;
             }
-            catch (RpcException ex) when (last is not null && CommandRunner.CodeOf(ex) == StatusCode.Unavailable && !ct.IsCancellationRequested)
+            catch (RpcException ex) when (WatchReconnect.Retries(ex, last is not null, ct))
             {
-                // Only a stream that was open is retried: a coordinator never reached is still "unreachable" at once.
-                var now = DateTimeOffset.UtcNow;
-                lostAt ??= now;
-                if (now - lostAt >= ReconnectFor)
+                if (!await reconnect.WaitToRetryAsync(ex, ct).ConfigureAwait(false))
                 {
                     display.Close();
                     throw;
                 }
-
-                display.Notice($"coordinator unreachable ({ex.Status.Detail}); reconnecting in {retry.TotalSeconds:0.0#} s (giving up after {ReconnectFor.TotalMinutes:0} min)");
-                await Task.Delay(retry, ct).ConfigureAwait(false);
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LongestRetry.Ticks));
             }
         }
 
