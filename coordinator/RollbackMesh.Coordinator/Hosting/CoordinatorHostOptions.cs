@@ -31,7 +31,7 @@ internal sealed record CoordinatorHostOptions(
     /// </summary>
     public IPEndPoint? MetricsListen { get; init; }
 
-    /// <summary>A node silent for this long is shown unreachable; null: three missed health reports (<see cref="Fleet.FleetOptions"/>).</summary>
+    /// <summary>A node silent for this long is shown unreachable; null: two missed health reports and half an interval, 25 s (<see cref="Fleet.FleetOptions"/>).</summary>
     public TimeSpan? NodeTimeout { get; init; }
 
     /// <summary>Log level and optional file. Default: Information, stderr only.</summary>

@@ -43,7 +43,7 @@ public sealed class ServeOptionsTests : IDisposable
             Assert.Equal(value, bound);
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(60), options.NodeTimeoutValue);
+        Assert.Equal(TimeSpan.FromSeconds(25), options.NodeTimeoutValue);
         Assert.Empty(options.RunbookDirectories); // runbookDirectories: [] in the file
     }
 

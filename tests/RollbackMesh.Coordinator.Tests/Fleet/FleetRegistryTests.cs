@@ -34,13 +34,13 @@ public sealed class FleetRegistryTests : IDisposable
     }
 
     [Fact]
-    public async Task Get_ThreeIntervalsWithoutReport_IsStale()
+    public async Task Get_TwoIntervalsAndAHalfWithoutReport_IsStale()
     {
         var registry = new FleetRegistry(new FleetOptions(), _time);
         await registry.OnHelloAsync(Node("n1"));
         registry.OnHealth("n1", Health());
 
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(25));
         Assert.False(registry.Get("n1")!.Stale);
         Assert.True(registry.Get("n1")!.IsHealthy);
         _time.Advance(TimeSpan.FromSeconds(1));
